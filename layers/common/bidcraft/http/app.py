@@ -1,0 +1,133 @@
+"""The resolver factory every API function uses, and the Lambda entry point that wraps it.
+
+One place decides how a request is checked before routing (size, media type), how every error becomes a
+problem document, and that every response carries `X-Request-Id`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+
+from bidcraft.errors import (
+    BadRequest,
+    DomainError,
+    NotFound,
+    PayloadTooLarge,
+    Unprocessable,
+    UnsupportedMediaType,
+)
+from bidcraft.http import problems, request
+
+MAX_BODY_BYTES = 64 * 1024
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+logger = Logger(service="bidcraft", use_rfc3339=True)
+
+
+def _request_id(app: APIGatewayHttpResolver) -> str:
+    return str(app.context.get("request_id") or request.request_id(app.current_event.raw_event))
+
+
+def problem_response(app: APIGatewayHttpResolver, error: DomainError) -> Response:
+    if error.status >= 500:
+        logger.exception("request failed", extra={"problem": error.slug, "status": error.status})
+    else:
+        logger.info("request refused", extra={"problem": error.slug, "status": error.status})
+    return Response(
+        status_code=error.status,
+        content_type=problems.PROBLEM_CONTENT_TYPE,
+        body=json.dumps(problems.document(error, _request_id(app))),
+        headers=error.headers,
+    )
+
+
+def create_app(service: str) -> APIGatewayHttpResolver:
+    """An HTTP API resolver with validation on and every failure mapped to a problem document."""
+    app = APIGatewayHttpResolver(enable_validation=True)
+    logger.append_keys(function=service)
+
+    @app.exception_handler(DomainError)
+    def _domain(exc: DomainError) -> Response:
+        return problem_response(app, exc)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation(exc: RequestValidationError) -> Response:
+        raw = list(exc.errors())
+        if any(err.get("type") == "json_invalid" for err in raw):
+            return problem_response(
+                app, BadRequest("The request body is not valid JSON", slug="malformed-json")
+            )
+        return problem_response(
+            app,
+            Unprocessable(
+                "The request does not satisfy the schema", errors=problems.validation_errors(raw)
+            ),
+        )
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _media_type(_: RequestUnsupportedContentType) -> Response:
+        return problem_response(app, UnsupportedMediaType("Send the body as application/json"))
+
+    @app.not_found
+    def _not_found(_: NotFoundError) -> Response:
+        return problem_response(app, NotFound("No such route"))
+
+    @app.exception_handler(ServiceError)
+    def _service_error(exc: ServiceError) -> Response:
+        error = DomainError(str(exc.msg), slug="http-error", title="Request refused")
+        error.status = exc.status_code  # type: ignore[misc]
+        return problem_response(app, error)
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        logger.exception("unhandled error", extra={"error_type": type(exc).__name__})
+        return problem_response(app, DomainError("An unexpected error occurred; it has been logged"))
+
+    return app
+
+
+def _precheck(event: dict[str, Any], *, json_only: bool) -> DomainError | None:
+    """Refusals decided before routing: oversized bodies and non-JSON payloads."""
+    if request.body_size(event) > MAX_BODY_BYTES:
+        return PayloadTooLarge(f"The request body exceeds {MAX_BODY_BYTES} bytes")
+    method = str(((event.get("requestContext") or {}).get("http") or {}).get("method", "")).upper()
+    if json_only and method in _BODY_METHODS and event.get("body"):
+        content_type = (request.header(event, "content-type") or "").split(";")[0].strip().lower()
+        if content_type and content_type != "application/json" and not content_type.endswith("+json"):
+            return UnsupportedMediaType("Send the body as application/json")
+    return None
+
+
+def lambda_handler_for(
+    app: APIGatewayHttpResolver, *, json_only: bool = True
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The `lambda_handler` of an API function built on `app`."""
+
+    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        rid = request.request_id(event)
+        logger.set_correlation_id(rid)
+        refused = _precheck(event, json_only=json_only)
+        if refused is not None:
+            logger.info("request refused", extra={"problem": refused.slug, "status": refused.status})
+            response = problems.proxy_response(refused, rid)
+        else:
+            app.append_context(request_id=rid)
+            response = app.resolve(event, context)
+        headers = response.setdefault("headers", {}) or {}
+        if headers.get("Content-Type") == "application/json":
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        headers["X-Request-Id"] = rid
+        response["headers"] = headers
+        return response
+
+    return lambda_handler

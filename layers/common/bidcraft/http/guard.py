@@ -1,0 +1,55 @@
+"""The bearer-token guard: who is calling, and may they touch this user's data?
+
+Token verification itself belongs to the auth domain (`bidcraft.auth.tokens.verify_access_token`); the guard
+only extracts the token, caches the principal for the request and applies the authorization rules that
+every route shares (MFA still pending, `me` / own id / `admin`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+
+from bidcraft.errors import Forbidden, Unauthorized
+from bidcraft.http import request
+
+ADMIN_ROLE = "admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    roles: tuple[str, ...] = field(default_factory=tuple)
+    session_id: str = ""
+    mfa_pending: bool = False
+    token_id: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN_ROLE in self.roles
+
+
+def current_principal(app: APIGatewayHttpResolver, *, allow_mfa_pending: bool = False) -> Principal:
+    """The verified caller of this request, or 401/403 as API.md says."""
+    principal = app.context.get("principal")
+    if principal is None:
+        token = request.bearer_token(app.current_event.raw_event)
+        if token is None:
+            raise Unauthorized("A bearer access token is required")
+        from bidcraft.auth.tokens import verify_access_token  # the auth domain owns token rules
+
+        principal = verify_access_token(token)
+        app.append_context(principal=principal)
+    if principal.mfa_pending and not allow_mfa_pending:
+        raise Forbidden("Complete multi-factor verification first", slug="mfa-required")
+    return principal
+
+
+def resolve_user_id(principal: Principal, user_id: str) -> str:
+    """`me` or the caller's own id → the caller; another id only for admins (else 403)."""
+    if user_id in ("me", principal.user_id):
+        return principal.user_id
+    if principal.is_admin:
+        return user_id
+    raise Forbidden("You may only access your own data")

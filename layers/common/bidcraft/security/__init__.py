@@ -1,0 +1,1 @@
+"""Cross-cutting security controls: rate limits, audit trail."""

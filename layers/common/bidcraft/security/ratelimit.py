@@ -1,0 +1,114 @@
+"""Fixed-window rate limits per operation class, counted atomically in DynamoDB.
+
+One `UpdateItem` per request: `ADD c 1` conditioned on `c < limit`, so two callers at `limit - 1` cannot both
+pass (no read-then-write). The window start is part of the key, so correctness never waits for TTL deletion.
+Limits come from `RATE_LIMIT_<CLASS>` (requests per minute), as API.md says.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bidcraft import aws, clock, config
+from bidcraft.errors import RateLimited
+
+WINDOW_SECONDS = 60
+AI_OPERATIONS = "ai_operations"
+AUTH = "auth"
+API = "api"
+CLASSES = (AI_OPERATIONS, AUTH, API)
+
+logger = logging.getLogger(__name__)
+
+
+class RateLimitSettings(config.BaseSettings):
+    users_table: str
+    rate_limit_ai_operations: int = 30
+    rate_limit_auth: int = 60
+    rate_limit_api: int = 600
+
+
+@dataclass(frozen=True)
+class RateState:
+    limit: int
+    remaining: int
+    reset: int  # seconds until the window resets
+
+    @property
+    def exceeded(self) -> bool:
+        return self.remaining <= 0
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(max(0, self.remaining)),
+            "RateLimit-Reset": str(self.reset),
+        }
+
+
+def limit_for(op_class: str) -> int:
+    settings = config.load(RateLimitSettings)
+    return int(getattr(settings, f"rate_limit_{op_class}"))
+
+
+def _key(op_class: str, subject: str, window_start: int) -> dict[str, Any]:
+    return {"pk": {"S": f"RATE#{op_class}#{subject}"}, "sk": {"S": f"W#{window_start}"}}
+
+
+def _window(now_epoch: int) -> tuple[int, int]:
+    start = now_epoch - now_epoch % WINDOW_SECONDS
+    return start, start + WINDOW_SECONDS - now_epoch
+
+
+def hit(op_class: str, subject: str, *, now_epoch: int | None = None) -> RateState:
+    """Count one request of `subject` (a user id or client IP) against `op_class`; 429 when over."""
+    limit = limit_for(op_class)
+    now_epoch = clock.epoch(clock.now()) if now_epoch is None else now_epoch
+    start, reset = _window(now_epoch)
+    table = config.load(RateLimitSettings).users_table
+    try:
+        result = aws.client("dynamodb").update_item(
+            TableName=table,
+            Key=_key(op_class, subject, start),
+            UpdateExpression="ADD c :one SET expires_at = :exp",
+            ConditionExpression="attribute_not_exists(c) OR c < :limit",
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":limit": {"N": str(limit)},
+                ":exp": {"N": str(start + 2 * WINDOW_SECONDS)},
+            },
+            ReturnValues="UPDATED_NEW",
+        )
+    except Exception as exc:
+        if aws.error_code(exc) == "ConditionalCheckFailedException":
+            raise RateLimited(
+                f"Rate limit for {op_class} exceeded; retry in {reset} s",
+                retry_after=reset,
+                limit=limit,
+                reset=reset,
+            ) from exc
+        # The limiter protects capacity; it must not take the service down with it. Fail open, loudly.
+        logger.error("rate limiter unavailable", extra={"op_class": op_class, "error": aws.error_code(exc)})
+        return RateState(limit=limit, remaining=limit, reset=reset)
+    used = int(result["Attributes"]["c"]["N"])
+    return RateState(limit=limit, remaining=limit - used, reset=reset)
+
+
+def peek(op_class: str, subject: str, *, now_epoch: int | None = None) -> RateState:
+    """The current window's state without counting a request (for `GET /api/security/rate-limits`)."""
+    limit = limit_for(op_class)
+    now_epoch = clock.epoch(clock.now()) if now_epoch is None else now_epoch
+    start, reset = _window(now_epoch)
+    item = (
+        aws.client("dynamodb")
+        .get_item(
+            TableName=config.load(RateLimitSettings).users_table,
+            Key=_key(op_class, subject, start),
+            ConsistentRead=True,
+        )
+        .get("Item")
+    )
+    used = int(item["c"]["N"]) if item and "c" in item else 0
+    return RateState(limit=limit, remaining=max(0, limit - used), reset=reset)
