@@ -1,0 +1,1 @@
+"""Benchmarks: numbers to read, not assertions. `make bench` runs them all."""

@@ -1,0 +1,1 @@
+"""Sign-in with Upwork, sessions, MFA and lockout."""

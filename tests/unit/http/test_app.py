@@ -1,0 +1,144 @@
+"""The shared resolver: every failure is a problem document, every response carries X-Request-Id."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import pytest
+from pydantic import BaseModel, Field
+
+from bidcraft import errors
+from bidcraft.http import create_app, lambda_handler_for
+from devserver.events import http_event
+
+
+class Echo(BaseModel):
+    text: Annotated[str, Field(min_length=3, max_length=10)]
+
+
+def _app() -> Any:
+    app = create_app("test")
+
+    @app.post("/echo")
+    def echo(body: Echo) -> Echo:
+        return body
+
+    @app.get("/fail/<kind>")
+    def fail(kind: str) -> dict[str, str]:
+        if kind == "locked":
+            raise errors.Locked("locked", retry_after=90)
+        if kind == "limited":
+            raise errors.RateLimited("slow down", retry_after=7, limit=30, reset=7)
+        if kind == "token":
+            raise errors.Unauthorized("bad token", token_sent=True)
+        if kind == "anonymous":
+            raise errors.Unauthorized("no token")
+        if kind == "boom":
+            raise RuntimeError("secret internal detail at /var/task/app.py")
+        raise errors.Conflict("already there")
+
+    return lambda_handler_for(app)
+
+
+handler = _app()
+
+
+def call(
+    method: str,
+    path: str,
+    *,
+    json_body: Any = None,
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], Any]:
+    headers = dict(headers or {})
+    if json_body is not None:
+        body = json.dumps(json_body)
+        headers.setdefault("content-type", "application/json")
+    response = handler(http_event(method, path, headers=headers, body=body), None)
+    body = response.get("body") or ""
+    headers = response["headers"]
+    parsed = json.loads(body) if body and "json" in headers.get("Content-Type", "") else body
+    return response["statusCode"], headers, parsed
+
+
+def assert_problem(status: int, headers: dict[str, str], body: dict[str, Any], expected: int, slug: str) -> None:
+    assert status == expected
+    assert headers["Content-Type"] == "application/problem+json"
+    assert body["type"] == f"https://bidcraft.dev/problems/{slug}"
+    assert body["status"] == expected
+    assert body["title"] and body["detail"]
+    assert body["request_id"] == headers["X-Request-Id"]
+
+
+def test_success_is_json_with_charset_and_request_id() -> None:
+    status, headers, body = call("POST", "/echo", json_body={"text": "hello"})
+    assert status == 200
+    assert headers["Content-Type"] == "application/json; charset=utf-8"
+    assert headers["X-Request-Id"]
+    assert body == {"text": "hello"}
+
+
+def test_client_request_id_is_echoed_when_sane_and_replaced_when_not() -> None:
+    _, headers, _ = call("GET", "/fail/x", headers={"X-Request-Id": "abc-123"})
+    assert headers["X-Request-Id"] == "abc-123"
+    _, headers, _ = call("GET", "/fail/x", headers={"X-Request-Id": "bad\nid"})
+    assert headers["X-Request-Id"] != "bad\nid"
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "slug"),
+    [("x", 409, "conflict"), ("locked", 423, "account-locked"), ("limited", 429, "rate-limited")],
+)
+def test_domain_errors_become_problem_documents(kind: str, status: int, slug: str) -> None:
+    assert_problem(*call("GET", f"/fail/{kind}"), status, slug)
+
+
+def test_locked_and_rate_limited_carry_their_headers() -> None:
+    _, headers, _ = call("GET", "/fail/locked")
+    assert headers["Retry-After"] == "90"
+    _, headers, _ = call("GET", "/fail/limited")
+    assert headers["Retry-After"] == "7"
+    assert headers["RateLimit-Limit"] == "30"
+    assert headers["RateLimit-Remaining"] == "0"
+    assert headers["RateLimit-Reset"] == "7"
+
+
+def test_401_carries_a_bearer_challenge() -> None:
+    _, headers, _ = call("GET", "/fail/token")
+    assert headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+    _, headers, _ = call("GET", "/fail/anonymous")
+    assert headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_unexpected_error_is_a_generic_500_without_internals() -> None:
+    status, headers, body = call("GET", "/fail/boom")
+    assert_problem(status, headers, body, 500, "internal")
+    assert "secret" not in json.dumps(body)
+    assert "Traceback" not in json.dumps(body)
+
+
+def test_unknown_route_is_404_problem() -> None:
+    assert_problem(*call("GET", "/nowhere"), 404, "not-found")
+
+
+def test_malformed_json_is_400() -> None:
+    assert_problem(*call("POST", "/echo", body="{not json", headers={"content-type": "application/json"}), 400,
+                   "malformed-json")
+
+
+def test_schema_violation_is_422_with_field_errors() -> None:
+    status, headers, body = call("POST", "/echo", json_body={"text": "x" * 50})
+    assert_problem(status, headers, body, 422, "validation-error")
+    assert body["errors"][0]["loc"][-1] == "text"
+    assert body["errors"][0]["msg"]
+
+
+def test_body_over_64_kib_is_413() -> None:
+    assert_problem(*call("POST", "/echo", json_body={"text": "x" * (65 * 1024)}), 413, "payload-too-large")
+
+
+def test_non_json_media_type_is_415() -> None:
+    assert_problem(*call("POST", "/echo", body="text=hi", headers={"content-type": "text/plain"}), 415,
+                   "unsupported-media-type")
