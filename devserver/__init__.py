@@ -1,0 +1,1 @@
+"""The local stack (`make dev` = `python -m devserver`): never deployed."""

@@ -1,0 +1,679 @@
+"""The sandbox's GraphQL subset: Upwork's documented root fields over the generated data.
+
+Only the root fields and their arguments are interpreted (see `query.py`); every object is returned whole,
+so a client gets at least the fields it selected — and possibly more, which a test double may do. Errors
+follow the GraphQL spec: HTTP 200 with `errors[]` (`message`, `path`, `extensions.code`); a request that
+cannot run at all has `"data": null`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+from devserver.sandbox.catalog import CATEGORIES, Category, find_category
+from devserver.sandbox.data import Account, Contract, MarketFreelancer, MarketJob, Payment, Proposal
+from devserver.sandbox.query import QueryError, RootField, parse_request
+from devserver.sandbox.responses import SandboxResponse, json_response
+from devserver.sandbox.store import AccountStore
+
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+T = TypeVar("T")
+
+# Our lifecycle statuses as Upwork's VendorProposal status enum shows them (`viewedByClient` tells the rest).
+UPWORK_PROPOSAL_STATUS = {
+    "submitted": "Pending",
+    "viewed": "Pending",
+    "interviewing": "Activated",
+    "hired": "Hired",
+    "declined": "Declined",
+    "withdrawn": "Withdrawn",
+    "archived": "Archived",
+}
+_KNOWN_UPWORK_STATUSES = {
+    "pending",
+    "activated",
+    "accepted",
+    "offered",
+    "hired",
+    "declined",
+    "withdrawn",
+    "archived",
+}
+
+
+class FieldError(Exception):
+    """A root field that failed. `fatal` errors (bad input) void the whole response."""
+
+    def __init__(self, message: str, code: str, *, fatal: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.fatal = fatal
+
+
+def _bad_input(message: str) -> FieldError:
+    return FieldError(message, "BAD_USER_INPUT")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    account: Account
+    store: AccountStore
+
+
+# ------------------------------------------------------------------------------------------------ rendering
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _timestamp(moment: datetime) -> dict[str, str | None]:
+    """Upwork's date-time object: `rawValue` is epoch milliseconds as a string."""
+    return {"rawValue": str(int(moment.timestamp() * 1000)), "displayValue": _iso(moment)}
+
+
+def _money(amount: float | None, currency: str = "USD") -> dict[str, str] | None:
+    if amount is None:
+        return None
+    return {"rawValue": f"{amount:.2f}", "currency": currency, "displayValue": f"${amount:,.2f}"}
+
+
+def _category(category: Category) -> dict[str, str]:
+    return {"id": category.id, "preferredLabel": category.label, "slug": category.slug}
+
+
+def _skills(skills: Sequence[str]) -> list[dict[str, str]]:
+    return [{"name": s.lower().replace(" ", "-"), "prettyName": s, "preferredLabel": s} for s in skills]
+
+
+def _contract_type(kind: str) -> str:
+    return "HOURLY" if kind == "hourly" else "FIXED_PRICE"
+
+
+def _profile_url(key: str) -> str:
+    return f"https://www.upwork.com/freelancers/{key}"
+
+
+def render_user(account: Account) -> dict[str, Any]:
+    return {
+        "id": account.account_id,
+        "nid": account.nid,
+        "rid": account.rid,
+        "name": account.name,
+        "firstName": account.first_name,
+        "lastName": account.last_name,
+        "email": account.email,
+        "ciphertext": account.profile.key,
+        "photoUrl": None,
+        "publicUrl": _profile_url(account.profile.key),
+        "location": {"countryName": account.profile.country, "cityName": account.profile.city},
+        "freelancerProfile": {
+            "id": account.profile.key,
+            "fullName": account.name,
+            "firstName": account.first_name,
+            "lastName": account.last_name,
+            "email": account.email,
+        },
+    }
+
+
+def render_account_profile(account: Account) -> dict[str, Any]:
+    profile = account.profile
+    return {
+        "identity": {"id": profile.key, "ciphertext": profile.key},
+        "user": {"id": account.account_id, "nid": account.nid, "name": account.name},
+        "personalData": {
+            "firstName": account.first_name,
+            "lastName": account.last_name,
+            "title": profile.title,
+            "description": profile.description,
+            "profileUrl": _profile_url(profile.key),
+            "chargeRate": _money(profile.hourly_rate),
+            "address": {"countryName": profile.country, "cityName": profile.city, "timezone": None},
+        },
+        "aggregates": {
+            "jobSuccessScore": profile.job_success_score,
+            "topRatedStatus": profile.top_rated_status,
+            "topRatedPlusStatus": "top_rated_plus"
+            if profile.top_rated_status == "top_rated_plus"
+            else "none",
+            "totalFeedback": profile.total_jobs,
+            "adjustedFeedbackScore": profile.feedback_score,
+            "totalEarnings": profile.total_earnings,
+            "totalJobs": profile.total_jobs,
+            "totalHours": profile.total_hours,
+        },
+        "skills": _skills(profile.skills),
+        "categories": [_category(c) for c in profile.categories],
+        "availability": {"name": "More than 30 hrs/week"},
+    }
+
+
+def render_market_profile(freelancer: MarketFreelancer) -> dict[str, Any]:
+    return {
+        "identity": {"id": freelancer.key, "ciphertext": freelancer.key},
+        "user": None,
+        "personalData": {
+            "firstName": freelancer.first_name,
+            "lastName": freelancer.last_name[0] + ".",
+            "title": freelancer.title,
+            "description": f"{freelancer.title}. Skills: {', '.join(freelancer.skills)}.",
+            "profileUrl": _profile_url(freelancer.key),
+            "chargeRate": _money(freelancer.hourly_rate),
+            "address": {"countryName": freelancer.country, "cityName": freelancer.city, "timezone": None},
+        },
+        "aggregates": {
+            "jobSuccessScore": freelancer.job_success_score,
+            "topRatedStatus": freelancer.top_rated_status,
+            "topRatedPlusStatus": "top_rated_plus"
+            if freelancer.top_rated_status == "top_rated_plus"
+            else "none",
+            "totalFeedback": freelancer.total_jobs,
+            "adjustedFeedbackScore": freelancer.feedback_score,
+            "totalEarnings": freelancer.total_earnings,
+            "totalJobs": freelancer.total_jobs,
+            "totalHours": freelancer.total_hours,
+        },
+        "skills": _skills(freelancer.skills),
+        "categories": [_category(freelancer.category)],
+        "availability": {"name": "As needed - open to offers"},
+    }
+
+
+def render_proposal(account: Account, proposal: Proposal) -> dict[str, Any]:
+    hourly = proposal.contract_type == "hourly"
+    return {
+        "id": proposal.id,
+        "user": {"id": account.account_id, "nid": account.nid, "name": account.name},
+        "organization": {"id": f"org{account.rid}", "name": account.name},
+        "marketplaceJobPosting": {
+            "id": proposal.job_id,
+            "ciphertext": proposal.job_ciphertext,
+            "content": {"title": proposal.job_title, "description": f"{proposal.job_title}."},
+            "classification": {"category": _category(proposal.category), "skills": _skills(proposal.skills)},
+            "contractTerms": {
+                "contractType": _contract_type(proposal.contract_type),
+                "fixedPriceContractTerms": None if hourly else {"amount": _money(proposal.job_budget)},
+            },
+            "clientCompanyPublic": {"name": proposal.client_name, "country": proposal.client_country},
+        },
+        "terms": {
+            "chargeRate": _money(proposal.hourly_rate if hourly else proposal.bid_amount),
+            "upfrontPaymentPercent": 0,
+            "estimatedDuration": None,
+        },
+        "proposalCoverLetter": proposal.cover_letter,
+        "viewedByClient": proposal.viewed_by_client,
+        "status": {"status": UPWORK_PROPOSAL_STATUS[proposal.status], "reason": None},
+        "auditDetails": {
+            "createdDateTime": _timestamp(proposal.submitted_at),
+            "modifiedDateTime": _timestamp(proposal.updated_at),
+        },
+        "annotations": None,
+        # Sandbox extension (not an Upwork field): the whole lifecycle, for tests that replay it as events.
+        "sandboxStatusHistory": [{"status": c.status, "occurredAt": _iso(c.at)} for c in proposal.history],
+    }
+
+
+def render_contract(account: Account, contract: Contract) -> dict[str, Any]:
+    hourly = contract.contract_type == "hourly"
+    return {
+        "id": contract.id,
+        "title": contract.title,
+        "status": contract.status,
+        "contractType": _contract_type(contract.contract_type),
+        "createDate": _iso(contract.started_at),
+        "startDate": _iso(contract.started_at),
+        "endDate": _iso(contract.ended_at),
+        "modifyDate": _iso(contract.ended_at or contract.started_at),
+        "offerId": contract.offer_id,
+        "vendorProposal": {"id": contract.proposal_id},
+        "job": {"id": contract.job_id, "title": contract.title, "category": _category(contract.category)},
+        "freelancer": {"id": account.account_id, "nid": account.nid, "name": account.name},
+        "clientOrganization": {
+            "id": f"org-{contract.client_name.lower().replace(' ', '-')}",
+            "name": contract.client_name,
+        },
+        "terms": {
+            "hourlyTerms": {
+                "amount": _money(contract.hourly_rate),
+                "weeklyHoursLimit": contract.weekly_hours_limit,
+                "startDate": _iso(contract.started_at),
+                "endDate": _iso(contract.ended_at),
+            }
+            if hourly
+            else None,
+            "fixedPriceTerms": None
+            if hourly
+            else {
+                "amount": _money(contract.fixed_amount),
+                "startDate": _iso(contract.started_at),
+                "endDate": _iso(contract.ended_at),
+            },
+        },
+    }
+
+
+def render_payment(number: int, payment: Payment, balance: float) -> dict[str, Any]:
+    return {
+        "rowNumber": number,
+        "recordId": payment.id,
+        "transactionCreationDate": _iso(payment.occurred_at),
+        "accountingSubtype": payment.subtype,
+        "descriptionUI": payment.description,
+        "amountCreditedToUser": _money(payment.amount, payment.currency),
+        "amountSentInOrigCurrency": _money(payment.amount, payment.currency),
+        "runningChargeableBalance": _money(balance, payment.currency),
+        "paymentGuaranteed": payment.subtype == "Hourly",
+        "relatedAssignment": payment.contract_id,
+    }
+
+
+def render_job(job: MarketJob) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "ciphertext": job.ciphertext,
+        "title": job.title,
+        "description": job.description,
+        "createdDateTime": _iso(job.created_at),
+        "publishedDateTime": _iso(job.created_at),
+        "category": job.category.label,
+        "categoryId": job.category.id,
+        "subcategory": None,
+        "skills": _skills(job.skills),
+        "contractTerms": {"contractType": _contract_type(job.contract_type)},
+        "amount": _money(job.budget),
+        "hourlyBudgetMin": _money(job.hourly_min),
+        "hourlyBudgetMax": _money(job.hourly_max),
+        "experienceLevel": job.experience_level,
+        "totalApplicants": job.total_applicants,
+        "client": {
+            "totalHires": job.client_total_hires,
+            "totalPostedJobs": job.client_total_hires + 3,
+            "totalFeedback": job.client_rating,
+            "totalSpent": _money(job.client_total_spent),
+            "verificationStatus": "VERIFIED",
+            "location": {"country": job.client_country},
+        },
+    }
+
+
+def render_search_record(freelancer: MarketFreelancer) -> dict[str, Any]:
+    hourly_jobs = round(freelancer.total_jobs * 0.6)
+    return {
+        "id": freelancer.key,
+        "ciphertext": freelancer.key,
+        "shortName": freelancer.short_name,
+        "title": freelancer.title,
+        "description": f"{freelancer.title}. Skills: {', '.join(freelancer.skills)}.",
+        "skills": _skills(freelancer.skills),
+        "hourlyRate": _money(freelancer.hourly_rate),
+        "topRatedStatus": freelancer.top_rated_status,
+        "avgFeedbackScore": freelancer.feedback_score,
+        "jobSuccessScore": freelancer.job_success_score,
+        "totalHourlyJobs": hourly_jobs,
+        "totalFixedPriceJobs": freelancer.total_jobs - hourly_jobs,
+        "totalEarnings": freelancer.total_earnings,
+        "category": _category(freelancer.category),
+        "location": {"country": freelancer.country, "city": freelancer.city, "state": None},
+        "lastActiveDateTime": _iso(freelancer.last_active_at),
+    }
+
+
+# ----------------------------------------------------------------------------------------------- pagination
+
+
+def _cursor(kind: str, position: int) -> str:
+    return base64.urlsafe_b64encode(f"{kind}:{position}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(kind: str, cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, number = raw.partition(":")
+        if prefix != kind or not number.isdigit():
+            raise ValueError
+        return int(number)
+    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+        raise _bad_input(f"Invalid cursor for {kind}") from exc
+
+
+def _page(
+    kind: str, items: Sequence[T], pagination: Any, render: Callable[[T], dict[str, Any]]
+) -> dict[str, Any]:
+    """A Relay connection of `items[after+1 : after+1+first]`: O(page) for a sequence."""
+    pagination = _object(pagination, "pagination")
+    first = pagination.get("first", DEFAULT_PAGE_SIZE)
+    if first is None:
+        first = DEFAULT_PAGE_SIZE
+    if not isinstance(first, int) or isinstance(first, bool) or not 1 <= first <= MAX_PAGE_SIZE:
+        raise _bad_input(f"pagination.first must be an integer within 1..{MAX_PAGE_SIZE}")
+    after = pagination.get("after")
+    if after is not None and not isinstance(after, str):
+        raise _bad_input("pagination.after must be a cursor string")
+    start = _decode_cursor(kind, after) + 1 if after else 0
+    chunk = items[start : start + first]
+    edges = [{"cursor": _cursor(kind, start + i), "node": render(item)} for i, item in enumerate(chunk)]
+    return {
+        "totalCount": len(items),
+        "edges": edges,
+        "pageInfo": {
+            "hasNextPage": start + len(chunk) < len(items),
+            "hasPreviousPage": start > 0,
+            "startCursor": edges[0]["cursor"] if edges else None,
+            "endCursor": edges[-1]["cursor"] if edges else None,
+        },
+    }
+
+
+def _object(value: Any, name: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _bad_input(f"{name} must be an input object")
+    return value
+
+
+def _strings(value: Any, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return value
+    raise _bad_input(f"{name} must be a string or a list of strings")
+
+
+def _categories(value: Any, name: str) -> list[Category]:
+    found = []
+    for raw in _strings(value, name):
+        category = find_category(raw)
+        if category is None:
+            raise _bad_input(f"Unknown category {raw!r} in {name}")
+        found.append(category)
+    return found
+
+
+def _terms(value: Any, name: str) -> list[str]:
+    return [
+        word for text in _strings(value, name) for word in text.replace(",", " ").casefold().split() if word
+    ]
+
+
+# ------------------------------------------------------------------------------------------------ resolvers
+
+
+def resolve_user(context: Context, arguments: dict[str, Any]) -> Any:
+    return render_user(context.account)
+
+
+def resolve_profile(context: Context, arguments: dict[str, Any]) -> Any:
+    key = arguments.get("profileKey")
+    if not isinstance(key, str) or not key:
+        raise _bad_input("profileKey is required")
+    account = context.store.by_profile_key(key)
+    if account is not None:
+        return render_account_profile(account)
+    freelancer = context.store.market().freelancers_by_key.get(key)
+    if freelancer is not None:
+        return render_market_profile(freelancer)
+    raise FieldError(f"Profile {key!r} not found", "NOT_FOUND", fatal=False)
+
+
+def resolve_proposals(context: Context, arguments: dict[str, Any]) -> Any:
+    account = context.account
+    filters = _object(arguments.get("filter"), "filter")
+    statuses = [s.casefold() for s in _strings(filters.get("status_eq"), "filter.status_eq")]
+    statuses += [s.casefold() for s in _strings(filters.get("status_any"), "filter.status_any")]
+    unknown = sorted(set(statuses) - _KNOWN_UPWORK_STATUSES)
+    if unknown:
+        raise _bad_input(f"Unknown proposal status {unknown[0]!r}")
+    sort = _object(arguments.get("sortAttribute"), "sortAttribute")
+    field = str(sort.get("field") or "CREATEDDATETIME").upper()
+    order = str(sort.get("sortOrder") or "DESC").upper()
+    if field not in {"CREATEDDATETIME", "MODIFIEDDATETIME"} or order not in {"ASC", "DESC"}:
+        raise _bad_input(
+            "sortAttribute must be {field: CREATEDDATETIME|MODIFIEDDATETIME, sortOrder: ASC|DESC}"
+        )
+    wanted = frozenset(statuses)
+
+    def build() -> Sequence[Proposal]:
+        items: Sequence[Proposal] = account.proposals
+        if wanted:
+            items = [p for p in items if UPWORK_PROPOSAL_STATUS[p.status].casefold() in wanted]
+        if field == "MODIFIEDDATETIME":
+            items = sorted(items, key=lambda p: (p.updated_at, p.index))
+        return items if order == "ASC" else items[::-1]
+
+    view = context.store.view(("proposals", account.account_id, wanted, field, order), build)
+    return _page("proposals", view, arguments.get("pagination"), lambda p: render_proposal(account, p))
+
+
+def resolve_contracts(context: Context, arguments: dict[str, Any]) -> Any:
+    account = context.account
+    filters = _object(arguments.get("filter"), "filter")
+    statuses = {s.upper() for s in _strings(filters.get("status_eq"), "filter.status_eq")}
+    statuses |= {s.upper() for s in _strings(filters.get("status_any"), "filter.status_any")}
+    if statuses - {"ACTIVE", "PAUSED", "CLOSED"}:
+        raise _bad_input("contract status must be ACTIVE, PAUSED or CLOSED")
+    wanted = frozenset(statuses)
+
+    def build() -> Sequence[Contract]:
+        items = [c for c in account.contracts if not wanted or c.status in wanted]
+        return items[::-1]  # newest first
+
+    view = context.store.view(("contracts", account.account_id, wanted), build)
+    return _page("contracts", view, arguments.get("pagination"), lambda c: render_contract(account, c))
+
+
+def _moment(value: Any, name: str, *, end: bool) -> datetime:
+    if not isinstance(value, str):
+        raise _bad_input(f"{name} must be an ISO 8601 date or date-time")
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return datetime.combine(day + timedelta(days=1) if end else day, time(), tzinfo=UTC)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise _bad_input(f"{name} must be an ISO 8601 date or date-time") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def resolve_transactions(context: Context, arguments: dict[str, Any]) -> Any:
+    filters = _object(arguments.get("transactionHistoryFilter"), "transactionHistoryFilter")
+    window = filters.get("transactionDateTime_bt")
+    if not isinstance(window, dict):
+        raise _bad_input("transactionHistoryFilter.transactionDateTime_bt {rangeStart, rangeEnd} is required")
+    start = _moment(window.get("rangeStart"), "rangeStart", end=False)
+    end = _moment(window.get("rangeEnd"), "rangeEnd", end=True)
+    if end < start:
+        raise _bad_input("rangeEnd is before rangeStart")
+    payments = context.account.payments
+    times = context.store.view(
+        ("payment-times", context.account.account_id), lambda: [p.occurred_at for p in payments]
+    )
+    date_only_end = (
+        len(window["rangeEnd"]) == 10
+    )  # a date ends at the next midnight; a date-time is inclusive
+    low = bisect.bisect_left(times, start)
+    high = bisect.bisect_left(times, end) if date_only_end else bisect.bisect_right(times, end)
+    rows, balance = [], 0.0
+    for number, payment in enumerate(payments[low:high], start=1):
+        balance = round(balance + payment.amount, 2)
+        rows.append(render_payment(number, payment, balance))
+    return {"transactionDetail": {"transactionHistoryRow": rows}}
+
+
+def _ranked(
+    pools: Sequence[Sequence[T]],
+    categories_given: bool,
+    terms: list[str],
+    skills: list[str],
+    text_of: Callable[[T], str],
+    skills_of: Callable[[T], Sequence[str]],
+) -> list[T]:
+    """Relevance: skill overlap counts double, words of the search text once; stable for equal scores.
+
+    With a category filter every item of the category is kept (the best matches first); without one, only
+    items that match something are — or everything when there is nothing to match.
+    """
+    wanted_skills = {s.casefold() for s in skills}
+    scored: list[tuple[int, int, T]] = []
+    for item in (item for pool in pools for item in pool):
+        own = {s.casefold() for s in skills_of(item)}
+        text = text_of(item).casefold()
+        score = 2 * len(own & wanted_skills) + sum(1 for word in terms if word in text)
+        if score or categories_given or not (terms or wanted_skills):
+            scored.append((-score, len(scored), item))
+    scored.sort(key=lambda entry: (entry[0], entry[1]))
+    return [item for _, _, item in scored]
+
+
+def resolve_jobs(context: Context, arguments: dict[str, Any]) -> Any:
+    filters = _object(arguments.get("marketPlaceJobFilter"), "marketPlaceJobFilter")
+    categories = _categories(filters.get("categoryIds_any"), "categoryIds_any")
+    terms = _terms(filters.get("searchExpression_eq"), "searchExpression_eq")
+    terms += _terms(filters.get("titleExpression_eq"), "titleExpression_eq")
+    skills = [s.strip() for s in _strings(filters.get("skillExpression_eq"), "skillExpression_eq")]
+    skills = [part.strip() for s in skills for part in s.split(",") if part.strip()]
+    market = context.store.market()
+    key = ("jobs", tuple(c.id for c in categories), tuple(terms), tuple(skills))
+
+    def build() -> list[MarketJob]:
+        pools = [market.jobs[c.id] for c in (categories or CATEGORIES)]
+        return _ranked(pools, bool(categories), terms, skills, lambda j: j.description, lambda j: j.skills)
+
+    view = context.store.view(key, build)
+    pagination = filters.get("pagination_eq") or arguments.get("pagination")
+    return _page("jobs", view, pagination, render_job)
+
+
+def resolve_freelancers(context: Context, arguments: dict[str, Any]) -> Any:
+    filters = _object(arguments.get("searchFilter"), "searchFilter")
+    categories = _categories(filters.get("categoryIds_any"), "categoryIds_any")
+    terms = _terms(filters.get("keyword"), "keyword") + _terms(filters.get("searchTerm_eq"), "searchTerm_eq")
+    skills = _strings(filters.get("skills_any"), "skills_any")
+    rate = _object(filters.get("hourlyRate_eq"), "hourlyRate_eq")
+    low, high = rate.get("min"), rate.get("max")
+    for bound in (low, high):
+        if bound is not None and (not isinstance(bound, int | float) or isinstance(bound, bool)):
+            raise _bad_input("hourlyRate_eq.min/max must be numbers")
+    market = context.store.market()
+    key = ("freelancers", tuple(c.id for c in categories), tuple(terms), tuple(skills), low, high)
+
+    def build() -> list[MarketFreelancer]:
+        pools = [market.freelancers[c.id] for c in (categories or CATEGORIES)]
+        ranked = _ranked(
+            pools,
+            bool(categories),
+            terms,
+            skills,
+            lambda f: f"{f.title} {' '.join(f.skills)}",
+            lambda f: f.skills,
+        )
+        return [
+            f
+            for f in ranked
+            if (low is None or f.hourly_rate >= low) and (high is None or f.hourly_rate <= high)
+        ]
+
+    view = context.store.view(key, build)
+    return _page("freelancers", view, arguments.get("pagination"), render_search_record)
+
+
+RESOLVERS: dict[str, Callable[[Context, dict[str, Any]], Any]] = {
+    "user": resolve_user,
+    "freelancerProfileByProfileKey": resolve_profile,
+    "vendorProposals": resolve_proposals,
+    "vendorContracts": resolve_contracts,
+    "transactionHistory": resolve_transactions,
+    "marketplaceJobPostingsSearch": resolve_jobs,
+    "freelancerProfileSearchRecords": resolve_freelancers,
+    "__typename": lambda context, arguments: "Query",
+}
+
+
+# ----------------------------------------------------------------------------------------------- execution
+
+
+def _error(message: str, code: str, path: list[str] | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"message": message, "extensions": {"code": code}}
+    if path:
+        error["path"] = path
+    return error
+
+
+def _failed(errors: list[dict[str, Any]], status: int = 200) -> SandboxResponse:
+    return json_response(status, {"data": None, "errors": errors})
+
+
+def execute(store: AccountStore, account: Account, body: bytes, content_type: str) -> SandboxResponse:
+    """Run one GraphQL-over-HTTP POST for `account` (already authenticated)."""
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        return _failed([_error("Content-Type must be application/json", "BAD_REQUEST")], 400)
+    try:
+        request = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return _failed([_error("Body is not valid JSON", "BAD_REQUEST")], 400)
+    if not isinstance(request, dict) or not isinstance(request.get("query"), str):
+        return _failed([_error("Body must be a JSON object with a query string", "BAD_REQUEST")], 400)
+    variables = request.get("variables")
+    operation_name = request.get("operationName")
+    if variables is not None and not isinstance(variables, dict):
+        return _failed([_error("variables must be a JSON object", "BAD_REQUEST")], 400)
+    if operation_name is not None and not isinstance(operation_name, str):
+        return _failed([_error("operationName must be a string", "BAD_REQUEST")], 400)
+
+    try:
+        operation = parse_request(request["query"], variables, operation_name)
+    except QueryError as exc:
+        return _failed([_error(exc.message, exc.code)])
+    if operation.kind != "query":
+        return _failed(
+            [_error(f"The sandbox supports queries only, not {operation.kind}s", "GRAPHQL_VALIDATION_FAILED")]
+        )
+    if operation.has_root_fragments:
+        return _failed(
+            [
+                _error(
+                    "Fragments on the root type are not supported by the sandbox", "GRAPHQL_VALIDATION_FAILED"
+                )
+            ]
+        )
+    unknown = [f for f in operation.fields if f.name not in RESOLVERS]
+    if unknown:
+        return _failed(
+            [
+                _error(f'Cannot query field "{f.name}" on type "Query".', "GRAPHQL_VALIDATION_FAILED")
+                for f in unknown
+            ]
+        )
+    return _run(Context(account, store), operation.fields)
+
+
+def _run(context: Context, fields: list[RootField]) -> SandboxResponse:
+    data: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    for root in fields:
+        try:
+            data[root.key] = RESOLVERS[root.name](context, root.arguments)
+        except FieldError as exc:
+            if exc.fatal:
+                return _failed([_error(exc.message, exc.code, [root.key])])
+            data[root.key] = None
+            errors.append(_error(exc.message, exc.code, [root.key]))
+    payload: dict[str, Any] = {"data": data}
+    if errors:
+        payload["errors"] = errors
+    return json_response(200, payload)

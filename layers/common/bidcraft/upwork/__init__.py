@@ -1,0 +1,36 @@
+"""Upwork OAuth 2.0 and GraphQL client over httpx2: the same code for www.upwork.com and the sandbox."""
+
+from bidcraft.upwork.errors import UpworkAuthError, UpworkError, UpworkGrantError, UpworkRateLimited
+from bidcraft.upwork.graphql import UpworkGraphQL
+from bidcraft.upwork.http import RetryPolicy, make_client
+from bidcraft.upwork.models import (
+    UpworkContract,
+    UpworkFreelancer,
+    UpworkIdentity,
+    UpworkJob,
+    UpworkPayment,
+    UpworkProfile,
+    UpworkProposal,
+    UpworkTokens,
+)
+from bidcraft.upwork.oauth import UpworkOAuth, authorize_url
+
+__all__ = [
+    "RetryPolicy",
+    "UpworkAuthError",
+    "UpworkContract",
+    "UpworkError",
+    "UpworkFreelancer",
+    "UpworkGrantError",
+    "UpworkGraphQL",
+    "UpworkIdentity",
+    "UpworkJob",
+    "UpworkOAuth",
+    "UpworkPayment",
+    "UpworkProfile",
+    "UpworkProposal",
+    "UpworkRateLimited",
+    "UpworkTokens",
+    "authorize_url",
+    "make_client",
+]

@@ -1,0 +1,318 @@
+"""Upwork's GraphQL API: `execute()` with error mapping and bounded retries, plus typed, paginated readers.
+
+Error mapping: HTTP 401/403 or an `UNAUTHENTICATED` error → `UpworkAuthError`; 429 (after retries) →
+`UpworkRateLimited(retry_after)`; 5xx, transport failures and any other `errors[]` → `UpworkError`.
+Retries: at most `RetryPolicy.max_tries` attempts on 429/5xx/network errors (queries are idempotent),
+waiting `Retry-After` when Upwork sends one that is not above the cap.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx2
+from pydantic import SecretStr
+
+from bidcraft.clock import now as utc_now
+from bidcraft.upwork import mapping, queries
+from bidcraft.upwork.errors import UpworkAuthError, UpworkError, UpworkRateLimited
+from bidcraft.upwork.http import RetryPolicy, raise_for_throttling, send
+from bidcraft.upwork.models import (
+    UpworkContract,
+    UpworkFreelancer,
+    UpworkIdentity,
+    UpworkJob,
+    UpworkPayment,
+    UpworkProposal,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_PAGE_SIZE = 100
+MAX_PAGES = 1_000  # a guard against a server that never stops saying hasNextPage
+_AUTH_CODES = {"UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN"}
+_THROTTLE_CODES = {"TOO_MANY_REQUESTS", "RATE_LIMITED", "THROTTLED"}
+
+Token = str | SecretStr
+
+
+def _reveal(token: Token) -> str:
+    return token.get_secret_value() if isinstance(token, SecretStr) else token
+
+
+def _page_size(value: int) -> int:
+    if not 1 <= value <= MAX_PAGE_SIZE:
+        raise ValueError(f"page_size must be within 1..{MAX_PAGE_SIZE}")
+    return value
+
+
+class UpworkGraphQL:
+    def __init__(
+        self,
+        api_url: str,
+        http: httpx2.Client,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        retry: RetryPolicy | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        tenant_id: str | None = None,
+    ) -> None:
+        base = api_url.rstrip("/")
+        self._url = base if base.endswith("/graphql") else f"{base}/graphql"
+        self._http = http
+        self._sleep = sleep
+        self._retry = retry or RetryPolicy()
+        self._clock = clock
+        self._tenant_id = tenant_id
+
+    def __repr__(self) -> str:
+        return f"UpworkGraphQL(url={self._url!r})"
+
+    # ------------------------------------------------------------------------------------------- execute
+
+    def execute(
+        self,
+        access_token: Token,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        operation_name: str | None = None,
+    ) -> dict[str, Any]:
+        """The `data` of one query; raises a typed `UpworkError` for everything else."""
+        headers = {"Authorization": f"Bearer {_reveal(access_token)}", "Accept": "application/json"}
+        if self._tenant_id:
+            headers["X-Upwork-API-TenantId"] = self._tenant_id
+        payload: dict[str, Any] = {"query": query, "variables": dict(variables or {})}
+        if operation_name:
+            payload["operationName"] = operation_name
+        what = operation_name or "graphql"
+        response = send(
+            lambda: self._http.post(self._url, json=payload, headers=headers),
+            policy=self._retry,
+            sleep=self._sleep,
+            what=what,
+            retry_transport_errors=True,
+        )
+        if response.status_code in {401, 403}:
+            raise UpworkAuthError(
+                f"Upwork rejected the access token (HTTP {response.status_code})",
+                code=self._first_code(response),
+                upstream_status=response.status_code,
+            )
+        raise_for_throttling(response, what)
+        if response.status_code != 200:
+            raise UpworkError(
+                f"Upwork answered HTTP {response.status_code} ({what})",
+                code=self._first_code(response),
+                upstream_status=response.status_code,
+            )
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise UpworkError(f"Upwork returned a non-JSON response ({what})", upstream_status=200) from exc
+        if not isinstance(body, dict):
+            raise UpworkError(f"Upwork returned an unexpected response ({what})", upstream_status=200)
+        errors = body.get("errors")
+        if errors:
+            self._raise_graphql_errors(errors, what)
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise UpworkError(f"Upwork returned no data ({what})", upstream_status=200)
+        return data
+
+    @staticmethod
+    def _first_code(response: httpx2.Response) -> str | None:
+        try:
+            errors = response.json().get("errors") or []
+        except (ValueError, AttributeError):
+            return None
+        code = mapping.dig(errors[0], "extensions", "code") if errors else None
+        return code if isinstance(code, str) else None
+
+    @staticmethod
+    def _raise_graphql_errors(errors: Any, what: str) -> None:
+        first = errors[0] if isinstance(errors, list) and errors else {}
+        code = mapping.dig(first, "extensions", "code")
+        code = code if isinstance(code, str) else None
+        message = mapping.dig(first, "message")
+        detail = f"Upwork GraphQL error ({what}): {str(message)[:300] if message else 'unknown error'}"
+        logger.warning("upwork %s returned errors: code=%s count=%d", what, code, len(errors))
+        if code in _AUTH_CODES:
+            raise UpworkAuthError(detail, code=code, upstream_status=200)
+        if code in _THROTTLE_CODES:
+            raise UpworkRateLimited(detail, retry_after=1, code=code, upstream_status=200)
+        raise UpworkError(detail, code=code, upstream_status=200)
+
+    def _connection(
+        self,
+        access_token: Token,
+        query: str,
+        root: str,
+        variables: Callable[[str | None], dict[str, Any]],
+        *,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """The nodes of a Relay connection, page after page, following `pageInfo.endCursor`."""
+        after: str | None = None
+        count = 0
+        for _ in range(MAX_PAGES):
+            connection = self.execute(access_token, query, variables(after), operation_name=None).get(root)
+            if not isinstance(connection, dict):
+                raise UpworkError(f"Upwork returned no {root}")
+            edges = connection.get("edges") or []
+            for edge in edges:
+                node = mapping.dig(edge, "node")
+                if isinstance(node, dict):
+                    yield node
+                    count += 1
+                    if limit is not None and count >= limit:
+                        return
+            info = connection.get("pageInfo") or {}
+            cursor = info.get("endCursor")
+            if not info.get("hasNextPage") or not edges or not cursor or cursor == after:
+                return
+            after = cursor
+        logger.warning("upwork %s: stopped after %d pages", root, MAX_PAGES)
+
+    # -------------------------------------------------------------------------------------- typed readers
+
+    def fetch_identity(self, access_token: Token) -> UpworkIdentity:
+        """The signed-in user and their freelancer profile (two queries: the profile needs the user's key)."""
+        user = self.execute(access_token, queries.USER).get("user")
+        key = mapping.dig(user, "ciphertext")
+        profile = None
+        if isinstance(key, str) and key:
+            profile = self.execute(access_token, queries.PROFILE, {"profileKey": key}).get(
+                "freelancerProfileByProfileKey"
+            )
+        return mapping.identity(user, profile)
+
+    def iter_proposals(
+        self, access_token: Token, page_size: int = 50, *, statuses: Sequence[str] = ()
+    ) -> Iterator[UpworkProposal]:
+        """Every proposal, newest first. `statuses`: Upwork status values to keep (default: all)."""
+        size = _page_size(page_size)
+        filters: dict[str, Any] = {"status_any": list(statuses)} if statuses else {}
+
+        def variables(after: str | None) -> dict[str, Any]:
+            return {
+                "filter": filters,
+                "sortAttribute": {"field": "CREATEDDATETIME", "sortOrder": "DESC"},
+                "pagination": {"first": size, "after": after},
+            }
+
+        for node in self._connection(access_token, queries.PROPOSALS, "vendorProposals", variables):
+            yield mapping.proposal(node)
+
+    def iter_contracts(self, access_token: Token, page_size: int = 50) -> Iterator[UpworkContract]:
+        """Every contract, newest first."""
+        size = _page_size(page_size)
+
+        def variables(after: str | None) -> dict[str, Any]:
+            return {"filter": {}, "pagination": {"first": size, "after": after}}
+
+        for node in self._connection(access_token, queries.CONTRACTS, "vendorContracts", variables):
+            yield mapping.contract(node)
+
+    def iter_transactions(
+        self,
+        access_token: Token,
+        since: datetime | date,
+        until: datetime | date | None = None,
+        *,
+        window_days: int = 92,
+    ) -> Iterator[UpworkPayment]:
+        """Payments received from `since` to `until` (whole UTC days, both included), oldest first.
+
+        Upwork's `transactionHistory` is not paginated but takes a date range, so this walks windows of
+        `window_days` days.
+        """
+        first_day = since.astimezone(UTC).date() if isinstance(since, datetime) else since
+        end = until or self._clock()
+        last_day = end.astimezone(UTC).date() if isinstance(end, datetime) else end
+        if window_days < 1:
+            raise ValueError("window_days must be positive")
+        seen: set[str] = set()
+        start = first_day
+        while start <= last_day:
+            stop = min(last_day, start + timedelta(days=window_days - 1))
+            window = {"rangeStart": start.isoformat(), "rangeEnd": stop.isoformat()}
+            data = self.execute(
+                access_token, queries.TRANSACTIONS, {"filter": {"transactionDateTime_bt": window}}
+            )
+            rows = mapping.dig(data, "transactionHistory", "transactionDetail", "transactionHistoryRow") or []
+            for row in rows:
+                if isinstance(row, dict):
+                    item = mapping.payment(row)
+                    if item.payment_id not in seen:
+                        seen.add(item.payment_id)
+                        yield item
+            start = stop + timedelta(days=1)
+
+    def search_freelancers(
+        self,
+        access_token: Token,
+        category: str | None,
+        skills: Sequence[str] = (),
+        *,
+        limit: int = 200,
+        page_size: int = 50,
+        enrich_top: int = 0,
+    ) -> Iterator[UpworkFreelancer]:
+        """Competitors in `category` (best skill matches first); the first `enrich_top` get their job success
+        score from the full profile (one extra query each)."""
+        size = _page_size(page_size)
+        search: dict[str, Any] = {}
+        if category:
+            search["categoryIds_any"] = [category]
+        if skills:
+            search["skills_any"] = list(skills)
+
+        def variables(after: str | None) -> dict[str, Any]:
+            return {"searchFilter": search, "pagination": {"first": size, "after": after}}
+
+        nodes = self._connection(
+            access_token, queries.FREELANCERS, "freelancerProfileSearchRecords", variables, limit=limit
+        )
+        for index, node in enumerate(nodes):
+            found = mapping.freelancer(node)
+            if index < enrich_top:
+                profile = self.execute(access_token, queries.PROFILE, {"profileKey": found.profile_key})
+                score = mapping.money(
+                    mapping.dig(profile, "freelancerProfileByProfileKey", "aggregates", "jobSuccessScore")
+                )
+                found = found.model_copy(update={"job_success_score": score})
+            yield found
+
+    def search_jobs(
+        self,
+        access_token: Token,
+        *,
+        query: str | None = None,
+        category: str | None = None,
+        skills: Sequence[str] = (),
+        limit: int = 100,
+        page_size: int = 50,
+    ) -> Iterator[UpworkJob]:
+        """Open marketplace jobs matching `query` / `category` / `skills`, most relevant first."""
+        size = _page_size(page_size)
+        search: dict[str, Any] = {}
+        if query:
+            search["searchExpression_eq"] = query
+        if category:
+            search["categoryIds_any"] = [category]
+        if skills:
+            search["skillExpression_eq"] = ", ".join(skills)
+
+        def variables(after: str | None) -> dict[str, Any]:
+            return {"filter": {**search, "pagination_eq": {"first": size, "after": after}}}
+
+        nodes = self._connection(
+            access_token, queries.JOBS, "marketplaceJobPostingsSearch", variables, limit=limit
+        )
+        for node in nodes:
+            yield mapping.job(node)

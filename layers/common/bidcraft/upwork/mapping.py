@@ -1,0 +1,250 @@
+"""Upwork's GraphQL objects → our models. Tolerant of missing optional fields, strict on identifiers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from bidcraft.upwork.errors import UpworkError
+from bidcraft.upwork.models import (
+    ContractStatus,
+    ContractType,
+    ProposalStatus,
+    UpworkContract,
+    UpworkFreelancer,
+    UpworkIdentity,
+    UpworkJob,
+    UpworkPayment,
+    UpworkProfile,
+    UpworkProposal,
+)
+
+logger = logging.getLogger(__name__)
+
+# Upwork's VendorProposal status → our lifecycle status (`Pending` is `viewed` once the client has looked).
+PROPOSAL_STATUS: dict[str, ProposalStatus] = {
+    "pending": "submitted",
+    "activated": "interviewing",
+    "accepted": "interviewing",
+    "offered": "interviewing",
+    "hired": "hired",
+    "declined": "declined",
+    "withdrawn": "withdrawn",
+    "archived": "archived",
+}
+CONTRACT_STATUS: dict[str, ContractStatus] = {"active": "active", "paused": "paused", "closed": "closed"}
+
+
+def dig(node: Any, *path: str) -> Any:
+    """`node[a][b]…`, or None as soon as a step is missing."""
+    for key in path:
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(key)
+    return node
+
+
+def money(value: Any) -> float | None:
+    """Upwork's Money (`{rawValue, currency}`, `rawValue` a decimal string) or a bare number → float."""
+    raw = value.get("rawValue") if isinstance(value, Mapping) else value
+    if raw is None or isinstance(raw, bool):
+        return None
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def currency(value: Any) -> str:
+    found = dig(value, "currency")
+    return found.upper() if isinstance(found, str) and found else "USD"
+
+
+def moment(value: Any) -> datetime | None:
+    """Upwork dates: `{rawValue}` wrappers, epoch milliseconds (number or string), ISO 8601 date(-time)."""
+    if isinstance(value, Mapping):
+        value = value.get("rawValue")
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, int | float):
+        seconds = value / 1000 if abs(value) >= 100_000_000_000 else value  # ms since 1973 vs seconds
+        return datetime.fromtimestamp(seconds, UTC)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=UTC)
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _contract_type(value: Any) -> ContractType | None:
+    if not isinstance(value, str):
+        return None
+    value = value.upper()
+    if value.startswith("HOURLY"):
+        return "hourly"
+    if value.startswith("FIXED"):
+        return "fixed"
+    return None
+
+
+def _labels(items: Any, key: str) -> tuple[str, ...]:
+    if not isinstance(items, list):
+        return ()
+    return tuple(str(item[key]) for item in items if isinstance(item, Mapping) and item.get(key))
+
+
+def _required(node: Mapping[str, Any], key: str, what: str) -> str:
+    value = node.get(key)
+    if value is None or value == "":
+        raise UpworkError(f"Upwork returned a {what} without {key}")
+    return str(value)
+
+
+def _build(model: type[Any], what: str, **fields: Any) -> Any:
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        raise UpworkError(f"Upwork returned an unusable {what}") from exc
+
+
+def identity(user: Any, profile: Any) -> UpworkIdentity:
+    if not isinstance(user, Mapping):
+        raise UpworkError("Upwork returned no user")
+    return _build(
+        UpworkIdentity,
+        "user",
+        upwork_user_id=_required(user, "id", "user"),
+        name=str(user.get("name") or ""),
+        email=user.get("email") or None,
+        profile=_build(
+            UpworkProfile,
+            "profile",
+            profile_id=_required(user, "ciphertext", "user"),
+            title=dig(profile, "personalData", "title"),
+            hourly_rate=money(dig(profile, "personalData", "chargeRate")),
+            total_earnings=money(dig(profile, "aggregates", "totalEarnings")),
+            job_success_score=money(dig(profile, "aggregates", "jobSuccessScore")),
+        ),
+    )
+
+
+def proposal(node: Mapping[str, Any]) -> UpworkProposal:
+    raw_status = str(dig(node, "status", "status") or "")
+    status = PROPOSAL_STATUS.get(raw_status.lower())
+    if status is None:
+        logger.warning("unknown Upwork proposal status %r, treated as submitted", raw_status)
+        status = "submitted"
+    viewed = bool(node.get("viewedByClient"))
+    if status == "submitted" and viewed:
+        status = "viewed"
+    job = node.get("marketplaceJobPosting") or {}
+    kind = _contract_type(dig(job, "contractTerms", "contractType"))
+    rate = dig(node, "terms", "chargeRate")
+    submitted = moment(dig(node, "auditDetails", "createdDateTime"))
+    return _build(
+        UpworkProposal,
+        "proposal",
+        proposal_id=_required(node, "id", "proposal"),
+        job_id=dig(job, "id"),
+        job_title=str(dig(job, "content", "title") or ""),
+        category=dig(job, "classification", "category", "preferredLabel"),
+        skills=_labels(dig(job, "classification", "skills"), "preferredLabel"),
+        status=status,
+        upwork_status=raw_status,
+        viewed_by_client=viewed,
+        contract_type=kind,
+        hourly_rate=money(rate) if kind != "fixed" else None,
+        budget=money(rate) if kind == "fixed" else None,
+        currency=currency(rate),
+        submitted_at=submitted,
+        updated_at=moment(dig(node, "auditDetails", "modifiedDateTime")) or submitted,
+    )
+
+
+def contract(node: Mapping[str, Any]) -> UpworkContract:
+    hourly = dig(node, "terms", "hourlyTerms", "amount")
+    fixed = dig(node, "terms", "fixedPriceTerms", "amount")
+    kind = _contract_type(node.get("contractType")) or ("hourly" if hourly else "fixed" if fixed else None)
+    raw_status = str(node.get("status") or "").lower()
+    return _build(
+        UpworkContract,
+        "contract",
+        contract_id=_required(node, "id", "contract"),
+        proposal_id=dig(node, "vendorProposal", "id"),
+        title=node.get("title") or dig(node, "job", "title"),
+        category=dig(node, "job", "category", "preferredLabel"),
+        status=CONTRACT_STATUS.get(raw_status, "closed" if node.get("endDate") else "active"),
+        contract_type=kind,
+        hourly_rate=money(hourly),
+        fixed_amount=money(fixed),
+        currency=currency(hourly or fixed),
+        started_at=moment(node.get("startDate")),
+        ended_at=moment(node.get("endDate")),
+    )
+
+
+def payment(row: Mapping[str, Any]) -> UpworkPayment:
+    amount = row.get("amountCreditedToUser")
+    return _build(
+        UpworkPayment,
+        "transaction",
+        payment_id=_required(row, "recordId", "transaction"),
+        contract_id=row.get("relatedAssignment") or None,
+        amount=money(amount),
+        currency=currency(amount),
+        occurred_at=moment(row.get("transactionCreationDate")),
+        kind=row.get("accountingSubtype"),
+        description=row.get("descriptionUI"),
+    )
+
+
+def job(node: Mapping[str, Any]) -> UpworkJob:
+    hourly_min, hourly_max = money(node.get("hourlyBudgetMin")), money(node.get("hourlyBudgetMax"))
+    budget = money(node.get("amount"))
+    return _build(
+        UpworkJob,
+        "job",
+        job_id=_required(node, "id", "job"),
+        ciphertext=node.get("ciphertext"),
+        title=str(node.get("title") or ""),
+        description=node.get("description"),
+        category=node.get("category"),
+        skills=_labels(node.get("skills"), "prettyName"),
+        contract_type="hourly" if hourly_min is not None else "fixed" if budget is not None else None,
+        budget=budget,
+        hourly_min=hourly_min,
+        hourly_max=hourly_max,
+        posted_at=moment(node.get("createdDateTime")),
+        total_applicants=node.get("totalApplicants"),
+    )
+
+
+def freelancer(node: Mapping[str, Any]) -> UpworkFreelancer:
+    rate = node.get("hourlyRate")
+    jobs = [node.get("totalHourlyJobs"), node.get("totalFixedPriceJobs")]
+    counts = [n for n in jobs if isinstance(n, int)]
+    return _build(
+        UpworkFreelancer,
+        "freelancer",
+        profile_key=str(node.get("ciphertext") or _required(node, "id", "freelancer")),
+        name=node.get("shortName"),
+        title=node.get("title"),
+        hourly_rate=money(rate),
+        currency=currency(rate),
+        skills=_labels(node.get("skills"), "preferredLabel"),
+        country=dig(node, "location", "country"),
+        feedback_score=money(node.get("avgFeedbackScore")),
+        top_rated_status=node.get("topRatedStatus"),
+        total_jobs=sum(counts) if counts else None,
+    )
