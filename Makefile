@@ -1,5 +1,6 @@
 # Bidcraft — the one interface: `make dev` runs the API locally, `make test` is the quality gate.
 SHELL := /bin/bash
+export SAM_CLI_TELEMETRY := 0
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
@@ -79,8 +80,11 @@ validate: $(SAM_VENV)/.installed venv ## sam validate --lint plus cfn-lint
 	$(SAM) validate --lint --region eu-central-1
 	$(BIN)/cfn-lint template.yaml
 
+# A real python3.13 (any on PATH, or pyenv's) lets the build precompile bytecode for the runtime.
+PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) python3.13)
+
 build: $(SAM_VENV)/.installed ## Build deployable artifacts for python3.13 without Docker
-	PYTHON=$(abspath $(BIN)/python) $(SAM) build --parallel
+	PYTHON=$(abspath $(BIN)/python) PYTHON313=$(PYTHON313) $(SAM) build --parallel
 
 deploy: build ## Deploy with sam deploy (ENV=prod for the prod config)
 	$(SAM) deploy --config-env $(or $(ENV),default)
