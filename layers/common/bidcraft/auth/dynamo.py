@@ -1,0 +1,92 @@
+"""The small DynamoDB toolkit the auth and users storage adapters share (low-level client, typed values).
+
+Only storage adapters import this. It turns Python values into attribute values and back (numbers come back as
+`int` when integral, binaries as `bytes`), and turns AWS failures into domain errors keyed on the error code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
+
+from bidcraft import aws
+from bidcraft.errors import ServiceUnavailable
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+TRANSACTION_CANCELED = "TransactionCanceledException"
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def client() -> Any:
+    return aws.client("dynamodb")
+
+
+def _to_wire(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, Mapping):
+        return {k: _to_wire(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_to_wire(v) for v in value]
+    return value
+
+
+def attr(value: Any) -> dict[str, Any]:
+    """One attribute value (`{"S": ...}`, `{"N": ...}`, ...)."""
+    return dict(_serializer.serialize(_to_wire(value)))
+
+
+def item(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A whole item; `None` values are left out."""
+    return {name: attr(value) for name, value in values.items() if value is not None}
+
+
+def key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def expression_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: attr(value) for name, value in values.items()}
+
+
+def _from_wire(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Binary):
+        return bytes(value.value)  # type: ignore[attr-defined]
+    if isinstance(value, dict):
+        return {k: _from_wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_wire(v) for v in value]
+    if isinstance(value, set):
+        return {_from_wire(v) for v in value}
+    return value
+
+
+def plain(raw: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """An item as plain Python values, or None."""
+    if not raw:
+        return None
+    return {name: _from_wire(_deserializer.deserialize(value)) for name, value in raw.items()}
+
+
+def is_condition_failure(exc: Exception) -> bool:
+    return aws.error_code(exc) == CONDITION_FAILED
+
+
+def cancellation_codes(exc: Exception) -> list[str]:
+    """The per-item reason codes of a cancelled transaction (`None` entries become '')."""
+    if aws.error_code(exc) != TRANSACTION_CANCELED:
+        return []
+    reasons = getattr(exc, "response", {}).get("CancellationReasons") or []
+    return [str(reason.get("Code") or "") for reason in reasons]
+
+
+def unavailable() -> ServiceUnavailable:
+    """The client-facing error for a storage failure we cannot handle (fail closed, retry later)."""
+    return ServiceUnavailable("Storage temporarily unavailable")

@@ -1,0 +1,124 @@
+"""Account lockout: 3 failed sign-in steps within 15 minutes lock the account for 15 minutes (API.md).
+
+Counted per user, never per IP (OWASP Authentication Cheat Sheet), in one item `USER#<id>` / `LOCKOUT`:
+`recent` (epoch seconds of the failures of the last 15 minutes — a true sliding window), `locked_until`,
+`version`. Each failure is one optimistic conditional write (`version = :read`, or `attribute_not_exists`):
+two failures at the same moment cannot overwrite each other — the loser re-reads and counts again — and the
+failure that makes three sets `locked_until` in the same write, so a lock is set once and audited once.
+
+Callers check `ensure_not_locked` *before* looking at the code, so a locked account answers 423 whether the
+code was right or wrong (the response never tells). A success clears the counter (never a running lock).
+The lock expires by itself (no permanent self-DoS, ASVS 6.1.1 / NIST 800-63B §5.2.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bidcraft.auth import dynamo
+from bidcraft.auth.settings import users_table
+from bidcraft.errors import Locked
+
+MAX_FAILURES = 3
+WINDOW_SECONDS = 15 * 60
+LOCK_SECONDS = 15 * 60
+LOCKOUT_SK = "LOCKOUT"
+
+
+@dataclass(frozen=True)
+class FailureResult:
+    failures: int
+    locked_until: int | None  # set when this failure locked the account (or it was already locked)
+    newly_locked: bool = False
+
+
+def _key(user_id: str) -> dict[str, Any]:
+    return dynamo.key(f"USER#{user_id}", LOCKOUT_SK)
+
+
+def _get(user_id: str) -> dict[str, Any] | None:
+    try:
+        response = dynamo.client().get_item(TableName=users_table(), Key=_key(user_id), ConsistentRead=True)
+    except Exception as exc:
+        raise dynamo.unavailable() from exc
+    return dynamo.plain(response.get("Item"))
+
+
+def locked_until(user_id: str, now: int) -> int | None:
+    """The epoch second the current lock ends, or None when the account is not locked."""
+    item = _get(user_id) or {}
+    until = int(item.get("locked_until") or 0)
+    return until if until > now else None
+
+
+def ensure_not_locked(user_id: str, now: int) -> None:
+    """423 with Retry-After while the account is locked."""
+    until = locked_until(user_id, now)
+    if until is not None:
+        raise Locked("Too many failed attempts: the account is temporarily locked", retry_after=until - now)
+
+
+def _write(user_id: str, *, recent: list[int], locked: int | None, version: int | None, now: int) -> bool:
+    values: dict[str, Any] = {
+        ":recent": recent,
+        ":next": (version or 0) + 1,
+        ":exp": max(now, locked or 0) + WINDOW_SECONDS + LOCK_SECONDS,
+    }
+    expression = "SET recent = :recent, version = :next, expires_at = :exp"
+    if locked is not None:
+        expression += ", locked_until = :until"
+        values[":until"] = locked
+    if version is None:
+        condition = "attribute_not_exists(version)"
+    else:
+        condition = "version = :read"
+        values[":read"] = version
+    try:
+        dynamo.client().update_item(
+            TableName=users_table(),
+            Key=_key(user_id),
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeValues=dynamo.expression_values(values),
+        )
+    except Exception as exc:
+        if dynamo.is_condition_failure(exc):
+            return False
+        raise dynamo.unavailable() from exc
+    return True
+
+
+def record_failure(user_id: str, now: int) -> FailureResult:
+    """Count one failed attempt; the one that makes `MAX_FAILURES` within the window locks the account."""
+    for _ in range(8):
+        item = _get(user_id) or {}
+        until = int(item.get("locked_until") or 0)
+        if until > now:
+            return FailureResult(failures=MAX_FAILURES, locked_until=until)
+        recent = [int(t) for t in item.get("recent") or [] if now - WINDOW_SECONDS < int(t) <= now]
+        recent.append(now)
+        version = None if "version" not in item else int(item["version"])
+        if len(recent) >= MAX_FAILURES:
+            lock = now + LOCK_SECONDS
+            if _write(user_id, recent=[], locked=lock, version=version, now=now):
+                return FailureResult(failures=len(recent), locked_until=lock, newly_locked=True)
+        elif _write(user_id, recent=recent[-MAX_FAILURES:], locked=None, version=version, now=now):
+            return FailureResult(failures=len(recent), locked_until=None)
+        # another attempt wrote first: read again and count on top of it
+    raise dynamo.unavailable()
+
+
+def clear(user_id: str, now: int) -> None:
+    """Forget past failures after a successful sign-in step (a running lock stays)."""
+    try:
+        dynamo.client().delete_item(
+            TableName=users_table(),
+            Key=_key(user_id),
+            ConditionExpression="attribute_not_exists(pk) OR attribute_not_exists(locked_until) "
+            "OR locked_until <= :now",
+            ExpressionAttributeValues=dynamo.expression_values({":now": now}),
+        )
+    except Exception as exc:
+        if not dynamo.is_condition_failure(exc):
+            raise dynamo.unavailable() from exc

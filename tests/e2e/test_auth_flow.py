@@ -1,0 +1,116 @@
+"""The whole sign-in story against the local stack over HTTP: Upwork sandbox, tokens, MFA, lockout."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import httpx2
+import pytest
+from bidcraft.auth import totp
+
+pytestmark = pytest.mark.e2e
+
+
+def _sign_in(http: httpx2.Client, redirect_uri: str, sandbox_user: str) -> dict:
+    init = http.post("/auth/upwork/init", json={"redirect_uri": redirect_uri})
+    assert init.status_code == 200, init.text
+    assert init.json()["code_challenge_method"] == "S256"
+    authorize = http.get(
+        f"{init.json()['authorization_url']}&sandbox_user={sandbox_user}&sandbox_proposals=3"
+    )
+    assert authorize.status_code == 302, authorize.text
+    location = authorize.headers["location"]
+    assert location.startswith(redirect_uri)
+    params = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+    assert params["state"] == init.json()["state"]
+    callback = http.get("/auth/upwork/callback", params={"code": params["code"], "state": params["state"]})
+    assert callback.status_code == 200, callback.text
+    replay = http.get("/auth/upwork/callback", params={"code": params["code"], "state": params["state"]})
+    assert replay.status_code == 400
+    return callback.json()
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _code(secret: str, steps: int = 0) -> str:
+    return totp.code_at(secret, int(time.time()) + steps * totp.STEP_SECONDS)
+
+
+def test_sign_in_sessions_mfa_and_lockout_end_to_end(http: httpx2.Client, local_stack) -> None:
+    redirect_uri = local_stack.redirect_uri
+    upwork_id = f"e2e-{uuid.uuid4().hex[:10]}"
+
+    # Sign in with Upwork → our tokens and the user
+    first = _sign_in(http, redirect_uri, upwork_id)
+    assert first["mfa_required"] is False
+    assert first["token_type"] == "Bearer"
+    me = http.get("/auth/me", headers=_bearer(first["access_token"]))
+    assert me.status_code == 200
+    assert me.json()["upwork_user_id"] == upwork_id
+    assert me.headers["x-request-id"]
+
+    # Refresh rotates; presenting the old refresh token again kills the whole family
+    rotated = http.post("/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert rotated.status_code == 200
+    reuse = http.post("/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert reuse.status_code == 401
+    assert reuse.headers["content-type"].startswith("application/problem+json")
+    assert (
+        http.post("/auth/refresh", json={"refresh_token": rotated.json()["refresh_token"]}).status_code == 401
+    )
+    assert http.get("/auth/me", headers=_bearer(rotated.json()["access_token"])).status_code == 401
+
+    # Logout ends a live access token at once
+    second = _sign_in(http, redirect_uri, upwork_id)
+    assert http.post("/auth/logout", json={}, headers=_bearer(second["access_token"])).status_code == 204
+    after = http.get("/auth/me", headers=_bearer(second["access_token"]))
+    assert after.status_code == 401
+    assert after.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+
+    # MFA: set up, activate with a code from the returned secret; the same code cannot be used twice
+    third = _sign_in(http, redirect_uri, upwork_id)
+    token = third["access_token"]
+    setup = http.post("/auth/mfa/setup", headers=_bearer(token))
+    assert setup.status_code == 200, setup.text
+    secret = setup.json()["totp_secret"]
+    assert setup.json()["qr_code"].startswith("data:image/svg+xml;base64,")
+    assert len(setup.json()["backup_codes"]) == 10
+    activation_code = _code(secret)
+    activated = http.post("/auth/mfa/verify", json={"totp_code": activation_code}, headers=_bearer(token))
+    assert activated.json() == {"verified": True, "mfa_enabled": True}
+    replayed = http.post("/auth/mfa/verify", json={"totp_code": activation_code}, headers=_bearer(token))
+    assert replayed.status_code == 401
+    assert http.post("/auth/mfa/setup", headers=_bearer(token)).status_code == 409
+
+    # Signing in again now takes two steps
+    step_up = _sign_in(http, redirect_uri, upwork_id)
+    assert step_up["mfa_required"] is True
+    assert "refresh_token" not in step_up
+    assert http.get("/auth/me", headers=_bearer(step_up["access_token"])).status_code == 403
+    done = http.post(
+        "/auth/mfa/verify", json={"totp_code": _code(secret, 1)}, headers=_bearer(step_up["access_token"])
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["access_token"]
+    assert done.json()["refresh_token"]
+    assert http.get("/auth/me", headers=_bearer(done.json()["access_token"])).json()["mfa_enabled"] is True
+
+    # Three wrong codes lock the account; the fourth attempt is refused even with a right code
+    locked_out = _sign_in(http, redirect_uri, upwork_id)
+    wrong = "000000" if _code(secret, 1) != "000000" else "111111"
+    statuses = [
+        http.post(
+            "/auth/mfa/verify", json={"totp_code": wrong}, headers=_bearer(locked_out["access_token"])
+        ).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [401, 401, 401]
+    fourth = http.post(
+        "/auth/mfa/verify", json={"totp_code": _code(secret, 1)}, headers=_bearer(locked_out["access_token"])
+    )
+    assert fourth.status_code == 423
+    assert int(fourth.headers["retry-after"]) > 0
