@@ -38,7 +38,31 @@ def _request_id(app: APIGatewayHttpResolver) -> str:
     return str(app.context.get("request_id") or request.request_id(app.current_event.raw_event))
 
 
+def _audit_refusal(app: APIGatewayHttpResolver, error: DomainError) -> None:
+    """Every 403 is an authorization decision against an authenticated caller: audit it (`authz_fail`)."""
+    from bidcraft.security import audit
+
+    principal = app.context.get("principal")
+    try:
+        audit.record_quietly(
+            audit.RequestMeta.from_event(app.current_event.raw_event),
+            "authz_fail",
+            user_id=getattr(principal, "user_id", None),
+            outcome="failure",
+            severity="medium",
+            details={
+                "reason": error.slug,
+                "method": app.current_event.http_method,
+                "path": app.current_event.path,
+            },
+        )
+    except Exception:  # the refusal stands whether or not its record could be written
+        logger.exception("authz_fail audit record lost")
+
+
 def problem_response(app: APIGatewayHttpResolver, error: DomainError) -> Response:
+    if error.status == 403:
+        _audit_refusal(app, error)
     if error.status >= 500:
         logger.exception("request failed", extra={"problem": error.slug, "status": error.status})
     else:
