@@ -141,9 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        stack.start_pollers(retry_delay=args.retry_delay)
         if not args.no_warm_up:
             stack.warm_up()
+        stack.start_pollers(retry_delay=args.retry_delay)
         print(banner(stack, time.perf_counter() - started), flush=True)
         if args.fire:
             threading.Thread(

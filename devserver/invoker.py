@@ -6,6 +6,7 @@ import base64
 import importlib
 import json
 import logging
+import pkgutil
 import sys
 import threading
 import uuid
@@ -85,6 +86,10 @@ class Invoker:
         # (`BaseRouter.current_event`), so two HTTP functions resolving at once in one process would read each
         # other's requests. Real Lambda has a process per container; here HTTP invocations take turns.
         self._http_lock = threading.Lock()
+        # Set while no warm-up import is running: a lazy import racing a warm-up import of a module that
+        # imports it back would see it partially initialised, so invocations wait for the warm-up to finish.
+        self._ready = threading.Event()
+        self._ready.set()
 
     def handler(self, function: Function) -> Handler:
         with self._load_lock:
@@ -102,8 +107,32 @@ class Invoker:
             region=self.region,
         )
 
+    def hold(self) -> None:
+        """Make invocations wait until `warm_up` has finished (call before starting it in a thread)."""
+        self._ready.clear()
+
+    def warm_up(self, extra_packages: tuple[str, ...] = ("bidcraft",)) -> None:
+        """Import every function and every module of `extra_packages`, then let invocations run."""
+        self._ready.clear()
+        try:
+            for function in self.template.functions.values():
+                try:
+                    self.handler(function)
+                except Exception as exc:
+                    log.warning("%s cannot be imported: %s: %s", function.logical_id, type(exc).__name__, exc)
+            for package_name in extra_packages:
+                package = importlib.import_module(package_name)
+                for module in pkgutil.walk_packages(package.__path__, prefix=f"{package_name}."):
+                    try:
+                        importlib.import_module(module.name)
+                    except Exception as exc:  # an optional dependency missing is the module's own business
+                        log.debug("warm-up skipped %s: %s", module.name, exc)
+        finally:
+            self._ready.set()
+
     def invoke(self, name: str, event: dict[str, Any]) -> Any:
         """Invoke a function by logical id (or code directory); exceptions propagate."""
+        self._ready.wait(timeout=60)
         function = self.template.function(name)
         handler = self.handler(function)
         lock = self._locks.setdefault(function.logical_id, threading.Lock())

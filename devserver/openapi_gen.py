@@ -1,9 +1,9 @@
 """Generate the service's OpenAPI 3.1 document from every function's routes.
 
-Each Lambda has its own resolver, so no single function can describe the whole API at run time. This merges
-the resolvers' documents, adds what they cannot know (bearer security, problem documents for errors) and writes
-`layers/common/bidcraft/http/openapi.json`, which the meta function serves. `--check` fails when the committed
-copy is stale (run by the test suite).
+Each Lambda has its own resolver, so no single function can describe the whole API at run time. This
+merges the resolvers' documents, adds what they cannot know (bearer security, problem documents for errors)
+and writes `layers/common/bidcraft/http/openapi.json`, which the meta function serves. `--check` fails when
+the committed copy is stale (run by the test suite).
 """
 
 from __future__ import annotations
@@ -19,19 +19,9 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
 import bidcraft
 from bidcraft.http.docs import OPENAPI_PATH
+from bidcraft.http.guard import PUBLIC_PATHS
 
 ROOT = Path(__file__).resolve().parent.parent
-PUBLIC_PATHS = frozenset(
-    {
-        "/health",
-        "/openapi.json",
-        "/docs",
-        "/auth/upwork/init",
-        "/auth/upwork/callback",
-        "/auth/refresh",
-        "/webhooks/upwork",
-    }
-)
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
     "description": "RFC 9457 problem document",

@@ -173,14 +173,10 @@ class RunningStack:
     def warm_up(self) -> threading.Thread:
         """Import every function in the background so the first requests are not slowed by imports."""
 
+        self.invoker.hold()
+
         def run() -> None:
-            for function in self.template.functions.values():
-                try:
-                    self.invoker.handler(function)
-                except Exception as exc:
-                    log.warning(
-                        "%s cannot be imported yet: %s: %s", function.logical_id, type(exc).__name__, exc
-                    )
+            self.invoker.warm_up()
 
         thread = threading.Thread(target=run, name="devserver-warm-up", daemon=True)
         thread.start()

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
 from bidcraft import clock
 from bidcraft.auth import account, mfa, sessions, signin
 from bidcraft.auth.models import (

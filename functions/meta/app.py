@@ -43,4 +43,4 @@ def swagger_asset(asset: str) -> Response[str]:
     return Response(200, content_type, body, headers={"Cache-Control": "public, max-age=86400"})
 
 
-lambda_handler = lambda_handler_for(app)
+lambda_handler = lambda_handler_for(app, public=True)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
+
 from bidcraft.auth import totp
 
 pytestmark = pytest.mark.e2e

@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
+
 from bidcraft import aws, clock
 from bidcraft.auth import totp
 from bidcraft.crypto import envelope
-
 from devserver.testing import LocalAws, random_test_ip
 
 

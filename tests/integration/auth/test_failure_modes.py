@@ -7,11 +7,11 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+
 from bidcraft import config, secrets
 from bidcraft.auth import session_store, signing, upwork_client, upwork_token_store, upwork_tokens
 from bidcraft.crypto import envelope
 from bidcraft.users import store as users
-
 from tests.integration.auth.conftest import new_sandbox_user
 
 

@@ -9,11 +9,11 @@ import time
 from typing import Any
 
 import pytest
+
 from bidcraft import aws
 from bidcraft.auth import backup_codes, lockout, mfa_store, totp
 from bidcraft.crypto import envelope
 from bidcraft.errors import DomainError
-
 from tests.integration.auth.conftest import audit_records, new_sandbox_user, raw_item, users_table
 
 

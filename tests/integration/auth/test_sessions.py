@@ -9,10 +9,10 @@ import uuid
 
 import jwt
 import pytest
+
 from bidcraft.auth import session_store, sessions, signing, tokens
 from bidcraft.errors import Unauthorized
 from bidcraft.security.audit import RequestMeta
-
 from tests.integration.auth.conftest import audit_records, new_sandbox_user, raw_item
 
 META = RequestMeta(ip="198.18.0.1", user_agent="tests", request_id="r-1")

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
+
 from bidcraft import aws, clock
 from bidcraft.auth import oauth_state_store, upwork_tokens
 from bidcraft.auth.sessions import hash_refresh_token
-
 from tests.integration.auth.conftest import (
     audit_actions,
     audit_records,

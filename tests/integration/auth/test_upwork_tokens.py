@@ -6,13 +6,13 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import SecretStr
+
 from bidcraft import aws
 from bidcraft.auth import upwork_token_store, upwork_tokens
 from bidcraft.crypto.aead import DecryptionFailed
 from bidcraft.errors import Conflict, ServiceUnavailable
 from bidcraft.upwork.models import UpworkTokens
-from pydantic import SecretStr
-
 from tests.integration.auth.conftest import raw_item, users_table
 
 

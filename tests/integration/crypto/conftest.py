@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from bidcraft import aws, config
 from bidcraft.crypto import envelope
 

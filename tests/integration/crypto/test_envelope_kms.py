@@ -6,13 +6,14 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+from botocore.stub import Stubber
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from bidcraft import aws
 from bidcraft.crypto import envelope
 from bidcraft.crypto.envelope import PURPOSE_TOTP_SEED, PURPOSE_UPWORK_TOKEN, DecryptionFailed
 from bidcraft.errors import ServiceUnavailable
-from botocore.stub import Stubber
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 TOKEN = b'{"access_token":"oauth2v2_abc123SECRET","refresh_token":"oauth2v2_rt_SECRET987"}'
 

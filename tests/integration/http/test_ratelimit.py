@@ -47,7 +47,8 @@ def test_counters_are_independent_per_subject_and_class() -> None:
     for i in range(3):
         ratelimit.hit(ratelimit.AI_OPERATIONS, alice, now_epoch=WINDOW_START + i)
     assert ratelimit.hit(ratelimit.AI_OPERATIONS, bob, now_epoch=WINDOW_START + 5).remaining == 2
-    assert ratelimit.hit(ratelimit.API, alice, now_epoch=WINDOW_START + 5).remaining == ratelimit.limit_for("api") - 1
+    api = ratelimit.hit(ratelimit.API, alice, now_epoch=WINDOW_START + 5)
+    assert api.remaining == ratelimit.limit_for(ratelimit.API) - 1
 
 
 @pytest.mark.usefixtures("limit_of_three")

@@ -8,9 +8,9 @@ import time
 
 import jwt
 import pytest
+
 from bidcraft.auth import tokens
 from bidcraft.errors import Unauthorized
-
 from tests.unit.auth.conftest import OLD_KEY, SIGNING_KEY, FakeSessions
 
 

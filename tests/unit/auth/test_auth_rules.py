@@ -7,6 +7,8 @@ import hashlib
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
+
 from bidcraft import config
 from bidcraft.auth import redirects, sessions, signing
 from bidcraft.auth.models import CallbackResponse, InitRequest, MfaDisableRequest, MfaVerifyRequest
@@ -14,7 +16,6 @@ from bidcraft.auth.settings import AuthSettings
 from bidcraft.errors import ConfigurationError
 from bidcraft.security import audit
 from bidcraft.users.models import UpworkProfile, User
-from pydantic import ValidationError
 
 ALLOWED = ["https://app.bidcraft.dev/callback", "http://localhost:5173/callback"]
 

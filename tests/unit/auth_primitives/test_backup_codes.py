@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+
 from bidcraft.auth import backup_codes
 
 CODE_RE = re.compile(r"[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}")

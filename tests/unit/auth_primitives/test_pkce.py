@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from bidcraft.auth import pkce
 
 APPENDIX_B_OCTETS = bytes(

@@ -8,6 +8,7 @@ import hmac
 import re
 
 import pytest
+
 from bidcraft.auth import totp
 
 SEED_SHA1 = b"12345678901234567890"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from bidcraft import aws, config
 from bidcraft.crypto import envelope
 

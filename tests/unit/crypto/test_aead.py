@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from bidcraft.crypto import aead
-from bidcraft.crypto.aead import DecryptionFailed
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from bidcraft.crypto import aead
+from bidcraft.crypto.aead import DecryptionFailed
 
 K = bytes.fromhex("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308")
 IV = bytes.fromhex("cafebabefacedbaddecaf888")

@@ -6,6 +6,7 @@ The same properties against moto's KMS are in tests/integration/crypto.
 from __future__ import annotations
 
 import pytest
+
 from bidcraft import config
 from bidcraft.crypto import envelope
 from bidcraft.crypto.envelope import PURPOSE_TOTP_SEED, PURPOSE_UPWORK_TOKEN, DecryptionFailed

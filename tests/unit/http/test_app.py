@@ -38,7 +38,7 @@ def _app() -> Any:
             raise RuntimeError("secret internal detail at /var/task/app.py")
         raise errors.Conflict("already there")
 
-    return lambda_handler_for(app)
+    return lambda_handler_for(app, public=True)
 
 
 handler = _app()
@@ -63,12 +63,15 @@ def call(
     return response["statusCode"], headers, parsed
 
 
-def assert_problem(status: int, headers: dict[str, str], body: dict[str, Any], expected: int, slug: str) -> None:
+def assert_problem(
+    status: int, headers: dict[str, str], body: dict[str, Any], expected: int, slug: str
+) -> None:
     assert status == expected
     assert headers["Content-Type"] == "application/problem+json"
     assert body["type"] == f"https://bidcraft.dev/problems/{slug}"
     assert body["status"] == expected
-    assert body["title"] and body["detail"]
+    assert body["title"]
+    assert body["detail"]
     assert body["request_id"] == headers["X-Request-Id"]
 
 
@@ -124,8 +127,11 @@ def test_unknown_route_is_404_problem() -> None:
 
 
 def test_malformed_json_is_400() -> None:
-    assert_problem(*call("POST", "/echo", body="{not json", headers={"content-type": "application/json"}), 400,
-                   "malformed-json")
+    assert_problem(
+        *call("POST", "/echo", body="{not json", headers={"content-type": "application/json"}),
+        400,
+        "malformed-json",
+    )
 
 
 def test_schema_violation_is_422_with_field_errors() -> None:
@@ -140,5 +146,34 @@ def test_body_over_64_kib_is_413() -> None:
 
 
 def test_non_json_media_type_is_415() -> None:
-    assert_problem(*call("POST", "/echo", body="text=hi", headers={"content-type": "text/plain"}), 415,
-                   "unsupported-media-type")
+    assert_problem(
+        *call("POST", "/echo", body="text=hi", headers={"content-type": "text/plain"}),
+        415,
+        "unsupported-media-type",
+    )
+
+
+def test_protected_function_refuses_anonymous_callers_before_validating_the_body() -> None:
+    # Given a function whose routes need a bearer token
+    app = create_app("private")
+
+    @app.post("/private")
+    def private(body: Echo) -> Echo:
+        return body
+
+    protected = lambda_handler_for(app)
+    # When an anonymous caller sends an invalid body
+    response = protected(
+        http_event("POST", "/private", body="{}", headers={"content-type": "application/json"}), None
+    )
+    # Then the answer is 401 with a bearer challenge, not a 422 that would describe the schema
+    assert response["statusCode"] == 401
+    assert response["headers"]["WWW-Authenticate"] == "Bearer"
+    assert json.loads(response["body"])["type"].endswith("/unauthorized")
+
+
+def test_deeply_nested_json_is_a_400_not_a_500() -> None:
+    status, headers, body = call(
+        "POST", "/echo", body="[" * 5000 + "]" * 5000, headers={"content-type": "application/json"}
+    )
+    assert_problem(status, headers, body, 400, "malformed-json")

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 
 import httpx2
 import pytest
-from bidcraft.upwork import UpworkGraphQL, UpworkOAuth, make_client
 
+from bidcraft.upwork import UpworkGraphQL, UpworkOAuth, make_client
 from devserver.sandbox import UpworkSandbox
 from devserver.sandbox.transport import mock_transport
 

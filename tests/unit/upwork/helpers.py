@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx2
+
 from bidcraft.upwork import UpworkGraphQL, UpworkOAuth, UpworkTokens, authorize_url, make_client
 
 BASE_URL = "http://127.0.0.1:3000/_sandbox/upwork"

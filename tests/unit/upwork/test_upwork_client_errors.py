@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import httpx2
 import pytest
+from pydantic import SecretStr
+
 from bidcraft.errors import UpstreamError, UpstreamThrottled
 from bidcraft.upwork import (
     RetryPolicy,
@@ -18,7 +20,6 @@ from bidcraft.upwork import (
     make_client,
 )
 from bidcraft.upwork.mapping import moment
-from pydantic import SecretStr
 
 from .helpers import BASE_URL, CLIENT_ID, CLIENT_SECRET, Clock, graphql_client, scripted
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import httpx2
 import pytest
+
 from bidcraft.upwork import (
     UpworkAuthError,
     UpworkGrantError,
@@ -14,7 +15,6 @@ from bidcraft.upwork import (
     UpworkOAuth,
     authorize_url,
 )
-
 from devserver.sandbox import UpworkSandbox
 
 from .helpers import (

@@ -27,11 +27,12 @@ from bidcraft.errors import (
     UnsupportedMediaType,
 )
 from bidcraft.http import problems, request
+from bidcraft.http.guard import PUBLIC_PATHS, Principal, authenticate
 
 MAX_BODY_BYTES = 64 * 1024
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
-logger = Logger(service="bidcraft", use_rfc3339=True)
+logger = Logger(use_rfc3339=True)  # service name: POWERTOOLS_SERVICE_NAME, set per function
 
 
 def _request_id(app: APIGatewayHttpResolver) -> str:
@@ -76,9 +77,11 @@ def problem_response(app: APIGatewayHttpResolver, error: DomainError) -> Respons
 
 
 def create_app(service: str) -> APIGatewayHttpResolver:
-    """An HTTP API resolver with validation on and every failure mapped to a problem document."""
+    """An HTTP API resolver with validation on and every failure mapped to a problem document.
+
+    `service` names the function in its OpenAPI tag and logs; the resolver itself is the same for all.
+    """
     app = APIGatewayHttpResolver(enable_validation=True)
-    logger.append_keys(function=service)
 
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response:
@@ -93,9 +96,7 @@ def create_app(service: str) -> APIGatewayHttpResolver:
             )
         return problem_response(
             app,
-            Unprocessable(
-                "The request does not satisfy the schema", errors=problems.validation_errors(raw)
-            ),
+            Unprocessable("The request does not satisfy the schema", errors=problems.validation_errors(raw)),
         )
 
     @app.exception_handler(RequestUnsupportedContentType)
@@ -111,6 +112,12 @@ def create_app(service: str) -> APIGatewayHttpResolver:
         error = DomainError(str(exc.msg), slug="http-error", title="Request refused")
         error.status = exc.status_code  # type: ignore[misc]
         return problem_response(app, error)
+
+    @app.exception_handler(RecursionError)
+    def _too_deep(_: RecursionError) -> Response:
+        return problem_response(
+            app, BadRequest("The request body is nested too deeply", slug="malformed-json")
+        )
 
     @app.exception_handler(Exception)
     def _unexpected(exc: Exception) -> Response:
@@ -132,20 +139,40 @@ def _precheck(event: dict[str, Any], *, json_only: bool) -> DomainError | None:
     return None
 
 
+def _authenticate(event: dict[str, Any]) -> tuple[Principal | None, DomainError | None]:
+    """Bearer authentication before routing, so an anonymous caller learns nothing (not even a 422)."""
+    if str(event.get("rawPath") or "") in PUBLIC_PATHS:
+        return None, None
+    try:
+        return authenticate(event), None
+    except DomainError as refused:
+        return None, refused
+
+
 def lambda_handler_for(
-    app: APIGatewayHttpResolver, *, json_only: bool = True
+    app: APIGatewayHttpResolver, *, json_only: bool = True, public: bool = False
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """The `lambda_handler` of an API function built on `app`."""
+    """The `lambda_handler` of an API function built on `app`.
+
+    Every path but `guard.PUBLIC_PATHS` needs a valid bearer token, checked before the request is routed or
+    validated; `public=True` is for functions that have no bearer routes at all (meta, webhooks).
+    """
 
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         rid = request.request_id(event)
         logger.set_correlation_id(rid)
         refused = _precheck(event, json_only=json_only)
+        principal = None
+        if refused is None and not public:
+            principal, refused = _authenticate(event)
         if refused is not None:
-            logger.info("request refused", extra={"problem": refused.slug, "status": refused.status})
+            log = logger.exception if refused.status >= 500 else logger.info
+            log("request refused", extra={"problem": refused.slug, "status": refused.status})
             response = problems.proxy_response(refused, rid)
         else:
             app.append_context(request_id=rid)
+            if principal is not None:
+                app.append_context(principal=principal)
             response = app.resolve(event, context)
         headers = response.setdefault("headers", {}) or {}
         if headers.get("Content-Type") == "application/json":

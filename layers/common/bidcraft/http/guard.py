@@ -8,6 +8,7 @@ every route shares (MFA still pending, `me` / own id / `admin`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
@@ -15,6 +16,19 @@ from bidcraft.errors import Forbidden, Unauthorized
 from bidcraft.http import request
 
 ADMIN_ROLE = "admin"
+
+# API.md: every route takes a bearer token except these (the webhook receiver verifies signatures instead).
+PUBLIC_PATHS = frozenset(
+    {
+        "/health",
+        "/openapi.json",
+        "/docs",
+        "/auth/upwork/init",
+        "/auth/upwork/callback",
+        "/auth/refresh",
+        "/webhooks/upwork",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -30,16 +44,21 @@ class Principal:
         return ADMIN_ROLE in self.roles
 
 
+def authenticate(event: dict[str, Any]) -> Principal:
+    """Verify the request's bearer token (401 when missing or bad); MFA rules are applied per route."""
+    token = request.bearer_token(event)
+    if token is None:
+        raise Unauthorized("A bearer access token is required")
+    from bidcraft.auth.tokens import verify_access_token  # the auth domain owns token rules
+
+    return verify_access_token(token)
+
+
 def current_principal(app: APIGatewayHttpResolver, *, allow_mfa_pending: bool = False) -> Principal:
     """The verified caller of this request, or 401/403 as API.md says."""
     principal = app.context.get("principal")
     if principal is None:
-        token = request.bearer_token(app.current_event.raw_event)
-        if token is None:
-            raise Unauthorized("A bearer access token is required")
-        from bidcraft.auth.tokens import verify_access_token  # the auth domain owns token rules
-
-        principal = verify_access_token(token)
+        principal = authenticate(app.current_event.raw_event)
         app.append_context(principal=principal)
     if principal.mfa_pending and not allow_mfa_pending:
         raise Forbidden("Complete multi-factor verification first", slug="mfa-required")

@@ -36,4 +36,6 @@ def proxy_response(error: DomainError, request_id: str) -> dict[str, Any]:
 
 def validation_errors(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Pydantic errors → `[{"loc": [...], "msg": str}]`, without echoing input values or internals."""
-    return [{"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", "invalid"))} for err in raw]
+    return [
+        {"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", "invalid"))} for err in raw
+    ]

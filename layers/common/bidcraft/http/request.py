@@ -32,7 +32,9 @@ def source_ip(event: dict[str, Any]) -> str:
 
 
 def user_agent(event: dict[str, Any]) -> str:
-    ua = ((event.get("requestContext") or {}).get("http") or {}).get("userAgent") or header(event, "user-agent")
+    ua = ((event.get("requestContext") or {}).get("http") or {}).get("userAgent") or header(
+        event, "user-agent"
+    )
     return str(ua or "")[:512]
 
 

@@ -1,0 +1,121 @@
+"""Cold-start import cost of every function module (`functions.<dir>.app`), each in a fresh interpreter.
+
+For each function, `python -X importtime -c "import functions.<dir>.app"` runs `--runs` times; the table shows
+the median cumulative import time of the module (from `-X importtime`), the median wall time of the whole
+interpreter (start-up included), the number of modules imported, and whether `openai` was imported — it must
+not be: only the code path that calls OpenAI imports it (`bidcraft.ai.openai_engine`). The `openai` SDK's own
+import cost is shown last, as the price the first OpenAI call pays.
+
+Usage: `python -m bench.bench_cold_start [--runs 5] [--json]` (numbers, not assertions; exit 1 only when a
+module fails to import or imports `openai` eagerly).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
+HEAVY = ("openai",)
+
+
+@dataclass
+class Sample:
+    target: str
+    import_ms: float
+    wall_ms: float
+    modules: int
+    heavy: list[str]
+    error: str = ""
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    paths = [str(ROOT), str(ROOT / "layers" / "common")]
+    env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def measure(module: str) -> Sample:
+    """One fresh interpreter importing `module` with `-X importtime`."""
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 - our own interpreter, a module name from our tree
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        cwd=ROOT,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = (time.perf_counter() - started) * 1000
+    cumulative = 0.0
+    imported: list[str] = []
+    for line in done.stderr.splitlines():
+        match = _LINE.match(line)
+        if not match:
+            continue
+        name = match.group(4)
+        imported.append(name)
+        if name == module:
+            cumulative = int(match.group(2)) / 1000
+    heavy = sorted({name.split(".")[0] for name in imported if name.split(".")[0] in HEAVY})
+    error = "" if done.returncode == 0 else (done.stderr.strip().splitlines() or ["failed"])[-1][:120]
+    return Sample(module, cumulative, wall, len(imported), heavy, error)
+
+
+def function_modules() -> list[str]:
+    return [f"functions.{path.parent.name}.app" for path in sorted((ROOT / "functions").glob("*/app.py"))]
+
+
+def median_sample(module: str, runs: int) -> Sample:
+    samples = [measure(module) for _ in range(runs)]
+    failed = next((s for s in samples if s.error), None)
+    if failed:
+        return failed
+    return Sample(
+        module,
+        round(statistics.median(s.import_ms for s in samples), 1),
+        round(statistics.median(s.wall_ms for s in samples), 1),
+        samples[-1].modules,
+        samples[-1].heavy,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args(argv)
+
+    measure("json")  # warm the OS file cache and byte-code so the first function is not penalised
+    results = [median_sample(module, args.runs) for module in function_modules()]
+    reference = median_sample("openai", args.runs)
+    if args.json:
+        print(json.dumps([asdict(r) for r in [*results, reference]], indent=2))
+    else:
+        print(f"{'module':32} {'import ms':>10} {'wall ms':>9} {'modules':>8}  openai")
+        for r in results:
+            if r.error:
+                print(f"{r.target:32} {'-':>10} {'-':>9} {'-':>8}  IMPORT FAILED: {r.error}")
+                continue
+            flag = "IMPORTED (should be lazy)" if r.heavy else "no"
+            print(f"{r.target:32} {r.import_ms:10.1f} {r.wall_ms:9.1f} {r.modules:8d}  {flag}")
+        print(
+            f"{'(reference) import openai':32} {reference.import_ms:10.1f} {reference.wall_ms:9.1f} "
+            f"{reference.modules:8d}  paid by the first OpenAI call only"
+        )
+    return 1 if any(r.error or r.heavy for r in results) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,29 @@
+"""AI-jobs queue worker: runs queued proposal generations, reporting partial batch failures to SQS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from bidcraft.ai import worker
+
+logger = Logger(service="bidcraft", use_rfc3339=True)
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record: SQSRecord) -> str:
+    attempt = int(record.attributes.approximate_receive_count or 1)
+    outcome = worker.process(record.body, attempt=attempt)
+    logger.info("ai job message processed", extra={"message_id": record.message_id, "outcome": outcome})
+    return outcome
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    response = process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
+    return dict(response)

@@ -1,0 +1,146 @@
+"""Competition figures from a market snapshot: pure arithmetic, no I/O.
+
+- **Competitors**: the snapshot's freelancers of the category who list at least one of the requested skills
+  (case-insensitive); when fewer than `MIN_MATCHES` match (or no skills were given), the whole category.
+  `competitor_count` is how many that is.
+- **Sample**: those competitors with a positive hourly rate; `sample_size` is its size.
+- `average_rate` = arithmetic mean of the sample, `median_rate` = its median (mean of the middle two for an
+  even size); both 0 for an empty sample. Rounded to cents.
+- `rate_distribution`: fixed USD/hour buckets `[min, max)` (`RATE_EDGES`); the last bucket is `[150, max]`
+  with `max` = the highest rate seen (at least 200), so every sampled rate lands in exactly one bucket and the
+  counts add up to `sample_size`.
+- `market_position.percentile` = mid-rank percentile of `your_rate` among the sample:
+  `100 x (rates below + ½ x rates equal) / sample_size` (50 for an empty sample). `label`: below 25 →
+  `below_market`, 25-75 → `competitive`, above 75 → `premium`.
+- `your_rate`: the user's Upwork profile rate; else the midpoint of `budget_range` when that range is a
+  plausible hourly band (upper bound ≤ `MAX_HOURLY_RANGE`, a bigger range is a project budget, not a rate);
+  else the market median (you are then placed at the 50th percentile, `competitive`).
+- `top_competitors`: up to five, by skills matched, then job success score, feedback score, jobs done, name.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bidcraft.ai.models import (
+    CompetitionAnalysis,
+    MarketPosition,
+    RateBucket,
+    TopCompetitor,
+    budget_bounds,
+)
+
+PositionLabel = Literal["below_market", "competitive", "premium"]
+RATE_EDGES: tuple[float, ...] = (0, 15, 25, 35, 50, 75, 100, 150)
+LAST_BUCKET_MIN_MAX = 200.0
+MIN_MATCHES = 5
+MAX_HOURLY_RANGE = 500.0
+TOP_N = 5
+
+
+@dataclass(frozen=True)
+class MarketCompetitor:
+    name: str
+    hourly_rate: float | None = None
+    job_success_score: float | None = None
+    feedback_score: float | None = None
+    total_jobs: int | None = None
+    skills: tuple[str, ...] = field(default_factory=tuple)
+
+    def matches(self, wanted: set[str]) -> int:
+        return sum(1 for skill in self.skills if skill.casefold() in wanted)
+
+
+def relevant(competitors: Sequence[MarketCompetitor], skills: Sequence[str]) -> list[MarketCompetitor]:
+    wanted = {s.casefold() for s in skills}
+    if not wanted:
+        return list(competitors)
+    matching = [c for c in competitors if c.matches(wanted)]
+    return matching if len(matching) >= MIN_MATCHES else list(competitors)
+
+
+def distribution(rates: Sequence[float]) -> list[RateBucket]:
+    top = max(LAST_BUCKET_MIN_MAX, math.ceil(max(rates))) if rates else LAST_BUCKET_MIN_MAX
+    bounds = [*RATE_EDGES, top]
+    buckets = []
+    for index in range(len(RATE_EDGES)):
+        low, high = bounds[index], bounds[index + 1]
+        last = index == len(RATE_EDGES) - 1
+        count = sum(1 for r in rates if low <= r and (r <= high if last else r < high))
+        buckets.append(RateBucket(min=float(low), max=float(high), count=count))
+    return buckets
+
+
+def percentile(rate: float, rates: Sequence[float]) -> float:
+    if not rates:
+        return 50.0
+    below = sum(1 for r in rates if r < rate)
+    equal = sum(1 for r in rates if r == rate)
+    return round(100 * (below + 0.5 * equal) / len(rates), 1)
+
+
+def label(pct: float) -> PositionLabel:
+    if pct < 25:
+        return "below_market"
+    if pct > 75:
+        return "premium"
+    return "competitive"
+
+
+def choose_rate(profile_rate: float | None, budget_range: str | None, median: float) -> float:
+    if profile_rate and profile_rate > 0:
+        return float(profile_rate)
+    if budget_range:
+        low, high = budget_bounds(budget_range)
+        if 0 < high <= MAX_HOURLY_RANGE:
+            return round((low + high) / 2, 2)
+    return median
+
+
+def analyze(
+    competitors: Sequence[MarketCompetitor],
+    *,
+    skills: Sequence[str],
+    profile_rate: float | None,
+    budget_range: str | None,
+    data_as_of: str,
+) -> CompetitionAnalysis:
+    pool = relevant(competitors, skills)
+    rates = sorted(float(c.hourly_rate) for c in pool if c.hourly_rate is not None and c.hourly_rate > 0)
+    average = round(statistics.fmean(rates), 2) if rates else 0.0
+    median = round(float(statistics.median(rates)), 2) if rates else 0.0
+    your_rate = choose_rate(profile_rate, budget_range, median)
+    pct = percentile(your_rate, rates)
+    wanted = {s.casefold() for s in skills}
+    ranked = sorted(
+        pool,
+        key=lambda c: (
+            -c.matches(wanted),
+            -(c.job_success_score or -1),
+            -(c.feedback_score or -1),
+            -(c.total_jobs or 0),
+            c.name,
+        ),
+    )
+    return CompetitionAnalysis(
+        competitor_count=len(pool),
+        average_rate=average,
+        median_rate=median,
+        rate_distribution=distribution(rates),
+        top_competitors=[
+            TopCompetitor(
+                name=c.name,
+                hourly_rate=c.hourly_rate,
+                job_success_score=c.job_success_score,
+                skills=list(c.skills),
+            )
+            for c in ranked[:TOP_N]
+        ],
+        market_position=MarketPosition(your_rate=your_rate, percentile=pct, label=label(pct)),
+        sample_size=len(rates),
+        data_as_of=data_as_of,
+    )

@@ -1,0 +1,125 @@
+"""The engines that score and draft proposals, and how the one in use is chosen.
+
+`Engine` is the protocol; `OfflineEngine` is built in (deterministic heuristics, no network, free) and
+`bidcraft.ai.openai_engine.OpenAIEngine` calls the OpenAI API (or any compatible server at OPENAI_BASE_URL).
+
+`select()` picks OpenAI when the secret named by OPENAI_SECRET_ARN holds a key, else offline. An unset ARN, an
+empty value, a placeholder (`none`, `offline`, `disabled`, `-`) or an unreadable secret all mean offline; the
+choice is cached for `_SELECTION_TTL` seconds (the secret cache's lifetime), so a key added or rotated is
+picked up within five minutes without a redeploy. The engine in use is reported in responses as `engine`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from bidcraft import secrets
+from bidcraft.ai import generation, scoring
+from bidcraft.ai.models import ProposalAnalysisRequest, ProposalGenerationRequest, TokenUsage
+from bidcraft.ai.settings import settings
+from bidcraft.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+OFFLINE = "offline"
+_PLACEHOLDERS = frozenset({"", "none", "offline", "disabled", "-", "null"})
+_SELECTION_TTL = 300.0
+
+
+@dataclass(frozen=True)
+class Analysis:
+    scorecard: scoring.Scorecard
+    usage: TokenUsage
+
+
+@dataclass(frozen=True)
+class Drafted:
+    draft: generation.Draft
+    usage: TokenUsage
+
+
+class Engine(Protocol):
+    @property
+    def name(self) -> str:
+        """`offline` or `openai:<model>`."""
+        ...
+
+    @property
+    def metered(self) -> bool:
+        """Whether calls cost tokens (and so are subject to the monthly token budget)."""
+        ...
+
+    def analyze_proposal(self, request: ProposalAnalysisRequest) -> Analysis: ...
+
+    def generate_proposal(
+        self, request: ProposalGenerationRequest, *, hourly_rate: float | None = None
+    ) -> Drafted: ...
+
+
+class OfflineEngine:
+    """Deterministic, explainable heuristics (`scoring`, `generation`); no network, usage zero."""
+
+    name = OFFLINE
+    metered = False
+
+    def analyze_proposal(self, request: ProposalAnalysisRequest) -> Analysis:
+        return Analysis(scoring.score_proposal(request), TokenUsage())
+
+    def generate_proposal(
+        self, request: ProposalGenerationRequest, *, hourly_rate: float | None = None
+    ) -> Drafted:
+        return Drafted(generation.draft(request, hourly_rate=hourly_rate), TokenUsage())
+
+
+_lock = threading.Lock()
+_selected: tuple[float, Engine] | None = None
+
+
+def _api_key() -> str:
+    arn = settings().openai_secret_arn
+    if not arn:
+        return ""
+    try:
+        value = secrets.get(arn).strip()
+    except DomainError as exc:
+        logger.warning("openai key unreadable; using the offline engine", extra={"problem": exc.slug})
+        return ""
+    return "" if value.lower() in _PLACEHOLDERS else value
+
+
+def select() -> Engine:
+    global _selected
+    now = time.monotonic()
+    with _lock:
+        if _selected is not None and now - _selected[0] < _SELECTION_TTL:
+            return _selected[1]
+    key = _api_key()
+    engine: Engine
+    if key:
+        from bidcraft.ai.openai_engine import OpenAIEngine  # imports no SDK until the first call
+
+        config = settings()
+        engine = OpenAIEngine(
+            api_key=key,
+            model=config.openai_model,
+            base_url=config.openai_base_url or None,
+            timeout=config.openai_timeout_seconds,
+            max_retries=config.openai_max_retries,
+            max_output_tokens=config.openai_max_output_tokens,
+        )
+    else:
+        engine = OfflineEngine()
+    with _lock:
+        _selected = (now, engine)
+    return engine
+
+
+def reset() -> None:
+    """Forget the selected engine (tests that change the key or the environment)."""
+    global _selected
+    with _lock:
+        _selected = None

@@ -1,0 +1,223 @@
+"""Market data synced from Upwork, kept at most 24 hours (Upwork's API terms).
+
+Item: AnalyticsTable `MARKET#<Upwork category id, or the normalised name>` / `SNAPSHOT` — category,
+upwork_category, competitors [{name, hourly_rate, job_success_score, feedback_score, total_jobs, skills}],
+fetched_at, expires_at (fetched_at + 24 h, the table's TTL attribute). Freshness is decided on
+`fetched_at`, never on TTL deletion (which can lag by a day or two): a snapshot older than 24 hours is
+refreshed before use, and if the refresh fails the stale data is NOT served (the Upwork error is).
+
+Refresh: Upwork GraphQL `freelancerProfileSearchRecords` (`bidcraft.upwork.UpworkGraphQL.search_freelancers`)
+with the CALLER's Upwork access token (`bidcraft.auth.upwork_tokens.get_valid_access_token`), the whole
+category (not the caller's skills, so one snapshot serves every user of the category), at most
+`SAMPLE_LIMIT` freelancers. Category names, slugs and labels are resolved to Upwork category ids
+(`CATEGORY_IDS`); numeric ids pass through; anything else is a 422 naming the known categories.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bidcraft import clock
+from bidcraft.ai import dynamo
+from bidcraft.ai.competition import MarketCompetitor
+from bidcraft.ai.settings import settings
+from bidcraft.errors import Unprocessable
+
+logger = logging.getLogger(__name__)
+
+FRESH_FOR = timedelta(hours=24)
+SAMPLE_LIMIT = 200
+
+# Upwork's top-level category ids, by the names clients are likely to send (normalised, see `category_key`).
+_WEB = "531770282580668418"
+_DATA = "531770282580668420"
+_DESIGN = "531770282580668421"
+_WRITING = "531770282580668423"
+_MARKETING = "531770282580668422"
+_ADMIN = "531770282580668416"
+_IT = "531770282580668419"
+_TRANSLATION = "531770282580668424"
+_ACCOUNTING = "531770282580668426"
+CATEGORY_IDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "web-mobile-software-dev",
+            "web-mobile-and-software-dev",
+            "web-development",
+            "mobile-development",
+            "software-development",
+            "web-mobile-software-development",
+        ),
+        _WEB,
+    ),
+    **dict.fromkeys(("data-science-analytics", "data-science-and-analytics", "data-science"), _DATA),
+    **dict.fromkeys(("design-creative", "design-and-creative", "design"), _DESIGN),
+    **dict.fromkeys(("writing", "content-writing"), _WRITING),
+    **dict.fromkeys(("sales-marketing", "sales-and-marketing", "marketing"), _MARKETING),
+    **dict.fromkeys(("admin-support", "administrative-support"), _ADMIN),
+    **dict.fromkeys(("it-networking", "it-and-networking"), _IT),
+    **dict.fromkeys(("translation",), _TRANSLATION),
+    **dict.fromkeys(("accounting-consulting", "accounting-and-consulting"), _ACCOUNTING),
+}
+
+
+def category_key(category: str) -> str:
+    """`Web, Mobile & Software Dev` / `web_development` → `web-mobile-software-dev` / `web-development`."""
+    return re.sub(r"[^a-z0-9]+", "-", category.casefold().replace("&", " and ")).strip("-")[:100] or "unknown"
+
+
+def upwork_category(category: str) -> str | None:
+    """The Upwork category id of a known name, slug or label (numeric ids pass through), else None."""
+    key = category_key(category)
+    if key.isdigit():
+        return key
+    return CATEGORY_IDS.get(key) or CATEGORY_IDS.get(key.replace("-and-", "-"))
+
+
+def require_category(category: str) -> str:
+    """`upwork_category`, or a 422 naming the categories we know."""
+    found = upwork_category(category)
+    if found is None:
+        known = ", ".join(sorted({k for k in CATEGORY_IDS if "-and-" not in k}))
+        raise Unprocessable(
+            "Unknown category",
+            errors=[
+                {"loc": ["body", "category"], "msg": f"Unknown Upwork category; use an id or one of: {known}"}
+            ],
+        )
+    return found
+
+
+class Snapshot:
+    def __init__(self, category: str, competitors: list[MarketCompetitor], fetched_at: datetime) -> None:
+        self.category = category
+        self.competitors = competitors
+        self.fetched_at = fetched_at
+
+    def fresh(self, now: datetime) -> bool:
+        return now - self.fetched_at < FRESH_FOR
+
+
+class MarketSource(Protocol):
+    def fetch(self, user_id: str, upwork_category_id: str) -> list[MarketCompetitor]: ...
+
+
+@functools.cache
+def _upwork_http() -> Any:
+    from bidcraft.upwork import make_client
+
+    return make_client()
+
+
+class UpworkMarketSource:
+    """Competitors from Upwork's talent search, with the caller's own Upwork token."""
+
+    def fetch(self, user_id: str, upwork_category_id: str) -> list[MarketCompetitor]:
+        from bidcraft.auth.upwork_tokens import get_valid_access_token
+        from bidcraft.upwork import UpworkGraphQL
+
+        token = get_valid_access_token(user_id)
+        client = UpworkGraphQL(settings().upwork_api_url, _upwork_http())
+        found = client.search_freelancers(token, upwork_category_id, (), limit=SAMPLE_LIMIT)
+        return [_competitor(f) for f in found]
+
+
+def _competitor(found: Any) -> MarketCompetitor:
+    return MarketCompetitor(
+        name=str(getattr(found, "name", None) or "Upwork freelancer"),
+        hourly_rate=getattr(found, "hourly_rate", None),
+        job_success_score=getattr(found, "job_success_score", None),
+        feedback_score=getattr(found, "feedback_score", None),
+        total_jobs=getattr(found, "total_jobs", None),
+        skills=tuple(str(s) for s in (getattr(found, "skills", None) or ())),
+    )
+
+
+def snapshot_key(category: str) -> str:
+    """One snapshot per Upwork category: names that resolve to the same category id share it."""
+    return category_key(upwork_category(category) or category)
+
+
+def _key(category: str) -> dict[str, Any]:
+    return dynamo.key(f"MARKET#{snapshot_key(category)}", "SNAPSHOT")
+
+
+def _as_dicts(competitors: Iterable[MarketCompetitor]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": c.name,
+            "hourly_rate": c.hourly_rate,
+            "job_success_score": c.job_success_score,
+            "feedback_score": c.feedback_score,
+            "total_jobs": c.total_jobs,
+            "skills": list(c.skills),
+        }
+        for c in competitors
+    ]
+
+
+def load(category: str) -> Snapshot | None:
+    try:
+        response = dynamo.client().get_item(TableName=settings().analytics_table, Key=_key(category))
+    except Exception as exc:
+        raise dynamo.unavailable() from exc
+    raw = dynamo.plain(response.get("Item"))
+    if not raw or not raw.get("fetched_at"):
+        return None
+    competitors = [
+        MarketCompetitor(
+            name=str(c.get("name") or "Upwork freelancer"),
+            hourly_rate=c.get("hourly_rate"),
+            job_success_score=c.get("job_success_score"),
+            feedback_score=c.get("feedback_score"),
+            total_jobs=c.get("total_jobs"),
+            skills=tuple(c.get("skills") or ()),
+        )
+        for c in raw.get("competitors") or []
+    ]
+    fetched_at = datetime.fromisoformat(str(raw["fetched_at"]).replace("Z", "+00:00"))
+    return Snapshot(str(raw.get("category") or category), competitors, fetched_at)
+
+
+def save(snapshot: Snapshot) -> None:
+    entry = {
+        "entity": "market_snapshot",
+        "category": snapshot.category,
+        "upwork_category": upwork_category(snapshot.category),
+        "competitors": _as_dicts(snapshot.competitors),
+        "fetched_at": clock.iso(snapshot.fetched_at),
+        "expires_at": clock.epoch(snapshot.fetched_at + FRESH_FOR),
+    }
+    try:
+        dynamo.client().put_item(
+            TableName=settings().analytics_table, Item={**_key(snapshot.category), **dynamo.item(entry)}
+        )
+    except Exception as exc:
+        # The answer can still be given from what was just fetched; the next call fetches again.
+        logger.error(
+            "market snapshot not saved",
+            extra={"category": snapshot.category, "error_type": type(exc).__name__},
+        )
+
+
+def snapshot(
+    user_id: str, category: str, *, source: MarketSource | None = None, now: datetime | None = None
+) -> Snapshot:
+    """The category's market data, fetched from Upwork when missing or older than 24 hours."""
+    moment = now or clock.now()
+    upwork_id = require_category(category)
+    cached = load(category)
+    if cached is not None and cached.fresh(moment):
+        return cached
+    competitors = (source or UpworkMarketSource()).fetch(user_id, upwork_id)
+    fresh = Snapshot(category, competitors, moment.replace(microsecond=0))
+    save(fresh)
+    logger.info(
+        "market snapshot refreshed", extra={"category": snapshot_key(category), "size": len(competitors)}
+    )
+    return fresh

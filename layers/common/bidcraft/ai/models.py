@@ -1,0 +1,255 @@
+"""Requests and responses of the AI routes, exactly as API.md ("AI") has them.
+
+Requests forbid unknown fields (mass assignment, ASVS 15.3.3) and reject text that cannot be stored or logged
+safely (NUL and other control characters, lone surrogates) with a 422 instead of failing later with a 500.
+Optional response fields that are unset are left out of the JSON (`AiJob.result` / `AiJob.error`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode text") from exc
+    return value
+
+
+_Clean = AfterValidator(_clean_text)
+ProposalText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=20, max_length=10_000), _Clean
+]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000), _Clean]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), _Clean]
+ProjectDescription = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=10_000), _Clean
+]
+Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), _Clean]
+Skills = Annotated[list[Skill], Field(max_length=30)]
+BudgetRange = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{1,9}(?:\.\d{1,2})?-\d{1,9}(?:\.\d{1,2})?$",
+        description="A USD range `min-max`, e.g. `1000-5000`",
+        examples=["1000-5000"],
+    ),
+]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Tone = Literal["professional", "friendly", "confident", "concise"]
+
+
+def budget_bounds(budget_range: str) -> tuple[float, float]:
+    low, _, high = budget_range.partition("-")
+    return float(low), float(high)
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Reply(BaseModel):
+    """Response models: unset optional fields are omitted, not sent as null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_serializer(mode="wrap")
+    def _drop_none(self, handler: Any) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            return {name: value for name, value in data.items() if value is not None}
+        return data
+
+
+class _WithBudgetRange(Request):
+    @model_validator(mode="after")
+    def _ordered_range(self) -> Any:
+        budget_range = getattr(self, "budget_range", None)
+        if budget_range:
+            low, high = budget_bounds(budget_range)
+            if low > high:
+                raise ValueError("budget_range must be `min-max` with min <= max")
+        return self
+
+
+# --- POST /api/ai/analyze/proposal
+class ProposalAnalysisRequest(_WithBudgetRange):
+    proposal_text: ProposalText = Field(description="The proposal to score, 20-10000 characters")
+    category: ShortText | None = None
+    budget_range: BudgetRange | None = None
+    job_description: LongText | None = None
+    skills: Skills | None = None
+
+
+class ProposalAnalysis(Reply):
+    analysis_id: str
+    score: Fraction
+    suggestions: list[str]
+    keywords: list[str]
+    confidence: Fraction
+    breakdown: dict[str, Fraction] = Field(description="Score per criterion, 0..1")
+    engine: str = Field(description='"offline" or "openai:<model>"')
+
+
+# --- POST /api/ai/generate/proposal
+class ProposalGenerationRequest(Request):
+    project_description: ProjectDescription
+    budget: Annotated[float, Field(gt=0, le=10_000_000, description="USD")] | None = None
+    timeline: ShortText | None = Field(default=None, examples=["2 months"])
+    skills: Skills | None = None
+    tone: Tone | None = None
+
+
+class PortfolioItem(Reply):
+    title: str
+    description: str
+    skills: list[str]
+
+
+class PricingItem(Reply):
+    item: str
+    amount: float
+
+
+class PricingBreakdown(Reply):
+    items: list[PricingItem]
+    total: float
+    currency: Literal["USD"] = "USD"
+
+
+class TokenUsage(Reply):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+
+class ProposalDraft(Reply):
+    proposal_text: str
+    cover_letter: str
+    portfolio_items: list[PortfolioItem]
+    pricing_breakdown: PricingBreakdown
+    engine: str
+    usage: TokenUsage
+    content_warnings: list[str]
+
+
+class AiJobAccepted(Reply):
+    job_id: str
+    status: Literal["queued"] = "queued"
+    status_url: str
+
+
+# --- GET /api/ai/jobs/{job_id}
+JobStatus = Literal["queued", "running", "succeeded", "failed"]
+
+
+class AiJobError(Reply):
+    """Problem-like (RFC 9457 members) description of why a job failed."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+
+
+class AiJob(Reply):
+    job_id: str
+    status: JobStatus
+    result: ProposalDraft | None = None
+    error: AiJobError | None = None
+
+
+# --- POST /api/ai/analyze/competition
+class CompetitionRequest(_WithBudgetRange):
+    category: ShortText
+    budget_range: BudgetRange | None = Field(
+        default=None, description="Used as your hourly rate range (midpoint) when your profile has no rate"
+    )
+    skills: Skills
+
+
+class RateBucket(Reply):
+    min: float
+    max: float
+    count: int
+
+
+class TopCompetitor(Reply):
+    name: str
+    hourly_rate: float | None = None
+    job_success_score: float | None = None
+    skills: list[str]
+
+
+class MarketPosition(Reply):
+    your_rate: float
+    percentile: Annotated[float, Field(ge=0, le=100)]
+    label: Literal["below_market", "competitive", "premium"]
+
+
+class CompetitionAnalysis(Reply):
+    competitor_count: int
+    average_rate: float
+    median_rate: float
+    rate_distribution: list[RateBucket]
+    top_competitors: list[TopCompetitor]
+    market_position: MarketPosition
+    sample_size: int
+    data_as_of: str = Field(description="When the market data was fetched from Upwork (ISO 8601 UTC)")
+
+
+# --- POST /api/ai/predict/success
+Complexity = Literal["low", "medium", "high"]
+
+
+class SuccessPredictionRequest(Request):
+    project_category: ShortText
+    budget: Annotated[float, Field(gt=0, le=10_000_000, description="USD")]
+    client_rating: Annotated[float, Field(ge=0, le=5)]
+    project_complexity: Complexity
+    proposal_score: Fraction | None = None
+    client_hire_rate: Fraction | None = Field(default=None, description="Fraction of the client's jobs hired")
+    proposals_count: Annotated[int, Field(ge=0, le=10_000)] | None = None
+
+
+class RiskFactor(Reply):
+    factor: str
+    impact: Literal["low", "medium", "high"]
+    detail: str
+
+
+class PredictionModel(Reply):
+    name: str
+    version: str
+
+
+class SuccessPrediction(Reply):
+    success_probability: Fraction
+    risk_factors: list[RiskFactor]
+    recommendations: list[str]
+    confidence: Fraction
+    model: PredictionModel

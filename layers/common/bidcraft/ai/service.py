@@ -1,0 +1,223 @@
+"""The AI operations behind the routes and the worker: one function per operation, typed in and out.
+
+Order of every engine call: scan the inputs (audit, never block) → pick the engine → if it is metered, check
+the monthly token budget → call → record usage → check the generated content (redact / block) → answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any
+
+from bidcraft import clock
+from bidcraft.ai import competition, inspection, jobs, market, prediction, safety, usage
+from bidcraft.ai import engine as engines
+from bidcraft.ai.models import (
+    AiJob,
+    AiJobAccepted,
+    CompetitionAnalysis,
+    CompetitionRequest,
+    PortfolioItem,
+    PricingBreakdown,
+    PricingItem,
+    ProposalAnalysis,
+    ProposalAnalysisRequest,
+    ProposalDraft,
+    ProposalGenerationRequest,
+    SuccessPrediction,
+    SuccessPredictionRequest,
+)
+from bidcraft.errors import DomainError, NotFound
+from bidcraft.http.problems import PROBLEM_BASE
+
+logger = logging.getLogger(__name__)
+
+_JOB_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _profile_rate(user_id: str) -> float | None:
+    """The user's Upwork hourly rate from their profile; None when unknown or unreadable."""
+    try:
+        from bidcraft.users import store
+
+        record = store.get(user_id)
+    except Exception as exc:  # a missing rate only makes an estimate less personal
+        logger.warning(
+            "profile rate unavailable", extra={"user_id": user_id, "error_type": type(exc).__name__}
+        )
+        return None
+    rate = record.upwork_profile.hourly_rate if record else None
+    return float(rate) if rate else None
+
+
+def _clean_list(items: list[str]) -> list[str]:
+    cleaned = []
+    for item in items:
+        checked = safety.check(item)
+        if not checked.blocked and checked.text.strip():
+            cleaned.append(checked.text)
+    return cleaned
+
+
+# --- POST /api/ai/analyze/proposal
+def analyze_proposal(user_id: str, request: ProposalAnalysisRequest, *, meta: Any = None) -> ProposalAnalysis:
+    inspection.inspect(
+        user_id,
+        {
+            "proposal_text": request.proposal_text,
+            "job_description": request.job_description,
+            "category": request.category,
+            "skills": request.skills,
+        },
+        operation="analyze_proposal",
+        meta=meta,
+    )
+    engine = engines.select()
+    if engine.metered:
+        usage.ensure_budget(user_id)
+    result = engine.analyze_proposal(request)
+    usage.record(user_id, result.usage, engine=engine.name)
+    card = result.scorecard
+    return ProposalAnalysis(
+        analysis_id=str(uuid.uuid4()),
+        score=card.score,
+        suggestions=_clean_list(card.suggestions),
+        keywords=_clean_list(card.keywords),
+        confidence=card.confidence,
+        breakdown=card.breakdown,
+        engine=engine.name,
+    )
+
+
+# --- POST /api/ai/generate/proposal
+def _scan_generation(user_id: str, request: ProposalGenerationRequest, meta: Any) -> None:
+    inspection.inspect(
+        user_id,
+        {
+            "project_description": request.project_description,
+            "timeline": request.timeline,
+            "skills": request.skills,
+        },
+        operation="generate_proposal",
+        meta=meta,
+    )
+
+
+def generate(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> ProposalDraft:
+    """Draft a proposal (inputs already scanned): the synchronous route and the worker share this."""
+    engine = engines.select()
+    if engine.metered:
+        usage.ensure_budget(user_id)
+    result = engine.generate_proposal(request, hourly_rate=_profile_rate(user_id))
+    usage.record(user_id, result.usage, engine=engine.name)
+    draft = result.draft
+    texts = {"proposal_text": draft.proposal_text, "cover_letter": draft.cover_letter}
+    for index, item in enumerate(draft.portfolio_items):
+        texts[f"portfolio.{index}.title"] = item.title
+        texts[f"portfolio.{index}.description"] = item.description
+    for index, price in enumerate(draft.pricing_items):
+        texts[f"pricing.{index}"] = price.item
+    checked, warnings = safety.check_all(texts)
+    if any(w.startswith("blocked:") for w in warnings):
+        inspection.output_blocked(
+            user_id, operation="generate_proposal", warnings=warnings, engine=engine.name, meta=meta
+        )
+    items = [
+        PricingItem(item=checked[f"pricing.{i}"], amount=p.amount) for i, p in enumerate(draft.pricing_items)
+    ]
+    return ProposalDraft(
+        proposal_text=checked["proposal_text"],
+        cover_letter=checked["cover_letter"],
+        portfolio_items=[
+            PortfolioItem(
+                title=checked[f"portfolio.{i}.title"],
+                description=checked[f"portfolio.{i}.description"],
+                skills=list(p.skills),
+            )
+            for i, p in enumerate(draft.portfolio_items)
+        ],
+        pricing_breakdown=PricingBreakdown(
+            items=items, total=round(sum(i.amount for i in items), 2), currency="USD"
+        ),
+        engine=engine.name,
+        usage=result.usage,
+        content_warnings=warnings,
+    )
+
+
+def generate_proposal(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> ProposalDraft:
+    _scan_generation(user_id, request, meta)
+    return generate(user_id, request, meta=meta)
+
+
+def problem(error: DomainError) -> dict[str, Any]:
+    """A problem-like description of a failure, as stored on a failed job."""
+    return {
+        "type": PROBLEM_BASE + error.slug,
+        "title": error.title,
+        "status": error.status,
+        "detail": error.detail,
+    }
+
+
+def submit_generation(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> AiJobAccepted:
+    """Queue a generation (`Prefer: respond-async`): the job item first, then the message."""
+    _scan_generation(user_id, request, meta)
+    if engines.select().metered:
+        usage.ensure_budget(user_id)
+    payload = request.model_dump(mode="json", exclude_none=True)
+    job_id = jobs.create(user_id, jobs.KIND_GENERATE_PROPOSAL, payload)
+    try:
+        jobs.enqueue(job_id, user_id, jobs.KIND_GENERATE_PROPOSAL, payload)
+    except DomainError as exc:
+        jobs.fail(user_id, job_id, problem(exc))
+        raise
+    return AiJobAccepted(job_id=job_id, status="queued", status_url=jobs.status_url(job_id))
+
+
+# --- GET /api/ai/jobs/{job_id}
+def get_job(user_id: str, job_id: str) -> AiJob:
+    """The caller's own job; any other id (another user's included) is a 404."""
+    raw = jobs.get(user_id, job_id) if _JOB_ID.match(job_id) else None
+    if raw is None:
+        raise NotFound("No such job")
+    return AiJob.model_validate(
+        {
+            "job_id": raw["job_id"],
+            "status": raw["status"],
+            "result": raw.get("result") if raw.get("status") == "succeeded" else None,
+            "error": raw.get("error") if raw.get("status") == "failed" else None,
+        }
+    )
+
+
+# --- POST /api/ai/analyze/competition
+def analyze_competition(
+    user_id: str, request: CompetitionRequest, *, meta: Any = None, source: market.MarketSource | None = None
+) -> CompetitionAnalysis:
+    inspection.inspect(
+        user_id,
+        {"category": request.category, "skills": request.skills},
+        operation="analyze_competition",
+        meta=meta,
+    )
+    snap = market.snapshot(user_id, request.category, source=source)
+    return competition.analyze(
+        snap.competitors,
+        skills=request.skills,
+        profile_rate=_profile_rate(user_id),
+        budget_range=request.budget_range,
+        data_as_of=clock.iso(snap.fetched_at),
+    )
+
+
+# --- POST /api/ai/predict/success
+def predict_success(
+    user_id: str, request: SuccessPredictionRequest, *, meta: Any = None
+) -> SuccessPrediction:
+    inspection.inspect(
+        user_id, {"project_category": request.project_category}, operation="predict_success", meta=meta
+    )
+    return prediction.predict(request)

@@ -1,0 +1,110 @@
+"""Token usage per user per month, and the monthly token budget (security-tests R12, ASVS 2.4.1).
+
+Item: AnalyticsTable `USER#<id>` / `USAGE#<YYYY-MM>` with ADD counters `prompt_tokens`, `completion_tokens`,
+`total_tokens`, `requests`, plus `updated_at` and `expires_at` (kept ~13 months).
+One `UpdateItem` per AI call: no read-modify-write.
+
+The budget guard reads the month's `total_tokens` BEFORE calling a paid engine and refuses with 429 when it
+has reached `AI_MONTHLY_TOKEN_BUDGET`. The check and the later ADD are not one atomic step: concurrent calls
+of one user can overshoot the budget by at most their own usage (each call's output is capped by
+`OPENAI_MAX_OUTPUT_TOKENS`), which a cost guard tolerates. The offline engine costs nothing and is never
+refused by the budget; its calls are counted in `requests` with zero tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from bidcraft import clock
+from bidcraft.ai import dynamo
+from bidcraft.ai.models import TokenUsage
+from bidcraft.ai.settings import settings
+from bidcraft.errors import RateLimited
+
+logger = logging.getLogger(__name__)
+
+RETENTION = timedelta(days=400)
+
+
+def month_key(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def _next_month(moment: datetime) -> datetime:
+    moment = moment.astimezone(UTC)
+    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+    return datetime(year, month, 1, tzinfo=UTC)
+
+
+def _key(user_id: str, moment: datetime) -> dict[str, dict[str, str]]:
+    return dynamo.key(f"USER#{user_id}", f"USAGE#{month_key(moment)}")
+
+
+def record(user_id: str, usage: TokenUsage, *, engine: str, now: datetime | None = None) -> None:
+    """Add one call's usage to the user's month. Best effort: a lost counter must not fail the answer."""
+    moment = now or clock.now()
+    try:
+        dynamo.client().update_item(
+            TableName=settings().analytics_table,
+            Key=_key(user_id, moment),
+            UpdateExpression=(
+                "ADD prompt_tokens :p, completion_tokens :c, total_tokens :t, requests :one "
+                "SET expires_at = if_not_exists(expires_at, :exp), updated_at = :now"
+            ),
+            ExpressionAttributeValues=dynamo.values(
+                {
+                    ":p": usage.prompt_tokens,
+                    ":c": usage.completion_tokens,
+                    ":t": usage.total_tokens,
+                    ":one": 1,
+                    ":exp": clock.epoch(moment + RETENTION),
+                    ":now": clock.iso(moment),
+                }
+            ),
+        )
+    except Exception as exc:
+        logger.error(
+            "ai usage not recorded",
+            extra={
+                "user_id": user_id,
+                "engine": engine,
+                "total_tokens": usage.total_tokens,
+                "error_type": type(exc).__name__,
+            },
+        )
+
+
+def month_usage(user_id: str, *, now: datetime | None = None) -> TokenUsage:
+    moment = now or clock.now()
+    try:
+        response = dynamo.client().get_item(
+            TableName=settings().analytics_table, Key=_key(user_id, moment), ConsistentRead=True
+        )
+    except Exception as exc:
+        raise dynamo.unavailable() from exc
+    raw = dynamo.plain(response.get("Item")) or {}
+    return TokenUsage(
+        prompt_tokens=int(raw.get("prompt_tokens", 0)),
+        completion_tokens=int(raw.get("completion_tokens", 0)),
+        total_tokens=int(raw.get("total_tokens", 0)),
+    )
+
+
+def ensure_budget(user_id: str, *, now: datetime | None = None) -> None:
+    """429 when the user's month has used up `AI_MONTHLY_TOKEN_BUDGET` tokens (reset at the next month)."""
+    moment = now or clock.now()
+    budget = settings().ai_monthly_token_budget
+    used = month_usage(user_id, now=moment).total_tokens
+    if used < budget:
+        return
+    reset = max(1, int((_next_month(moment) - moment).total_seconds()))
+    logger.warning("ai token budget exhausted", extra={"user_id": user_id, "used": used, "budget": budget})
+    raise RateLimited(
+        f"The monthly AI token budget of {budget} tokens is used up; it renews at the start of next month",
+        slug="ai-token-budget-exhausted",
+        title="AI token budget exhausted",
+        retry_after=reset,
+        limit=budget,
+        reset=reset,
+    )

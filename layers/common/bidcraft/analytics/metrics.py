@@ -1,0 +1,330 @@
+"""A user's metrics for one calendar period, with trends against the period before it.
+
+API.md "Analytics": proposals count in the period of their `submitted_at`; `proposals_viewed`, `interviews`
+and `proposals_won` are those of them that reached `viewed` / `interviewing` / `hired` (later statuses count
+for the earlier ones — the write side keeps that rule in the aggregates); `win_rate = won / sent` (0 when none
+sent); `total_earnings` = payments received in the period (USD); `average_rate` = mean hourly rate of the
+contracts active at some time in the period (0 when none has an hourly rate); `active_contracts` = contracts
+active at the end of the range, or now for the current (or a future) period.
+
+Cost, constant in the user's history: one `BatchGetItem` (the aggregates of this and the previous period) and
+one `Query` of the user's contracts index (`gsi1`, newest first, started before the range ends, projected to
+five attributes, at most `MAX_CONTRACT_PAGES` pages). Proposals are never read here.
+
+This module is also the read-side storage adapter the dashboard, proposal analytics and reports share: it
+alone (with `proposals.py` for proposal items) turns DynamoDB items into the write side's models.
+"""
+
+from __future__ import annotations
+
+import logging
+import time as _time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any, Literal
+
+from boto3.dynamodb.types import TypeDeserializer
+from pydantic import BaseModel, ConfigDict, Field
+
+from bidcraft import aws, clock, config
+from bidcraft.analytics import periods
+from bidcraft.analytics.models import (
+    ContractItem,
+    PeriodAggregate,
+    aggregate_sk,
+    contracts_index_pk,
+    user_pk,
+)
+from bidcraft.errors import ServiceUnavailable, Unprocessable
+
+logger = logging.getLogger(__name__)
+
+PeriodName = Literal["daily", "weekly", "monthly", "yearly"]
+Direction = Literal["up", "down", "flat"]
+EARLIEST_DAY = date(1970, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+MAX_CONTRACT_PAGES = 2
+CONTRACT_PAGE_SIZE = 1000
+_BATCH_ATTEMPTS = 4
+_deserializer = TypeDeserializer()
+
+
+class ReadSettings(config.BaseSettings):
+    analytics_table: str
+
+
+# ---------------------------------------------------------------------------------------------- models
+
+
+class PeriodRange(BaseModel):
+    """A period as first and last day, both inclusive (UTC calendar days)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date = Field(alias="from")
+    to: date
+
+
+class PeriodMetrics(BaseModel):
+    proposals_sent: int = Field(description="Proposals submitted in the period")
+    proposals_viewed: int = Field(description="Of those, how many the client viewed")
+    interviews: int = Field(description="Of those, how many reached an interview")
+    proposals_won: int = Field(description="Of those, how many were hired")
+    win_rate: float = Field(description="proposals_won / proposals_sent (0 when none sent)", ge=0, le=1)
+    view_rate: float = Field(description="proposals_viewed / proposals_sent", ge=0, le=1)
+    interview_rate: float = Field(description="interviews / proposals_sent", ge=0, le=1)
+    total_earnings: float = Field(description="Payments received in the period, USD")
+    payments_count: int = Field(description="Payments counted in total_earnings")
+    average_rate: float = Field(description="Mean hourly rate of contracts active in the period, USD")
+    active_contracts: int = Field(description="Contracts active at the end of the range (now, if current)")
+
+
+class MetricTrend(BaseModel):
+    current: float
+    previous: float
+    change_pct: float | None = Field(
+        description="(current - previous) / previous x 100, one decimal; 0 when both are 0, "
+        "null when only the previous value is 0"
+    )
+    direction: Direction
+
+
+class UserMetrics(BaseModel):
+    user_id: str
+    period: PeriodName
+    range: PeriodRange
+    metrics: PeriodMetrics
+    trends: dict[str, MetricTrend]
+
+
+# ------------------------------------------------------------------------------------------ pure logic
+
+
+def range_of(period: PeriodName, day: date) -> tuple[str, date, date]:
+    """(period key, first day, last day) of the `period` containing `day` (ISO weeks for `weekly`)."""
+    granularity = periods.BY_NAME[period]
+    key = periods.period_key(granularity, day)
+    first, last = periods.period_range(granularity, key)
+    return key, first, last
+
+
+def check_day(day: date, field: str = "date") -> date:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise Unprocessable(
+            f"{field} must be between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}",
+            errors=[{"loc": ["query", field], "msg": "out of the supported range"}],
+        )
+    return day
+
+
+def end_of(day: date) -> datetime:
+    return datetime.combine(day, time.max, UTC)
+
+
+def ratio(part: float, whole: float) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def money(value: Decimal | float | int) -> float:
+    return float(round(Decimal(value), 2))
+
+
+def active_in(contract: ContractItem, first: date, last: date) -> bool:
+    """Active at some time during `first..last`."""
+    if contract.started_at is None or contract.started_at.date() > last:
+        return False
+    return contract.ended_at is None or contract.ended_at.date() >= first
+
+
+def active_at(contract: ContractItem, moment: datetime) -> bool:
+    if contract.started_at is None or contract.started_at > moment:
+        return False
+    return contract.ended_at is None or contract.ended_at > moment
+
+
+def compute_metrics(
+    aggregate: PeriodAggregate,
+    contracts: Iterable[ContractItem],
+    first: date,
+    last: date,
+    as_of: datetime,
+) -> PeriodMetrics:
+    contracts = list(contracts)
+    rates = [c.hourly_rate for c in contracts if c.hourly_rate is not None and active_in(c, first, last)]
+    sent = aggregate.proposals_sent
+    return PeriodMetrics(
+        proposals_sent=sent,
+        proposals_viewed=aggregate.proposals_viewed,
+        interviews=aggregate.interviews,
+        proposals_won=aggregate.proposals_won,
+        win_rate=ratio(aggregate.proposals_won, sent),
+        view_rate=ratio(aggregate.proposals_viewed, sent),
+        interview_rate=ratio(aggregate.interviews, sent),
+        total_earnings=money(aggregate.earnings),
+        payments_count=aggregate.payments_count,
+        average_rate=money(sum(rates, Decimal(0)) / len(rates)) if rates else 0.0,
+        active_contracts=sum(1 for c in contracts if active_at(c, as_of)),
+    )
+
+
+def trend(current: float, previous: float) -> MetricTrend:
+    if previous == 0:
+        change = 0.0 if current == 0 else None
+    else:
+        change = round((current - previous) / abs(previous) * 100, 1)
+    direction: Direction = "up" if current > previous else "down" if current < previous else "flat"
+    return MetricTrend(current=current, previous=previous, change_pct=change, direction=direction)
+
+
+def trends(current: PeriodMetrics, previous: PeriodMetrics) -> dict[str, MetricTrend]:
+    now, before = current.model_dump(), previous.model_dump()
+    return {name: trend(float(now[name]), float(before[name])) for name in PeriodMetrics.model_fields}
+
+
+def as_of_for(last: date, now: datetime) -> datetime:
+    """The moment `active_contracts` is measured: the end of the range, or now if that is later."""
+    return min(end_of(last), now)
+
+
+# --------------------------------------------------------------------------------- storage (read side)
+
+
+def _table() -> str:
+    return config.load(ReadSettings).analytics_table
+
+
+def plain(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A DynamoDB item (attribute values) as Python values (numbers as Decimal, sets as set)."""
+    return {name: _deserializer.deserialize(value) for name, value in raw.items()}
+
+
+def _unavailable(exc: Exception) -> ServiceUnavailable:
+    logger.error("analytics read failed", extra={"error": aws.error_code(exc)})
+    return ServiceUnavailable("Analytics are temporarily unavailable")
+
+
+def get_items(pk: str, sort_keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The items `pk / sk` for each sort key that exists, by sort key: one `BatchGetItem` (≤ 100 keys)."""
+    table = _table()
+    pending: dict[str, Any] = {
+        table: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for sk in dict.fromkeys(sort_keys)]}
+    }
+    found: dict[str, dict[str, Any]] = {}
+    for attempt in range(_BATCH_ATTEMPTS):
+        try:
+            response = aws.client("dynamodb").batch_get_item(RequestItems=pending)
+        except Exception as exc:
+            raise _unavailable(exc) from exc
+        for raw in response.get("Responses", {}).get(table, []):
+            item = plain(raw)
+            found[str(item["sk"])] = item
+        pending = response.get("UnprocessedKeys") or {}
+        if not pending:
+            return found
+        _time.sleep(0.05 * 2**attempt)  # DynamoDB left keys unprocessed (throttling): back off, then retry
+    raise ServiceUnavailable("Analytics are temporarily unavailable (throttled)", retry_after=2)
+
+
+def get_aggregates(
+    user_id: str, granularity: periods.Granularity, keys: Sequence[str], *, extra: Sequence[str] = ()
+) -> tuple[dict[str, PeriodAggregate], dict[str, dict[str, Any]]]:
+    """The aggregates of `keys` (missing ones are empty) and any `extra` items by sort key, in one call."""
+    sort_keys = [aggregate_sk(granularity, key) for key in keys]
+    items = get_items(user_pk(user_id), [*sort_keys, *extra])
+    aggregates = {
+        key: PeriodAggregate.from_item({**items[sk], "user_id": user_id})
+        if sk in items
+        else PeriodAggregate.empty(user_id, granularity, key)
+        for key, sk in zip(keys, sort_keys, strict=True)
+    }
+    return aggregates, {sk: items[sk] for sk in extra if sk in items}
+
+
+def query_pages(request: dict[str, Any], *, max_pages: int | None = None) -> Iterator[dict[str, Any]]:
+    """Items of a `Query`, page after page (at most `max_pages`), as plain values."""
+    request = {"TableName": _table(), **request}
+    pages = 0
+    while True:
+        try:
+            response = aws.client("dynamodb").query(**request)
+        except Exception as exc:
+            raise _unavailable(exc) from exc
+        pages += 1
+        for raw in response.get("Items", []):
+            yield plain(raw)
+        last = response.get("LastEvaluatedKey")
+        if not last:
+            return
+        if max_pages is not None and pages >= max_pages:
+            logger.warning("query truncated", extra={"pages": pages})
+            return
+        request["ExclusiveStartKey"] = last
+
+
+def contracts_started_by(user_id: str, last: date) -> list[ContractItem]:
+    """The user's contracts started on or before `last`, newest first (bounded: see the module docstring)."""
+    request = {
+        "IndexName": "gsi1",
+        "KeyConditionExpression": "gsi1pk = :pk AND gsi1sk <= :hi",
+        "ExpressionAttributeValues": {
+            ":pk": {"S": contracts_index_pk(user_id)},
+            ":hi": {"S": last.isoformat() + "~"},
+        },
+        "ProjectionExpression": "contract_id, hourly_rate, fixed_amount, started_at, ended_at",
+        "ScanIndexForward": False,
+        "Limit": CONTRACT_PAGE_SIZE,
+    }
+    contracts: list[ContractItem] = []
+    for item in query_pages(request, max_pages=MAX_CONTRACT_PAGES):
+        try:
+            contracts.append(ContractItem.from_item({**item, "user_id": user_id}))  # type: ignore[arg-type]
+        except ValueError:
+            logger.warning("unreadable contract skipped", extra={"contract_id": item.get("contract_id")})
+    return contracts
+
+
+def daily_aggregates(user_id: str, first: date, last: date) -> dict[str, PeriodAggregate]:
+    """The day aggregates that exist in `first..last`, by day key: one range `Query` (≤ 366 small items)."""
+    request = {
+        "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
+        "ExpressionAttributeValues": {
+            ":pk": {"S": user_pk(user_id)},
+            ":lo": {"S": aggregate_sk("D", first.isoformat())},
+            ":hi": {"S": aggregate_sk("D", last.isoformat())},
+        },
+    }
+    found: dict[str, PeriodAggregate] = {}
+    for item in query_pages(request):
+        aggregate = PeriodAggregate.from_item({**item, "user_id": user_id})
+        found[aggregate.key] = aggregate
+    return found
+
+
+# ---------------------------------------------------------------------------------------------- the use
+
+
+def user_metrics(
+    user_id: str, period: PeriodName = "monthly", day: date | None = None, *, now: datetime | None = None
+) -> UserMetrics:
+    now = now or clock.now()
+    day = check_day(day or now.date())
+    granularity = periods.BY_NAME[period]
+    key, first, last = range_of(period, day)
+    previous_key = periods.previous(granularity, key)
+    previous_first, previous_last = periods.period_range(granularity, previous_key)
+
+    aggregates, _ = get_aggregates(user_id, granularity, [key, previous_key])
+    contracts = contracts_started_by(user_id, last)
+
+    current = compute_metrics(aggregates[key], contracts, first, last, as_of_for(last, now))
+    before = compute_metrics(
+        aggregates[previous_key], contracts, previous_first, previous_last, as_of_for(previous_last, now)
+    )
+    return UserMetrics(
+        user_id=user_id,
+        period=period,
+        range=PeriodRange(from_=first, to=last),
+        metrics=current,
+        trends=trends(current, before),
+    )

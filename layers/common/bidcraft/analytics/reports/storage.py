@@ -1,0 +1,99 @@
+"""Where reports go: the object in `REPORTS_BUCKET`, its pre-signed link, and the `REPORT#` item.
+
+Objects live at `reports/<user_id>/<report_id>.<ext>`, encrypted at rest (SSE-S3, also the bucket default)
+and deleted by the bucket's lifecycle rule after `RETENTION_DAYS`; the `REPORT#<report_id>` item in the
+user's partition expires (TTL) at the same time. Download links are S3 pre-signed GETs valid for
+`LINK_SECONDS`: boto3 signs them for the endpoint it talks to (`AWS_ENDPOINT_URL` on the local stack, where
+the emulator serves them).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bidcraft import aws, clock, config
+from bidcraft.analytics.models import user_pk
+from bidcraft.errors import ServiceUnavailable
+
+logger = logging.getLogger(__name__)
+
+LINK_SECONDS = 15 * 60
+RETENTION_DAYS = 30
+
+
+class ReportSettings(config.BaseSettings):
+    analytics_table: str
+    reports_bucket: str
+
+
+def object_key(user_id: str, report_id: str, extension: str) -> str:
+    return f"reports/{user_id}/{report_id}.{extension}"
+
+
+def _failed(what: str, exc: Exception) -> ServiceUnavailable:
+    logger.error("report storage failed", extra={"step": what, "error": aws.error_code(exc)})
+    return ServiceUnavailable("The report could not be stored; try again")
+
+
+def upload(key: str, body: bytes, *, content_type: str, filename: str) -> None:
+    try:
+        aws.client("s3").put_object(
+            Bucket=config.load(ReportSettings).reports_bucket,
+            Key=key,
+            Body=body,
+            ContentType=content_type,
+            ContentDisposition=f'attachment; filename="{filename}"',
+            ServerSideEncryption="AES256",
+            CacheControl="private, no-store",
+        )
+    except Exception as exc:
+        raise _failed("upload", exc) from exc
+
+
+def presign(key: str) -> str:
+    try:
+        url = aws.client("s3").generate_presigned_url(
+            "get_object",
+            Params={"Bucket": config.load(ReportSettings).reports_bucket, "Key": key},
+            ExpiresIn=LINK_SECONDS,
+        )
+    except Exception as exc:
+        raise _failed("presign", exc) from exc
+    return str(url)
+
+
+def record(
+    *,
+    user_id: str,
+    report_id: str,
+    report_type: str,
+    period: str,
+    file_format: str,
+    key: str,
+    size_bytes: int,
+    created_at: datetime,
+) -> None:
+    """The `REPORT#` item (one `PutItem`, never overwriting)."""
+    item = {
+        "pk": {"S": user_pk(user_id)},
+        "sk": {"S": f"REPORT#{report_id}"},
+        "type": {"S": "report"},
+        "user_id": {"S": user_id},
+        "report_id": {"S": report_id},
+        "report_type": {"S": report_type},
+        "period": {"S": period},
+        "format": {"S": file_format},
+        "s3_key": {"S": key},
+        "size_bytes": {"N": str(size_bytes)},
+        "created_at": {"S": clock.iso(created_at)},
+        "expires_at": {"N": str(clock.epoch(created_at + timedelta(days=RETENTION_DAYS)))},
+    }
+    try:
+        aws.client("dynamodb").put_item(
+            TableName=config.load(ReportSettings).analytics_table,
+            Item=item,
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+    except Exception as exc:
+        raise _failed("record", exc) from exc
