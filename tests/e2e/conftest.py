@@ -68,6 +68,9 @@ def local_stack(repo_root: Path, request: pytest.FixtureRequest) -> Iterator[Loc
         PYTHONUNBUFFERED="1",
         WEBHOOK_SECRET=WEBHOOK_SECRET,
         ALLOWED_REDIRECT_URIS=REDIRECT_URI,
+        # Every e2e request comes from 127.0.0.1: one shared per-IP auth budget would make the suite's
+        # outcome depend on its size. Rate limits themselves are tested in tests/integration/http.
+        RATE_LIMIT_AUTH="1000",
     )
     log_file = tempfile.NamedTemporaryFile(prefix="bidcraft-e2e-", suffix=".log", delete=False)  # noqa: SIM115
     log_path = Path(log_file.name)
