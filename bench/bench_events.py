@@ -82,7 +82,9 @@ def envelope_json(body: dict[str, Any]) -> str:
     from bidcraft.events.models import EVENT_ADAPTER, Envelope
 
     return Envelope(
-        event_id=f"bench-{uuid.uuid4().hex}", received_at=datetime.now(UTC), event=EVENT_ADAPTER.validate_python(body)
+        event_id=f"bench-{uuid.uuid4().hex}",
+        received_at=datetime.now(UTC),
+        event=EVENT_ADAPTER.validate_python(body),
     ).to_json()
 
 
@@ -123,7 +125,9 @@ def bench_history(sizes: list[int]) -> None:
         freelancer = f"bench-h-{uuid.uuid4().hex[:8]}"
         user_id = link(freelancer)
         if size:
-            apply_events(user_id, [parse_envelope(envelope_json(created(freelancer, n, base))) for n in range(size)])
+            apply_events(
+                user_id, [parse_envelope(envelope_json(created(freelancer, n, base))) for n in range(size)]
+            )
         probe = parse_envelope(envelope_json(updated(freelancer, 0, base)))
         with counting_dynamodb_calls() as calls:
             started = time.perf_counter()
@@ -146,10 +150,13 @@ def bench_sync(stack: Any, proposals: int) -> None:
     from urllib.parse import parse_qs, urlsplit
 
     account = f"bench-sync-{uuid.uuid4().hex[:8]}"
-    url = f"{json.loads(init['body'])['authorization_url']}&sandbox_user={account}&sandbox_proposals={proposals}"
+    authorize = json.loads(init["body"])["authorization_url"]
+    url = f"{authorize}&sandbox_user={account}&sandbox_proposals={proposals}"
     location = httpx2.get(url, follow_redirects=False, timeout=30).headers["location"]
     params = parse_qs(urlsplit(location).query)
-    callback = stack.request("GET", "/auth/upwork/callback", query={"code": params["code"][0], "state": params["state"][0]})
+    callback = stack.request(
+        "GET", "/auth/upwork/callback", query={"code": params["code"][0], "state": params["state"][0]}
+    )
     user_id = json.loads(callback["body"])["user"]["user_id"]
     job_id = jobs.new_job_id()
     message = {"type": "sync.user", "user_id": user_id, "reason": "sign_in", "job_id": job_id}
@@ -171,12 +178,14 @@ def main() -> int:
     parser.add_argument("--skip-sync", action="store_true")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
-
     from devserver.testing import LocalAws
 
     stack = LocalAws.start(
         ROOT / "template.yaml",
-        environ={"WEBHOOK_SECRET": os.environ["WEBHOOK_SECRET"], "ALLOWED_REDIRECT_URIS": "http://localhost:5173/callback"},
+        environ={
+            "WEBHOOK_SECRET": os.environ["WEBHOOK_SECRET"],
+            "ALLOWED_REDIRECT_URIS": "http://localhost:5173/callback",
+        },
     )
     try:
         for module in ("bidcraft.aws", "bidcraft.config", "bidcraft.secrets"):

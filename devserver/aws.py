@@ -94,6 +94,10 @@ def start_emulator(host: str = "127.0.0.1", port: int = 0) -> Emulator:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
     from moto.server import ThreadedMotoServer
 
+    from devserver import moto_patches
+
+    moto_patches.install_fast_moto_transactions()
+
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     bound_host, bound_port = server.get_host_and_port()

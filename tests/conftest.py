@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.integration.iam.plugin"]  # records AWS calls for the IAM check (docs/iam.md)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _LAYERS = ("unit", "integration", "e2e")
 

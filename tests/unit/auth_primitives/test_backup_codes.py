@@ -58,7 +58,7 @@ def test_normalize_is_case_hyphen_and_space_tolerant(typed: str, canonical: str)
         "abcde-fghjkm",
         "abcde-fghju",
         "abcde_fghjk",
-        "ａbcde-fghjk",  # noqa: RUF001 - full-width a, on purpose
+        "ａbcde-fghjk",
         "abcde-fghj٢",
         None,
         12345,

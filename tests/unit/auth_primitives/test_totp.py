@@ -109,7 +109,7 @@ def test_negative_window_is_a_programming_error() -> None:
         "2870820",  # 7 digits
         "287 082",  # inner space
         "٢٨٧٠٨٢",  # Arabic-Indic digits of 287082
-        "２８７０８２",  # noqa: RUF001 - full-width digits, on purpose
+        "２８７０８２",
         "28708a",
         "+87082",
         "-87082",

@@ -1,0 +1,31 @@
+"""Events worker: applies queued Upwork events (EventsQueue, batches of 10, partial batch failures).
+
+Each record is applied on its own (one transaction, idempotent on the event id); a record that raises is
+reported in `batchItemFailures` and retried by SQS, then dead-lettered after 5 receives. When every record
+fails, Powertools raises `BatchProcessingError` so the whole batch is retried.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from bidcraft.events.worker import handle_message
+
+logger = Logger(service="events_worker", use_rfc3339=True)
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record: SQSRecord) -> str:
+    return handle_message(record.body)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    response = process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
+    return dict(response)

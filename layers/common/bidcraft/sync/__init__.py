@@ -1,0 +1,7 @@
+"""Upwork sync: pull a user's proposals, contracts and payments and apply them as internal events.
+
+- `convert` — Upwork records → event envelopes (deterministic event ids).
+- `runner`  — `sync_user(user_id, job_id=...)` and the schedule's `fan_out()`.
+- `jobs`    — sync job items, `request_sync(user_id)`, the `sync.user` message model.
+- `state`   — the scheduled-sync set (who is due).
+"""

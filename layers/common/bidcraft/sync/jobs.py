@@ -1,0 +1,181 @@
+"""Sync jobs: `USER#u / SYNCJOB#<job_id>` items and the `sync.user` messages that run them.
+
+`request_sync` creates a `queued` job and queues `{"type": "sync.user", "user_id", "reason", "job_id"}`.
+Messages without a `job_id` (sign-in, the schedule) get one when the worker starts. `start` takes a lease
+(`running` until `lease_until`) with a conditional update, so a redelivered message does not run a sync that
+is still running or already succeeded; a crashed run's lease expires and the retry takes over.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bidcraft import aws, clock, config
+from bidcraft.analytics import models as m
+from bidcraft.analytics import store as analytics_store
+from bidcraft.errors import ServiceUnavailable
+
+logger = logging.getLogger(__name__)
+
+JOB_TTL = timedelta(days=30)
+JOB_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+LEASE = timedelta(minutes=10)  # > the sync worker's timeout (300 s)
+
+
+class SyncQueueSettings(config.BaseSettings):
+    sync_queue_url: str
+
+
+class SyncMessage(BaseModel):
+    """A `SYNC_QUEUE_URL` message."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    type: Literal["sync.user"]
+    user_id: str = Field(min_length=1, max_length=128, pattern=r"^[^#\s]+$")
+    reason: str = Field(default="manual", max_length=64)
+    job_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+
+
+def _sqs() -> Any:
+    return aws.client("sqs")  # cached per container by bidcraft.aws
+
+
+def new_job_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _job_key(user_id: str, job_id: str) -> dict[str, Any]:
+    return analytics_store.key(m.user_pk(user_id), m.sync_job_sk(job_id))
+
+
+def enqueue(user_id: str, reason: str, job_id: str | None = None) -> None:
+    body: dict[str, Any] = {"type": "sync.user", "user_id": user_id, "reason": reason}
+    if job_id:
+        body["job_id"] = job_id
+    _sqs().send_message(QueueUrl=config.load(SyncQueueSettings).sync_queue_url, MessageBody=json.dumps(body))
+
+
+def enqueue_many(messages: list[SyncMessage]) -> None:
+    url = config.load(SyncQueueSettings).sync_queue_url
+    for start in range(0, len(messages), 10):
+        entries = [
+            {"Id": str(index), "MessageBody": message.model_dump_json(exclude_none=True)}
+            for index, message in enumerate(messages[start : start + 10])
+        ]
+        for _ in range(5):
+            failed = {
+                f["Id"] for f in _sqs().send_message_batch(QueueUrl=url, Entries=entries).get("Failed") or []
+            }
+            entries = [entry for entry in entries if entry["Id"] in failed]
+            if not entries:
+                break
+        else:
+            logger.error("sync messages not queued", extra={"count": len(entries)})
+
+
+def request_sync(user_id: str, *, reason: str = "manual", now: datetime | None = None) -> m.SyncJob:
+    """A new queued job and its message; 503 when the queue is unavailable (the job is marked failed)."""
+    now = now or clock.now()
+    job = m.SyncJob(
+        user_id=user_id,
+        job_id=new_job_id(),
+        status="queued",
+        reason=reason,
+        created_at=now,
+        expires_at=clock.epoch(now + JOB_TTL),
+    )
+    try:
+        analytics_store.client().put_item(
+            TableName=analytics_store.table_name(),
+            Item=analytics_store.to_wire(job.to_item()),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+    except Exception as exc:
+        logger.exception("sync job not recorded", extra={"user_id": user_id})
+        raise ServiceUnavailable("The sync could not be requested; retry shortly") from exc
+    try:
+        enqueue(user_id, reason, job.job_id)
+    except Exception as exc:
+        logger.exception("sync job not queued", extra={"user_id": user_id, "job_id": job.job_id})
+        finish(user_id, job.job_id, "failed", error="The sync could not be queued", now=now)
+        raise ServiceUnavailable("The sync could not be queued; retry shortly") from exc
+    return job
+
+
+def get(user_id: str, job_id: str) -> m.SyncJob | None:
+    item = analytics_store.get_item(m.user_pk(user_id), m.sync_job_sk(job_id), consistent=True)
+    return m.SyncJob.model_validate(item) if item else None
+
+
+def start(user_id: str, job_id: str, reason: str, now: datetime) -> bool:
+    """Mark the job `running` under a lease; False when it is running elsewhere or already succeeded."""
+    try:
+        analytics_store.client().update_item(
+            TableName=analytics_store.table_name(),
+            Key=_job_key(user_id, job_id),
+            UpdateExpression=(
+                "SET #s = :running, started_at = :now, lease_until = :lease, user_id = :u, job_id = :j, "
+                "reason = if_not_exists(reason, :reason), created_at = if_not_exists(created_at, :now), "
+                "expires_at = :exp, #t = :type REMOVE finished_at, #e"
+            ),
+            ConditionExpression=(
+                "attribute_not_exists(pk) OR #s IN (:queued, :failed) "
+                "OR (#s = :running AND lease_until < :epoch)"
+            ),
+            ExpressionAttributeNames={"#s": "status", "#t": "type", "#e": "error"},
+            ExpressionAttributeValues=analytics_store.to_wire(
+                {
+                    ":running": "running",
+                    ":queued": "queued",
+                    ":failed": "failed",
+                    ":now": clock.iso(now),
+                    ":epoch": clock.epoch(now),
+                    ":lease": clock.epoch(now + LEASE),
+                    ":u": user_id,
+                    ":j": job_id,
+                    ":reason": reason,
+                    ":exp": clock.epoch(now + JOB_TTL),
+                    ":type": "sync_job",
+                }
+            ),
+        )
+    except Exception as exc:
+        if aws.error_code(exc) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def finish(
+    user_id: str,
+    job_id: str,
+    status: Literal["succeeded", "failed"],
+    *,
+    counts: Mapping[str, int] | None = None,
+    error: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    now = now or clock.now()
+    values: dict[str, Any] = {":s": status, ":now": clock.iso(now), ":counts": dict(counts or {})}
+    expression = "SET #s = :s, finished_at = :now, #c = :counts REMOVE lease_until"
+    names = {"#s": "status", "#c": "counts"}
+    if error:
+        expression = "SET #s = :s, finished_at = :now, #c = :counts, #e = :e REMOVE lease_until"
+        names["#e"] = "error"
+        values[":e"] = error[:300]
+    analytics_store.client().update_item(
+        TableName=analytics_store.table_name(),
+        Key=_job_key(user_id, job_id),
+        UpdateExpression=expression,
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=analytics_store.to_wire(values),
+    )

@@ -1,0 +1,1 @@
+"""The webhook receiver's domain: Standard Webhooks verification, delivery receipts, queueing."""
