@@ -8,7 +8,7 @@ import os
 import random
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,25 +19,8 @@ from bidcraft import aws, config
 from bidcraft.ai import engine, openai_engine
 from devserver.events import sqs_record
 from devserver.testing import LocalAws
+from tests.integration.replies import Reply
 from tests.unit.ai.fake_openai import FakeOpenAI, by_schema
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: str
-    json: Any = field(default=None)
-
-    @classmethod
-    def from_raw(cls, raw: Mapping[str, Any]) -> Reply:
-        headers = {k.lower(): str(v) for k, v in (raw.get("headers") or {}).items()}
-        body = raw.get("body") or ""
-        try:
-            parsed = json.loads(body) if body else None
-        except ValueError:
-            parsed = None
-        return cls(status=int(raw["statusCode"]), headers=headers, body=body, json=parsed)
 
 
 @dataclass(frozen=True)

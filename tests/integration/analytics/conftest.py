@@ -6,11 +6,10 @@ access token the guard verifies (signature, claims and session liveness) — the
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -18,24 +17,7 @@ import pytest
 from bidcraft import aws, clock
 from bidcraft.auth import sessions
 from devserver.testing import LocalAws, random_test_ip
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: str
-    json: Any = field(default=None)
-
-    @classmethod
-    def from_raw(cls, raw: Mapping[str, Any]) -> Reply:
-        headers = {k.lower(): str(v) for k, v in (raw.get("headers") or {}).items()}
-        body = raw.get("body") or ""
-        try:
-            parsed = json.loads(body) if body else None
-        except ValueError:
-            parsed = None
-        return cls(status=int(raw["statusCode"]), headers=headers, body=body, json=parsed)
+from tests.integration.replies import Reply
 
 
 @dataclass(frozen=True)

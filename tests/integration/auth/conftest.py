@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,25 +15,7 @@ from bidcraft import aws, clock
 from bidcraft.auth import totp
 from bidcraft.crypto import envelope
 from devserver.testing import LocalAws, random_test_ip
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: str
-    json: Any = field(default=None)
-
-    @classmethod
-    def from_raw(cls, raw: Mapping[str, Any]) -> Reply:
-        headers = {k.lower(): str(v) for k, v in (raw.get("headers") or {}).items()}
-        body = raw.get("body") or ""
-        try:
-            parsed = json.loads(body) if body else None
-        except ValueError:
-            parsed = None
-        return cls(status=int(raw["statusCode"]), headers=headers, body=body, json=parsed)
-
+from tests.integration.replies import Reply
 
 Call = Callable[..., Reply]
 
