@@ -6,11 +6,12 @@ annotations below (422 problem with field errors otherwise) and makes one domain
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from bidcraft import config
 from bidcraft.analytics import dashboard, metrics, proposals
@@ -33,7 +34,18 @@ UserId = Annotated[
         description="`me`, your own user id, or (admins) any user id",
     ),
 ]
-Day = Annotated[date | None, Query(description="YYYY-MM-DD (UTC)")]
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> object:
+    """Only `YYYY-MM-DD`: pydantic alone would also read `0` or `1700000000` as a day (a Unix time)."""
+    if isinstance(value, str) and not ISO_DAY.fullmatch(value):
+        raise ValueError("must be a date, YYYY-MM-DD")
+    return value
+
+
+IsoDay = BeforeValidator(_iso_day)
+Day = Annotated[date | None, IsoDay, Query(description="YYYY-MM-DD (UTC)")]
 
 
 class AnalyticsSettings(config.CoreSettings):
@@ -68,7 +80,9 @@ def user_metrics(
     user_id: UserId,
     period: Annotated[metrics.PeriodName, Query(description="Calendar period (ISO weeks)")] = "monthly",
     date_: Annotated[
-        date | None, Query(alias="date", description="A day inside the wanted period (default today, UTC)")
+        date | None,
+        IsoDay,
+        Query(alias="date", description="A day inside the wanted period, YYYY-MM-DD (default today, UTC)"),
     ] = None,
 ) -> metrics.UserMetrics:
     principal = _caller()
@@ -112,10 +126,12 @@ def proposal_analytics(
 
 
 class ReportRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # unknown fields are a 422 (mass assignment, ASVS 15.3.3)
+
     report_type: Literal["monthly_performance"]
     user_id: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@-]+$")]
     period: Annotated[str, Field(pattern=report_data.MONTH_PATTERN, description="YYYY-MM")]
-    include_charts: bool = True
+    include_charts: StrictBool = True
     format: Literal["pdf", "csv"] = "pdf"
 
 

@@ -177,3 +177,27 @@ def test_deeply_nested_json_is_a_400_not_a_500() -> None:
         "POST", "/echo", body="[" * 5000 + "]" * 5000, headers={"content-type": "application/json"}
     )
     assert_problem(status, headers, body, 400, "malformed-json")
+
+
+def test_duplicate_member_names_are_malformed_json() -> None:
+    assert_problem(
+        *call(
+            "POST",
+            "/echo",
+            body='{"text": "abc", "text": "xyz"}',
+            headers={"content-type": "application/json"},
+        ),
+        400,
+        "malformed-json",
+    )
+
+
+def test_body_that_is_not_utf8_is_malformed_json() -> None:
+    response = handler(
+        http_event(
+            "POST", "/echo", body=b'{"text": "\xff\xfe"}', headers={"content-type": "application/json"}
+        ),
+        None,
+    )
+    assert response["statusCode"] == 400
+    assert json.loads(response["body"])["type"].endswith("/malformed-json")

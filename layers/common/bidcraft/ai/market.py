@@ -83,14 +83,18 @@ def require_category(category: str) -> str:
     """`upwork_category`, or a 422 naming the categories we know."""
     found = upwork_category(category)
     if found is None:
-        known = ", ".join(sorted({k for k in CATEGORY_IDS if "-and-" not in k}))
-        raise Unprocessable(
-            "Unknown category",
-            errors=[
-                {"loc": ["body", "category"], "msg": f"Unknown Upwork category; use an id or one of: {known}"}
-            ],
-        )
+        raise _unknown_category()
     return found
+
+
+def _unknown_category() -> Unprocessable:
+    known = ", ".join(sorted({k for k in CATEGORY_IDS if "-and-" not in k}))
+    return Unprocessable(
+        "Unknown category",
+        errors=[
+            {"loc": ["body", "category"], "msg": f"Unknown Upwork category; use an id or one of: {known}"}
+        ],
+    )
 
 
 class Snapshot:
@@ -214,7 +218,15 @@ def snapshot(
     cached = load(category)
     if cached is not None and cached.fresh(moment):
         return cached
-    competitors = (source or UpworkMarketSource()).fetch(user_id, upwork_id)
+    from bidcraft.upwork.errors import UpworkError
+
+    try:
+        competitors = (source or UpworkMarketSource()).fetch(user_id, upwork_id)
+    except UpworkError as exc:
+        if exc.code == "BAD_USER_INPUT" and category_key(category).isdigit():
+            # A numeric id passed through and Upwork does not know it: the client's mistake, not Upwork's.
+            raise _unknown_category() from exc
+        raise
     fresh = Snapshot(category, competitors, moment.replace(microsecond=0))
     save(fresh)
     logger.info(

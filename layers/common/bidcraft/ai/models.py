@@ -13,14 +13,20 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     model_serializer,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same rule as `_CONTROL`, published in the OpenAPI schema so that clients (and fuzzers) know it.
+SAFE_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 def _clean_text(value: str) -> str:
@@ -33,16 +39,42 @@ def _clean_text(value: str) -> str:
     return value
 
 
+class _DocumentedSafeText:
+    """Adds `SAFE_TEXT_PATTERN` to a string's JSON schema (`_clean_text` enforces it, with clearer errors)."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = SAFE_TEXT_PATTERN
+        return json_schema
+
+
+def _json_number(value: Any) -> Any:
+    """JSON numbers only: `"5000"` and `true` are refused (422) rather than coerced to numbers."""
+    if isinstance(value, bool | str):
+        raise ValueError("must be a JSON number")
+    return value
+
+
 _Clean = AfterValidator(_clean_text)
+_SafeText = _DocumentedSafeText()
+Number = BeforeValidator(_json_number)
 ProposalText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=20, max_length=10_000), _Clean
+    str, StringConstraints(strip_whitespace=True, min_length=20, max_length=10_000), _Clean, _SafeText
 ]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000), _Clean]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), _Clean]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000), _Clean, _SafeText
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), _Clean, _SafeText
+]
 ProjectDescription = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=10_000), _Clean
+    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=10_000), _Clean, _SafeText
 ]
-Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), _Clean]
+Skill = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), _Clean, _SafeText
+]
 Skills = Annotated[list[Skill], Field(max_length=30)]
 BudgetRange = Annotated[
     str,
@@ -52,7 +84,7 @@ BudgetRange = Annotated[
         examples=["1000-5000"],
     ),
 ]
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0), Number]
 Tone = Literal["professional", "friendly", "confident", "concise"]
 
 
@@ -111,7 +143,7 @@ class ProposalAnalysis(Reply):
 # --- POST /api/ai/generate/proposal
 class ProposalGenerationRequest(Request):
     project_description: ProjectDescription
-    budget: Annotated[float, Field(gt=0, le=10_000_000, description="USD")] | None = None
+    budget: Annotated[float, Field(gt=0, le=10_000_000, description="USD"), Number] | None = None
     timeline: ShortText | None = Field(default=None, examples=["2 months"])
     skills: Skills | None = None
     tone: Tone | None = None
@@ -228,12 +260,12 @@ Complexity = Literal["low", "medium", "high"]
 
 class SuccessPredictionRequest(Request):
     project_category: ShortText
-    budget: Annotated[float, Field(gt=0, le=10_000_000, description="USD")]
-    client_rating: Annotated[float, Field(ge=0, le=5)]
+    budget: Annotated[float, Field(gt=0, le=10_000_000, description="USD"), Number]
+    client_rating: Annotated[float, Field(ge=0, le=5), Number]
     project_complexity: Complexity
     proposal_score: Fraction | None = None
     client_hire_rate: Fraction | None = Field(default=None, description="Fraction of the client's jobs hired")
-    proposals_count: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    proposals_count: Annotated[int, Field(ge=0, le=10_000), Number] | None = None
 
 
 class RiskFactor(Reply):

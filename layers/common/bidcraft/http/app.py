@@ -6,6 +6,7 @@ problem document, and that every response carries `X-Request-Id`.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from typing import Any
@@ -76,12 +77,26 @@ def problem_response(app: APIGatewayHttpResolver, error: DomainError) -> Respons
     )
 
 
+def _json_object_without_duplicates(text: str) -> Any:
+    """`json.loads`, but a repeated member name is malformed JSON (400), not "last one wins" (ASVS 15.3.7)."""
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        names = [name for name, _ in pairs]
+        if len(set(names)) != len(names):
+            raise json.JSONDecodeError("duplicate member name", text, 0)
+        return dict(pairs)
+
+    return json.loads(text, object_pairs_hook=unique)
+
+
 def create_app(service: str) -> APIGatewayHttpResolver:
     """An HTTP API resolver with validation on and every failure mapped to a problem document.
 
     `service` names the function in its OpenAPI tag and logs; the resolver itself is the same for all.
     """
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = APIGatewayHttpResolver(
+        enable_validation=True, json_body_deserializer=_json_object_without_duplicates
+    )
 
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response:
@@ -136,7 +151,20 @@ def _precheck(event: dict[str, Any], *, json_only: bool) -> DomainError | None:
         content_type = (request.header(event, "content-type") or "").split(";")[0].strip().lower()
         if content_type and content_type != "application/json" and not content_type.endswith("+json"):
             return UnsupportedMediaType("Send the body as application/json")
+        if not _utf8(event):
+            return BadRequest("The request body is not valid UTF-8 JSON", slug="malformed-json")
     return None
+
+
+def _utf8(event: dict[str, Any]) -> bool:
+    """JSON is UTF-8 (RFC 8259); API Gateway base64-encodes a body that is not valid UTF-8."""
+    if not event.get("isBase64Encoded"):
+        return True
+    try:
+        base64.b64decode(str(event["body"]), validate=True).decode("utf-8")
+    except ValueError:  # binascii.Error and UnicodeDecodeError are both ValueErrors
+        return False
+    return True
 
 
 def _authenticate(event: dict[str, Any]) -> tuple[Principal | None, DomainError | None]:

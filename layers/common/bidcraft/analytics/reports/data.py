@@ -19,7 +19,7 @@ from bidcraft.analytics.models import PeriodAggregate
 from bidcraft.analytics.reports import charts
 from bidcraft.errors import Unprocessable
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$"  # 1970-01 .. 2999-12
 _MONTH = re.compile(MONTH_PATTERN)
 TOP_CATEGORIES = 10
 MONTH_NAMES = (
