@@ -76,6 +76,8 @@ def _decorate(path: str, operation: dict[str, Any]) -> None:
             responses["422"] = dict(_PROBLEM_RESPONSE, description="Validation failed")
         else:
             del responses["422"]
+    if "204" in responses:  # No Content has no body, whatever the handler's return annotation says
+        responses["204"].pop("content", None)
     responses.setdefault("default", _PROBLEM_RESPONSE)
     if path not in PUBLIC_PATHS:
         operation.setdefault("security", [{"bearerAuth": []}])

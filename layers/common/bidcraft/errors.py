@@ -62,6 +62,14 @@ class NotFound(DomainError):
     status, slug, title = 404, "not-found", "Not found"
 
 
+class MethodNotAllowed(DomainError):
+    status, slug, title = 405, "method-not-allowed", "Method not allowed"
+
+    def __init__(self, detail: str | None = None, *, allowed: list[str], **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        self.headers["Allow"] = ", ".join(sorted(set(allowed)))
+
+
 class Conflict(DomainError):
     status, slug, title = 409, "conflict", "Conflict"
 

@@ -201,3 +201,9 @@ def test_body_that_is_not_utf8_is_malformed_json() -> None:
     )
     assert response["statusCode"] == 400
     assert json.loads(response["body"])["type"].endswith("/malformed-json")
+
+
+def test_known_path_with_another_method_is_405_with_allow() -> None:
+    status, headers, body = call("DELETE", "/echo")
+    assert_problem(status, headers, body, 405, "method-not-allowed")
+    assert headers["Allow"] == "POST"

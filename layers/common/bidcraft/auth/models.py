@@ -61,6 +61,11 @@ class MfaSetupResponse(ApiModel):
 
 
 class _OneCode(Request):
+    # The "exactly one" rule below, published in the schema so clients and fuzzers see it too.
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["totp_code"]}, {"required": ["backup_code"]}]}
+    )
+
     totp_code: TotpCode | None = None
     backup_code: BackupCode | None = None
 

@@ -22,13 +22,15 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from bidcraft.errors import (
     BadRequest,
     DomainError,
+    Forbidden,
+    MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
     Unprocessable,
     UnsupportedMediaType,
 )
 from bidcraft.http import problems, request
-from bidcraft.http.guard import PUBLIC_PATHS, Principal, authenticate
+from bidcraft.http.guard import MFA_PENDING_PATHS, PUBLIC_PATHS, Principal, authenticate
 
 MAX_BODY_BYTES = 64 * 1024
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -40,23 +42,19 @@ def _request_id(app: APIGatewayHttpResolver) -> str:
     return str(app.context.get("request_id") or request.request_id(app.current_event.raw_event))
 
 
-def _audit_refusal(app: APIGatewayHttpResolver, error: DomainError) -> None:
+def _audit_refusal(event: dict[str, Any], principal: Principal | None, error: DomainError) -> None:
     """Every 403 is an authorization decision against an authenticated caller: audit it (`authz_fail`)."""
     from bidcraft.security import audit
 
-    principal = app.context.get("principal")
+    http = (event.get("requestContext") or {}).get("http") or {}
     try:
         audit.record_quietly(
-            audit.RequestMeta.from_event(app.current_event.raw_event),
+            audit.RequestMeta.from_event(event),
             "authz_fail",
             user_id=getattr(principal, "user_id", None),
             outcome="failure",
             severity="medium",
-            details={
-                "reason": error.slug,
-                "method": app.current_event.http_method,
-                "path": app.current_event.path,
-            },
+            details={"reason": error.slug, "method": http.get("method"), "path": event.get("rawPath")},
         )
     except Exception:  # the refusal stands whether or not its record could be written
         logger.exception("authz_fail audit record lost")
@@ -64,7 +62,7 @@ def _audit_refusal(app: APIGatewayHttpResolver, error: DomainError) -> None:
 
 def problem_response(app: APIGatewayHttpResolver, error: DomainError) -> Response:
     if error.status == 403:
-        _audit_refusal(app, error)
+        _audit_refusal(app.current_event.raw_event, app.context.get("principal"), error)
     if error.status >= 500:
         logger.exception("request failed", extra={"problem": error.slug, "status": error.status})
     else:
@@ -120,6 +118,11 @@ def create_app(service: str) -> APIGatewayHttpResolver:
 
     @app.not_found
     def _not_found(_: NotFoundError) -> Response:
+        allowed = _methods_for(app, app.current_event.path)
+        if allowed:
+            return problem_response(
+                app, MethodNotAllowed("This route does not take that method", allowed=allowed)
+            )
         return problem_response(app, NotFound("No such route"))
 
     @app.exception_handler(ServiceError)
@@ -167,14 +170,33 @@ def _utf8(event: dict[str, Any]) -> bool:
     return True
 
 
+def _methods_for(app: APIGatewayHttpResolver, path: str) -> list[str]:
+    """The methods the routes of `app` take on `path` (Powertools keeps one route per method)."""
+    routes = [*app._static_routes, *app._dynamic_routes]
+    return [route.method for route in routes if route.rule.match(path)]
+
+
+def _routed(app: APIGatewayHttpResolver, event: dict[str, Any]) -> bool:
+    """Whether a route of `app` takes this method and path: an unknown route is a 404 for everyone."""
+    method = str(((event.get("requestContext") or {}).get("http") or {}).get("method", "")).upper()
+    return method in _methods_for(app, str(event.get("rawPath") or ""))
+
+
 def _authenticate(event: dict[str, Any]) -> tuple[Principal | None, DomainError | None]:
-    """Bearer authentication before routing, so an anonymous caller learns nothing (not even a 422)."""
-    if str(event.get("rawPath") or "") in PUBLIC_PATHS:
+    """Bearer authentication before validation, so an anonymous caller learns nothing (not even a 422);
+    a step-up (MFA pending) token is refused here too, before its request is validated."""
+    path = str(event.get("rawPath") or "")
+    if path in PUBLIC_PATHS:
         return None, None
     try:
-        return authenticate(event), None
+        principal = authenticate(event)
     except DomainError as refused:
         return None, refused
+    if principal.mfa_pending and path not in MFA_PENDING_PATHS:
+        refused = Forbidden("Complete multi-factor verification first", slug="mfa-required")
+        _audit_refusal(event, principal, refused)
+        return principal, refused
+    return principal, None
 
 
 def lambda_handler_for(
@@ -191,7 +213,7 @@ def lambda_handler_for(
         logger.set_correlation_id(rid)
         refused = _precheck(event, json_only=json_only)
         principal = None
-        if refused is None and not public:
+        if refused is None and not public and _routed(app, event):
             principal, refused = _authenticate(event)
         if refused is not None:
             log = logger.exception if refused.status >= 500 else logger.info

@@ -31,6 +31,10 @@ PUBLIC_PATHS = frozenset(
 )
 
 
+# API.md: a step-up (MFA pending) access token reaches only these routes; anything else is 403.
+MFA_PENDING_PATHS = frozenset({"/auth/mfa/verify", "/auth/logout"})
+
+
 @dataclass(frozen=True)
 class Principal:
     user_id: str

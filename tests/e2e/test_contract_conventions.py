@@ -1,0 +1,77 @@
+"""API.md "Conventions" over HTTP: problem documents, X-Request-Id, `me` and other users' ids."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx2
+
+from tests.e2e.conftest import LocalStackProcess
+from tests.e2e.test_events_flow import _sign_in
+
+PROBLEM_KEYS = {"type", "title", "status", "detail", "request_id"}
+
+
+def _assert_problem(response: httpx2.Response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].split(";")[0] == "application/problem+json"
+    problem = response.json()
+    assert set(problem) >= PROBLEM_KEYS
+    assert problem["status"] == status
+    assert re.fullmatch(r"https://bidcraft\.dev/problems/[a-z0-9-]+", problem["type"])
+    assert isinstance(problem["title"], str)
+    assert isinstance(problem["detail"], str)
+    assert problem["request_id"] == response.headers["x-request-id"]
+    assert "Traceback" not in response.text
+    return problem
+
+
+def test_errors_are_problem_documents_with_the_documented_statuses(http: httpx2.Client) -> None:
+    anonymous = http.get("/auth/me", headers={"X-Request-Id": "contract-conv-1"})
+    _assert_problem(anonymous, 401)
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    assert anonymous.headers["x-request-id"] == "contract-conv-1"
+
+    # An unknown route is 404 for everyone: the token is only asked for where a route exists
+    _assert_problem(http.get("/auth/nothing-here"), 404)
+    _assert_problem(http.post("/api/upwork/nothing-here"), 404)
+
+    bad_token = http.get("/auth/me", headers={"Authorization": "Bearer not-a-token"})
+    _assert_problem(bad_token, 401)
+    assert bad_token.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+
+    malformed = http.post(
+        "/auth/refresh", content=b'{"refresh_token": ', headers={"content-type": "application/json"}
+    )
+    _assert_problem(malformed, 400)
+
+    invalid = _assert_problem(http.post("/auth/refresh", json={"refresh_token": 42}), 422)
+    assert {"loc": ["body", "refresh_token"], "msg": invalid["errors"][0]["msg"]} in invalid["errors"]
+
+    oversized = http.post(
+        "/auth/refresh",
+        content=b'{"refresh_token": "' + b"a" * (64 * 1024) + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    _assert_problem(oversized, 413)
+
+
+def test_success_is_utf8_json_and_echoes_the_request_id(http: httpx2.Client) -> None:
+    response = http.get("/health", headers={"X-Request-Id": "contract-conv-2"})
+
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    assert response.headers["x-request-id"] == "contract-conv-2"
+
+
+def test_me_and_own_id_are_allowed_another_users_id_is_403(
+    http: httpx2.Client, local_stack: LocalStackProcess
+) -> None:
+    auth = _sign_in(http, local_stack, f"e2e-conv-{uuid.uuid4().hex[:10]}")
+    own_id = http.get("/auth/me", headers=auth).json()["user_id"]
+
+    for user_id in ("me", own_id):
+        reply = http.get(f"/api/analytics/proposals/{user_id}", headers=auth)
+        assert reply.status_code == 200, reply.text
+    other = http.get(f"/api/analytics/proposals/{uuid.uuid4()}", headers=auth)
+    _assert_problem(other, 403)
