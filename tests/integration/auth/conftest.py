@@ -129,7 +129,7 @@ def audit_actions(user_id: str) -> list[str]:
 
 
 def audit_records(user_id: str) -> list[dict[str, Any]]:
-    from bidcraft.auth import dynamo
+    from bidcraft import dynamo
 
     response = aws.client("dynamodb").query(
         TableName=audit_table(),

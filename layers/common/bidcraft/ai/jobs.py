@@ -20,8 +20,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from bidcraft import aws, clock
-from bidcraft.ai import dynamo
+from bidcraft import aws, clock, dynamo
 from bidcraft.ai.settings import queue, settings
 from bidcraft.errors import ServiceUnavailable
 
@@ -102,7 +101,7 @@ def _update(
             UpdateExpression=expression,
             ConditionExpression=condition,
             ExpressionAttributeNames={"#s": "status", **(names or {})},
-            ExpressionAttributeValues=dynamo.values(values),
+            ExpressionAttributeValues=dynamo.expression_values(values),
         )
     except Exception as exc:
         if dynamo.is_condition_failure(exc):

@@ -22,8 +22,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bidcraft import clock
-from bidcraft.ai import dynamo
+from bidcraft import clock, dynamo
 from bidcraft.ai.competition import MarketCompetitor
 from bidcraft.ai.settings import settings
 from bidcraft.errors import Unprocessable

@@ -16,8 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bidcraft import clock
-from bidcraft.ai import dynamo
+from bidcraft import clock, dynamo
 from bidcraft.ai.models import TokenUsage
 from bidcraft.ai.settings import settings
 from bidcraft.errors import RateLimited
@@ -52,7 +51,7 @@ def record(user_id: str, usage: TokenUsage, *, engine: str, now: datetime | None
                 "ADD prompt_tokens :p, completion_tokens :c, total_tokens :t, requests :one "
                 "SET expires_at = if_not_exists(expires_at, :exp), updated_at = :now"
             ),
-            ExpressionAttributeValues=dynamo.values(
+            ExpressionAttributeValues=dynamo.expression_values(
                 {
                     ":p": usage.prompt_tokens,
                     ":c": usage.completion_tokens,

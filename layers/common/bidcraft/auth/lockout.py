@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bidcraft.auth import dynamo
+from bidcraft import dynamo
 from bidcraft.auth.settings import users_table
 from bidcraft.errors import Locked
 
@@ -74,19 +74,7 @@ def _write(user_id: str, *, recent: list[int], locked: int | None, version: int 
     else:
         condition = "version = :read"
         values[":read"] = version
-    try:
-        dynamo.client().update_item(
-            TableName=users_table(),
-            Key=_key(user_id),
-            UpdateExpression=expression,
-            ConditionExpression=condition,
-            ExpressionAttributeValues=dynamo.expression_values(values),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise dynamo.unavailable() from exc
-    return True
+    return dynamo.conditional_update(users_table(), _key(user_id), expression, condition, values)
 
 
 def record_failure(user_id: str, now: int) -> FailureResult:

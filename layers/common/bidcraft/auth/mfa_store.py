@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bidcraft import clock
-from bidcraft.auth import dynamo
+from bidcraft import clock, dynamo
 from bidcraft.auth.settings import users_table
 from bidcraft.users.store import profile_key
 
@@ -70,19 +69,7 @@ def get(user_id: str) -> MfaRecord | None:
 
 
 def _update(user_id: str, expression: str, condition: str, values: dict[str, Any]) -> bool:
-    try:
-        dynamo.client().update_item(
-            TableName=users_table(),
-            Key=_key(user_id),
-            UpdateExpression=expression,
-            ConditionExpression=condition,
-            ExpressionAttributeValues=dynamo.expression_values(values),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise dynamo.unavailable() from exc
-    return True
+    return dynamo.conditional_update(users_table(), _key(user_id), expression, condition, values)
 
 
 def save_pending(user_id: str, *, seed_blob: bytes, backup_hashes: list[str], now: int) -> bool:

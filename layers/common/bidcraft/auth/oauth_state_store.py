@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from bidcraft.auth import dynamo
+from bidcraft import dynamo
 from bidcraft.auth.settings import users_table
 
 STATE_TTL_SECONDS = 600

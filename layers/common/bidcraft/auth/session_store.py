@@ -21,8 +21,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bidcraft import aws
-from bidcraft.auth import dynamo
+from bidcraft import aws, dynamo
 from bidcraft.auth.settings import users_table
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bidcraft.auth import dynamo
+from bidcraft import dynamo
 from bidcraft.auth.settings import users_table
 
 UPWORK_TOKENS_SK = "UPWORK_TOKENS"

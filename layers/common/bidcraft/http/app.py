@@ -193,9 +193,9 @@ def _authenticate(event: dict[str, Any]) -> tuple[Principal | None, DomainError 
     except DomainError as refused:
         return None, refused
     if principal.mfa_pending and path not in MFA_PENDING_PATHS:
-        refused = Forbidden("Complete multi-factor verification first", slug="mfa-required")
-        _audit_refusal(event, principal, refused)
-        return principal, refused
+        step_up_only = Forbidden("Complete multi-factor verification first", slug="mfa-required")
+        _audit_refusal(event, principal, step_up_only)
+        return principal, step_up_only
     return principal, None
 
 

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from bidcraft import aws, clock, config
-from bidcraft.auth import dynamo
+from bidcraft import aws, clock, config, dynamo
 from bidcraft.errors import ServiceUnavailable
 from bidcraft.http import request
 

@@ -132,7 +132,7 @@ def _item_key(item: dict[str, Any], index: str | None) -> dict[str, Any]:
 
 
 def _plain(raw: dict[str, Any]) -> AuditLog:
-    from bidcraft.auth import dynamo  # the shared attribute-value converter
+    from bidcraft import dynamo  # the shared attribute-value converter
 
     values = dynamo.plain(raw) or {}
     details = values.get("details")

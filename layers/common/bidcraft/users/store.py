@@ -17,8 +17,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from bidcraft import aws, clock
-from bidcraft.auth import dynamo
+from bidcraft import aws, clock, dynamo
 from bidcraft.auth.settings import users_table
 from bidcraft.users.models import DEFAULT_ROLES, Activity, UpworkProfile, UserRecord
 

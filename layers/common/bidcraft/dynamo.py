@@ -1,4 +1,4 @@
-"""The small DynamoDB toolkit the auth and users storage adapters share (low-level client, typed values).
+"""The small DynamoDB toolkit every storage adapter shares (low-level client, typed values).
 
 Only storage adapters import this. It turns Python values into attribute values and back (numbers come back as
 `int` when integral, binaries as `bytes`), and turns AWS failures into domain errors keyed on the error code.
@@ -77,6 +77,25 @@ def plain(raw: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 def is_condition_failure(exc: Exception) -> bool:
     return aws.error_code(exc) == CONDITION_FAILED
+
+
+def conditional_update(
+    table: str, item_key: dict[str, Any], expression: str, condition: str, values: Mapping[str, Any]
+) -> bool:
+    """One conditional `UpdateItem`: True when applied, False when the condition did not hold."""
+    try:
+        client().update_item(
+            TableName=table,
+            Key=item_key,
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeValues=expression_values(values),
+        )
+    except Exception as exc:
+        if is_condition_failure(exc):
+            return False
+        raise unavailable() from exc
+    return True
 
 
 def cancellation_codes(exc: Exception) -> list[str]:
