@@ -22,7 +22,7 @@ class UpworkTokens(_Model):
     access_token: SecretStr
     refresh_token: SecretStr
     expires_at: AwareDatetime  # of the access token
-    token_type: str = "Bearer"  # noqa: S105  # nosec B105 — a token type, not a secret
+    token_type: str = "Bearer"  # noqa: S105  # a token type, not a secret
 
     def expires_within(self, margin: timedelta, now: datetime) -> bool:
         """True when the access token is expired or will be within `margin` (time to refresh)."""
