@@ -23,14 +23,14 @@ from bidcraft.ai.models import (
     SuccessPrediction,
     SuccessPredictionRequest,
 )
-from bidcraft.http import create_app, lambda_handler_for, limits
+from bidcraft.http import create_app, docs, lambda_handler_for, limits
 from bidcraft.http.guard import current_principal
 from bidcraft.security import ratelimit
 
 app = create_app("ai")
 AI_LIMIT = [limits.by_user(ratelimit.AI_OPERATIONS)]
 TAGS = ["ai"]
-_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+_PROBLEM = docs.PROBLEM_CONTENT
 AI_ERRORS: dict[int, Any] = {
     404: {"description": "No such job of yours", "content": _PROBLEM},
     429: {"description": "Rate limited (ai_operations) or monthly token budget used up", "content": _PROBLEM},

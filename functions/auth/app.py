@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
@@ -23,7 +23,7 @@ from bidcraft.auth.models import (
     RefreshRequest,
     TokenResponse,
 )
-from bidcraft.http import create_app, lambda_handler_for, limits
+from bidcraft.http import create_app, docs, lambda_handler_for, limits
 from bidcraft.http.guard import current_principal
 from bidcraft.security import ratelimit
 from bidcraft.security.audit import RequestMeta
@@ -31,23 +31,14 @@ from bidcraft.users.models import User
 
 app = create_app("auth")
 _PER_IP = [limits.by_ip(ratelimit.AUTH)]
-_PROBLEM: dict[str, Any] = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-
-
-def _problem(description: str) -> OpenAPIResponse:
-    return {"description": description, "content": _PROBLEM}
-
-
-def _ok(model: type, description: str = "OK") -> OpenAPIResponse:
-    return {"description": description, "content": {"application/json": {"model": model}}}
-
-
 _Responses = dict[int, OpenAPIResponse]
-_RATE: _Responses = {429: _problem("Too many requests from this IP (Retry-After, RateLimit-*)")}
-_BEARER: _Responses = {401: _problem("Missing, invalid, expired or revoked access token")}
-_MFA_PENDING: _Responses = {403: _problem("MFA verification is still pending for this token")}
-_LOCKED: _Responses = {423: _problem("Account temporarily locked (Retry-After)")}
-_STORE: _Responses = {503: _problem("A dependency (storage, KMS, audit trail) is unavailable (Retry-After)")}
+_RATE: _Responses = {429: docs.problem("Too many requests from this IP (Retry-After, RateLimit-*)")}
+_BEARER: _Responses = {401: docs.problem("Missing, invalid, expired or revoked access token")}
+_MFA_PENDING: _Responses = {403: docs.problem("MFA verification is still pending for this token")}
+_LOCKED: _Responses = {423: docs.problem("Account temporarily locked (Retry-After)")}
+_STORE: _Responses = {
+    503: docs.problem("A dependency (storage, KMS, audit trail) is unavailable (Retry-After)")
+}
 
 
 def _meta() -> RequestMeta:
@@ -64,8 +55,8 @@ def _now() -> int:
     tags=["auth"],
     middlewares=_PER_IP,
     responses={
-        200: _ok(InitResponse),
-        422: _problem("redirect_uri is not on the allow-list"),
+        200: docs.ok(InitResponse),
+        422: docs.problem("redirect_uri is not on the allow-list"),
         **_RATE,
         **_STORE,
     },
@@ -83,12 +74,12 @@ def upwork_init(body: Annotated[InitRequest, Body()]) -> InitResponse:
     tags=["auth"],
     middlewares=_PER_IP,
     responses={
-        200: _ok(CallbackResponse),
-        400: _problem("Missing, unknown, expired or reused state; Upwork error or invalid code"),
+        200: docs.ok(CallbackResponse),
+        400: docs.problem("Missing, unknown, expired or reused state; Upwork error or invalid code"),
         **_LOCKED,
         **_RATE,
-        502: _problem("Upwork failed"),
-        503: _problem("Upwork throttled us, or a dependency is unavailable (Retry-After)"),
+        502: docs.problem("Upwork failed"),
+        503: docs.problem("Upwork throttled us, or a dependency is unavailable (Retry-After)"),
     },
 )
 def upwork_callback(
@@ -113,8 +104,10 @@ def upwork_callback(
     tags=["auth"],
     middlewares=_PER_IP,
     responses={
-        200: _ok(TokenResponse),
-        401: _problem("Invalid, expired, revoked or reused refresh token (reuse revokes the whole family)"),
+        200: docs.ok(TokenResponse),
+        401: docs.problem(
+            "Invalid, expired, revoked or reused refresh token (reuse revokes the whole family)"
+        ),
         **_RATE,
         **_STORE,
     },
@@ -146,7 +139,7 @@ def logout(body: Annotated[LogoutRequest | None, Body()] = None) -> Response[Non
     "/auth/me",
     summary="The signed-in user",
     tags=["auth"],
-    responses={200: _ok(User), **_BEARER, **_MFA_PENDING},
+    responses={200: docs.ok(User), **_BEARER, **_MFA_PENDING},
 )
 def me() -> User:
     return account.me(current_principal(app))
@@ -157,10 +150,10 @@ def me() -> User:
     summary="Create a pending TOTP secret, its otpauth URI and QR code, and 10 backup codes",
     tags=["auth"],
     responses={
-        200: _ok(MfaSetupResponse),
+        200: docs.ok(MfaSetupResponse),
         **_BEARER,
         **_MFA_PENDING,
-        409: _problem("MFA is already enabled"),
+        409: docs.problem("MFA is already enabled"),
         **_STORE,
     },
 )
@@ -179,9 +172,9 @@ def mfa_setup() -> MfaSetupResponse:
     summary="Verify a TOTP or backup code: completes an MFA sign-in or activates a pending setup",
     tags=["auth"],
     responses={
-        200: _ok(MfaVerifyResponse),
-        401: _problem("Invalid token, or the code is wrong or already used"),
-        409: _problem("MFA is not set up"),
+        200: docs.ok(MfaVerifyResponse),
+        401: docs.problem("Invalid token, or the code is wrong or already used"),
+        409: docs.problem("MFA is not set up"),
         **_LOCKED,
         **_STORE,
     },
@@ -203,10 +196,10 @@ def mfa_verify(body: Annotated[MfaVerifyRequest, Body()]) -> MfaVerifyResponse:
     summary="Turn MFA off (needs a current TOTP code); other sessions are signed out",
     tags=["auth"],
     responses={
-        200: _ok(MfaDisableResponse),
-        401: _problem("Invalid token, or the code is wrong or already used"),
+        200: docs.ok(MfaDisableResponse),
+        401: docs.problem("Invalid token, or the code is wrong or already used"),
         **_MFA_PENDING,
-        409: _problem("MFA is not enabled"),
+        409: docs.problem("MFA is not enabled"),
         **_LOCKED,
         **_STORE,
     },

@@ -11,12 +11,11 @@ from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, Field, field_serializer
 
 from bidcraft import clock, config
 from bidcraft.errors import NotFound
-from bidcraft.http import create_app, lambda_handler_for
+from bidcraft.http import create_app, docs, lambda_handler_for
 from bidcraft.http.guard import Principal, current_principal
 from bidcraft.http.limits import by_user
 from bidcraft.security import ratelimit
@@ -27,11 +26,6 @@ API_LIMIT = [by_user(ratelimit.API)]
 JobId = Annotated[
     str, Path(min_length=1, max_length=64, description="The job id from `POST /api/upwork/sync`")
 ]
-
-
-def _problem(description: str) -> OpenAPIResponse:
-    schema = {"$ref": "#/components/schemas/Problem"}
-    return {"description": description, "content": {"application/problem+json": {"schema": schema}}}
 
 
 class UpworkSettings(config.BaseSettings):
@@ -74,7 +68,7 @@ def _caller() -> Principal:
     middlewares=API_LIMIT,
     responses={
         202: {"description": "Sync queued", "content": {"application/json": {"model": SyncAccepted}}},
-        503: _problem("The sync could not be queued; retry (Retry-After)"),
+        503: docs.problem("The sync could not be queued; retry (Retry-After)"),
     },
 )
 def request_sync() -> Response[SyncAccepted]:
@@ -93,7 +87,7 @@ def request_sync() -> Response[SyncAccepted]:
     middlewares=API_LIMIT,
     responses={
         200: {"description": "The job", "content": {"application/json": {"model": SyncJobStatus}}},
-        404: _problem("No such job of yours"),
+        404: docs.problem("No such job of yours"),
     },
 )
 def sync_status(job_id: JobId) -> SyncJobStatus:

@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
 from bidcraft.events.models import event_json_schema
-from bidcraft.http import create_app, lambda_handler_for, request
+from bidcraft.http import create_app, docs, lambda_handler_for, request
 from bidcraft.webhooks import receiver
 
 app = create_app("webhooks")
@@ -25,11 +25,6 @@ app = create_app("webhooks")
 class WebhookAck(BaseModel):
     status: Literal["accepted", "duplicate"]
     event_id: str
-
-
-def _problem(description: str) -> OpenAPIResponse:
-    schema = {"$ref": "#/components/schemas/Problem"}
-    return {"description": description, "content": {"application/problem+json": {"schema": schema}}}
 
 
 _RESPONSES: dict[int, OpenAPIResponse] = {
@@ -41,11 +36,11 @@ _RESPONSES: dict[int, OpenAPIResponse] = {
         "description": "This webhook-id was received before (nothing is queued twice)",
         "content": {"application/json": {"model": WebhookAck}},
     },
-    400: _problem("Body is not JSON (`malformed-json`) or not a known event shape (`invalid-event`)"),
-    401: _problem("Missing or invalid signature headers, or a timestamp more than 5 minutes off"),
-    409: _problem("The webhook-id was already used for a different body"),
-    413: _problem("Body over 64 KiB"),
-    503: _problem("The event could not be queued; retry the delivery (Retry-After)"),
+    400: docs.problem("Body is not JSON (`malformed-json`) or not a known event shape (`invalid-event`)"),
+    401: docs.problem("Missing or invalid signature headers, or a timestamp more than 5 minutes off"),
+    409: docs.problem("The webhook-id was already used for a different body"),
+    413: docs.problem("Body over 64 KiB"),
+    503: docs.problem("The event could not be queued; retry the delivery (Retry-After)"),
 }
 _REQUEST_BODY = {
     "requestBody": {

@@ -75,6 +75,15 @@ def plain(raw: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {name: _from_wire(_deserializer.deserialize(value)) for name, value in raw.items()}
 
 
+def get_item(table: str, item_key: dict[str, Any], *, consistent: bool = True) -> dict[str, Any] | None:
+    """One item as plain Python values, or None; a storage failure fails closed (503)."""
+    try:
+        response = client().get_item(TableName=table, Key=item_key, ConsistentRead=consistent)
+    except Exception as exc:
+        raise unavailable() from exc
+    return plain(response.get("Item"))
+
+
 def is_condition_failure(exc: Exception) -> bool:
     return aws.error_code(exc) == CONDITION_FAILED
 

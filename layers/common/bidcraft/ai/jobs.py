@@ -76,13 +76,7 @@ def enqueue(job_id: str, user_id: str, kind: str, request: dict[str, Any]) -> No
 
 
 def get(user_id: str, job_id: str) -> dict[str, Any] | None:
-    try:
-        response = dynamo.client().get_item(
-            TableName=settings().analytics_table, Key=_key(user_id, job_id), ConsistentRead=True
-        )
-    except Exception as exc:
-        raise dynamo.unavailable() from exc
-    return dynamo.plain(response.get("Item"))
+    return dynamo.get_item(settings().analytics_table, _key(user_id, job_id))
 
 
 def _update(

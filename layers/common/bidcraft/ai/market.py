@@ -165,11 +165,7 @@ def _as_dicts(competitors: Iterable[MarketCompetitor]) -> list[dict[str, Any]]:
 
 
 def load(category: str) -> Snapshot | None:
-    try:
-        response = dynamo.client().get_item(TableName=settings().analytics_table, Key=_key(category))
-    except Exception as exc:
-        raise dynamo.unavailable() from exc
-    raw = dynamo.plain(response.get("Item"))
+    raw = dynamo.get_item(settings().analytics_table, _key(category), consistent=False)
     if not raw or not raw.get("fetched_at"):
         return None
     competitors = [

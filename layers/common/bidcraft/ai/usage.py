@@ -76,13 +76,7 @@ def record(user_id: str, usage: TokenUsage, *, engine: str, now: datetime | None
 
 def month_usage(user_id: str, *, now: datetime | None = None) -> TokenUsage:
     moment = now or clock.now()
-    try:
-        response = dynamo.client().get_item(
-            TableName=settings().analytics_table, Key=_key(user_id, moment), ConsistentRead=True
-        )
-    except Exception as exc:
-        raise dynamo.unavailable() from exc
-    raw = dynamo.plain(response.get("Item")) or {}
+    raw = dynamo.get_item(settings().analytics_table, _key(user_id, moment)) or {}
     return TokenUsage(
         prompt_tokens=int(raw.get("prompt_tokens", 0)),
         completion_tokens=int(raw.get("completion_tokens", 0)),

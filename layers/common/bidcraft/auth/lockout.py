@@ -38,11 +38,7 @@ def _key(user_id: str) -> dict[str, Any]:
 
 
 def _get(user_id: str) -> dict[str, Any] | None:
-    try:
-        response = dynamo.client().get_item(TableName=users_table(), Key=_key(user_id), ConsistentRead=True)
-    except Exception as exc:
-        raise dynamo.unavailable() from exc
-    return dynamo.plain(response.get("Item"))
+    return dynamo.get_item(users_table(), _key(user_id))
 
 
 def locked_until(user_id: str, now: int) -> int | None:

@@ -50,11 +50,7 @@ def _key(user_id: str) -> dict[str, Any]:
 
 
 def get(user_id: str) -> MfaRecord | None:
-    try:
-        response = dynamo.client().get_item(TableName=users_table(), Key=_key(user_id), ConsistentRead=True)
-    except Exception as exc:
-        raise dynamo.unavailable() from exc
-    raw = dynamo.plain(response.get("Item"))
+    raw = dynamo.get_item(users_table(), _key(user_id))
     if not raw:
         return None
     step = raw.get("last_used_step")

@@ -154,24 +154,12 @@ def create_session(
 
 
 def get_session(user_id: str, session_id: str) -> Session | None:
-    try:
-        response = dynamo.client().get_item(
-            TableName=users_table(), Key=session_key(user_id, session_id), ConsistentRead=True
-        )
-    except Exception as exc:
-        raise dynamo.unavailable() from exc
-    raw = dynamo.plain(response.get("Item"))
+    raw = dynamo.get_item(users_table(), session_key(user_id, session_id))
     return _session(raw) if raw else None
 
 
 def get_refresh(token_hash: str) -> RefreshRecord | None:
-    try:
-        response = dynamo.client().get_item(
-            TableName=users_table(), Key=refresh_key(token_hash), ConsistentRead=True
-        )
-    except Exception as exc:
-        raise dynamo.unavailable() from exc
-    raw = dynamo.plain(response.get("Item"))
+    raw = dynamo.get_item(users_table(), refresh_key(token_hash))
     if not raw:
         return None
     return RefreshRecord(

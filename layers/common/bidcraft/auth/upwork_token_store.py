@@ -31,11 +31,7 @@ def key(user_id: str) -> dict[str, Any]:
 
 
 def get(user_id: str) -> StoredUpworkTokens | None:
-    try:
-        response = dynamo.client().get_item(TableName=users_table(), Key=key(user_id), ConsistentRead=True)
-    except Exception as exc:
-        raise dynamo.unavailable() from exc
-    raw = dynamo.plain(response.get("Item"))
+    raw = dynamo.get_item(users_table(), key(user_id))
     if not raw or not raw.get("sealed_tokens"):
         return None
     return StoredUpworkTokens(

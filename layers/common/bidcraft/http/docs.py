@@ -9,8 +9,23 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
+PROBLEM_CONTENT: dict[str, Any] = {
+    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+}
+
+
+def problem(description: str) -> Any:
+    """A route's documented error response: a problem document (`responses={409: docs.problem("...")}`)."""
+    return {"description": description, "content": PROBLEM_CONTENT}
+
+
+def ok(model: type, description: str = "OK") -> Any:
+    """A route's documented JSON success response carrying `model`."""
+    return {"description": description, "content": {"application/json": {"model": model}}}
+
 
 _ASSETS = {
     "swagger-ui-bundle.js": ("swagger-ui-bundle.min.js", "application/javascript; charset=utf-8"),

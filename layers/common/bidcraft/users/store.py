@@ -45,25 +45,13 @@ def _record(raw: dict[str, Any]) -> UserRecord:
 
 
 def get(user_id: str) -> UserRecord | None:
-    try:
-        response = dynamo.client().get_item(
-            TableName=users_table(), Key=profile_key(user_id), ConsistentRead=True
-        )
-    except Exception as exc:
-        raise dynamo.unavailable() from exc
-    raw = dynamo.plain(response.get("Item"))
+    raw = dynamo.get_item(users_table(), profile_key(user_id))
     return _record(raw) if raw else None
 
 
 def find_by_upwork_id(upwork_user_id: str) -> str | None:
     """The Bidcraft user id of an Upwork account, if it has signed in before."""
-    try:
-        response = dynamo.client().get_item(
-            TableName=users_table(), Key=_upwork_key(upwork_user_id), ConsistentRead=True
-        )
-    except Exception as exc:
-        raise dynamo.unavailable() from exc
-    raw = dynamo.plain(response.get("Item"))
+    raw = dynamo.get_item(users_table(), _upwork_key(upwork_user_id))
     return str(raw["user_id"]) if raw and raw.get("user_id") else None
 
 
