@@ -12,7 +12,7 @@ PORT ?= 3000
 PYTEST_ARGS ?=
 
 .PHONY: help venv dev test lint format typecheck cfn-lint security unit integration e2e openapi \
-        validate build deploy invoke bench clean
+        validate build deploy invoke bench eval clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ security: venv ## bandit over the deployed and local-stack code
 
 openapi: venv ## Regenerate the committed OpenAPI document from the functions' routes
 	$(BIN)/python -m devserver.openapi_gen --write
+
+eval: venv ## Measure the AI on the labelled corpora in tests/data/ai and write the table into docs/ai.md
+	$(BIN)/python -m tests.eval --write
 
 bench: venv ## Cold-start and per-request benchmarks (numbers, not assertions)
 	$(BIN)/python -m bench

@@ -85,19 +85,50 @@ class UpworkPayment(_Model):
     description: str | None = None
 
 
+class UpworkJobClient(_Model):
+    """What Upwork tells about the client of a job posting. `None` means Upwork did not give it."""
+
+    payment_verified: bool | None = None
+    total_spent: float | None = None  # USD
+    hires: int | None = None
+    jobs_posted: int | None = None
+    hire_rate: float | None = None  # 0..1
+    rating: float | None = None  # 0..5, `None` when the client has no reviews
+    reviews: int | None = None
+    member_since: AwareDatetime | None = None
+    country: str | None = None
+
+
+class UpworkJobActivity(_Model):
+    """Competition on a job posting, as Upwork reports it (`None`: not given)."""
+
+    applicants: int | None = None
+    interviewing: int | None = None
+    invites_sent: int | None = None
+    last_client_activity: AwareDatetime | None = None
+
+
 class UpworkJob(_Model):
+    """A marketplace job posting (search result, or the full posting with `description` and questions)."""
+
     job_id: str
     ciphertext: str | None = None
     title: str
     description: str | None = None
+    url: str | None = None  # the public posting, where the freelancer applies
     category: str | None = None
     skills: tuple[str, ...] = ()
     contract_type: ContractType | None = None
     budget: float | None = None
     hourly_min: float | None = None
     hourly_max: float | None = None
+    currency: str = "USD"
     posted_at: AwareDatetime | None = None
     total_applicants: int | None = None
+    client: UpworkJobClient = UpworkJobClient()
+    activity: UpworkJobActivity = UpworkJobActivity()
+    screening_questions: tuple[str, ...] = ()
+    applied: bool | None = None  # Upwork's `applied` for the token's user, when asked with a user's token
 
 
 class UpworkFreelancer(_Model):
