@@ -6,6 +6,7 @@ from bidcraft.upwork.http import RetryPolicy, make_client
 from bidcraft.upwork.models import (
     UpworkContract,
     UpworkFreelancer,
+    UpworkFreelancerSearch,
     UpworkIdentity,
     UpworkJob,
     UpworkJobActivity,
@@ -23,6 +24,7 @@ __all__ = [
     "UpworkContract",
     "UpworkError",
     "UpworkFreelancer",
+    "UpworkFreelancerSearch",
     "UpworkGrantError",
     "UpworkGraphQL",
     "UpworkIdentity",

@@ -146,3 +146,10 @@ class UpworkFreelancer(_Model):
     top_rated_status: str | None = None
     total_jobs: int | None = None
     job_success_score: float | None = None
+
+
+class UpworkFreelancerSearch(_Model):
+    """One talent search: the sample read, and Upwork's own total for the filter (the market's size)."""
+
+    total_count: int | None = None
+    freelancers: tuple[UpworkFreelancer, ...] = ()
