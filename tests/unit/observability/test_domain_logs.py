@@ -1,8 +1,8 @@
 """A domain log line reaches the logs as JSON with the correlation id, in every function.
 
 Each function runs in a fresh interpreter with a root handler installed first, as the Lambda runtime does:
-Powertools' `SuppressFilter` on that handler used to drop `bidcraft.<service>.*` records (and others reached it
-as plain text). The function's own configuration, done at import, must route them through its JSON handler.
+Powertools' `SuppressFilter` on that handler used to drop `bidcraft.<service>.*` records (others reached it as
+plain text). The function's own configuration, done at import, must route them through its JSON handler.
 """
 
 from __future__ import annotations

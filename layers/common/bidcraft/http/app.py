@@ -49,7 +49,7 @@ def _audit_refusal(event: dict[str, Any], principal: Principal | None, error: Do
     http = (event.get("requestContext") or {}).get("http") or {}
     try:
         audit.record_quietly(
-            audit.RequestMeta.from_event(event),
+            request.meta(event),
             "authz_fail",
             user_id=getattr(principal, "user_id", None),
             outcome="failure",
