@@ -1,4 +1,4 @@
-"""Proposal analytics figures: the range and step rules, and figures read back from what the write side counts.
+"""Proposal analytics: the range and step rules, and figures read back from what the write side counts.
 
 The aggregates here are made by the events' own counting rules (`rules.contribution`), so the read side is
 checked against the write side, not against hand-made counters.
