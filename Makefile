@@ -46,9 +46,10 @@ integration: venv ## Integration tests only (moto server)
 e2e: venv ## End-to-end tests against the local stack
 	$(BIN)/python -m pytest tests/e2e -q $(PYTEST_ARGS)
 
-lint: venv ## ruff lint and format check
+lint: venv ## ruff lint and format check; import-linter: dependencies point inward
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=layers/common $(BIN)/lint-imports --no-cache
 
 format: venv ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

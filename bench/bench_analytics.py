@@ -118,6 +118,7 @@ def main() -> None:
                 "/api/analytics/proposals/me",
                 {"date_from": "2024-06-01", "date_to": "2025-06-01"},
             ),
+            ("proposals, whole history", "/api/analytics/proposals/me", None),
             (
                 "proposals, 1 category",
                 "/api/analytics/proposals/me",

@@ -55,6 +55,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--quiet", action="store_true", help="no access log lines")
     parser.add_argument("--no-warm-up", action="store_true", help="do not import the functions at start")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run every function in this process, one HTTP request at a time (for a debugger)",
+    )
     return parser.parse_args(argv)
 
 
@@ -131,7 +136,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     overrides = dict(args.parameter)
     try:
         stack = start_stack(
-            args.template, host=args.host, port=args.port, quiet=args.quiet, parameter_overrides=overrides
+            args.template,
+            host=args.host,
+            port=args.port,
+            quiet=args.quiet,
+            parameter_overrides=overrides,
+            in_process=args.in_process,
         )
     except (FileNotFoundError, TemplateError) as exc:
         print(f"devserver: cannot read {args.template}: {exc}", file=sys.stderr)

@@ -59,10 +59,10 @@ _SERVICES = {
 
 # Which secret is which: found through the environment variable that hands its ARN to the functions.
 SECRET_ROLES = {
-    "SIGNING_KEY_SECRET_ARN": "signing_key",  # nosec B105 - a role name
-    "WEBHOOK_SECRET_ARN": "webhook",  # nosec B105 - a role name
-    "OPENAI_SECRET_ARN": "openai",  # nosec B105 - a role name
-    "UPWORK_CLIENT_SECRET_ARN": "upwork_client",  # nosec B105 - a role name
+    "SIGNING_KEY_SECRET_ARN": "signing_key",  # a role name
+    "WEBHOOK_SECRET_ARN": "webhook",  # a role name
+    "OPENAI_SECRET_ARN": "openai",  # a role name
+    "UPWORK_CLIENT_SECRET_ARN": "upwork_client",  # a role name
 }
 _ROLE_FALLBACK_IDS = {
     "SigningKeySecret": "signing_key",
@@ -120,7 +120,7 @@ def configure_environment(
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
             env.pop(name, None)
         env["AWS_ACCESS_KEY_ID"] = "testing"
-        env["AWS_SECRET_ACCESS_KEY"] = "testing"  # noqa: S105  # nosec B105 - the emulator's dummy credentials
+        env["AWS_SECRET_ACCESS_KEY"] = "testing"  # noqa: S105  # the emulator's dummy credentials
     return region
 
 

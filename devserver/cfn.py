@@ -90,7 +90,7 @@ _CfnLoader.add_constructor("!GetAtt", _get_att)
 
 def load_yaml(text: str) -> Any:
     """Parse a CloudFormation YAML (or JSON) document into plain long-form data."""
-    return yaml.load(text, Loader=_CfnLoader)  # noqa: S506  # nosec B506 - a SafeLoader subclass
+    return yaml.load(text, Loader=_CfnLoader)  # noqa: S506  # a SafeLoader subclass  # nosec B506
 
 
 def load_template_file(path: str | Path) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"devserver.invoke: {exc.args[0]}", file=sys.stderr)
         return 2
     event = read_event(args.event)
-    stack = start_stack(args.template, port=0, quiet=True)
+    stack = start_stack(args.template, port=0, quiet=True, in_process=True)
     stack.server.start_in_thread()
     try:
         with contextlib.redirect_stdout(sys.stderr):

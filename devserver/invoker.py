@@ -53,22 +53,32 @@ def problem(status: int, slug: str, title: str, detail: str, request_id: str) ->
     )
 
 
+def import_paths(template: Template) -> list[str]:
+    """Repo root (for `functions.<dir>.app`) and layer directories (for `bidcraft`), as sys.path entries."""
+    return [
+        str(candidate)
+        for path in [template.root, *template.layer_dirs]
+        for candidate in (path, path / "python")
+        if candidate.is_dir()
+    ]
+
+
 def ensure_import_paths(template: Template) -> None:
-    """Repo root (for `functions.<dir>.app`) and layer directories (for `bidcraft`) on sys.path."""
-    for path in [template.root, *template.layer_dirs]:
-        for candidate in (path, path / "python"):
-            text = str(candidate)
-            if candidate.is_dir() and text not in sys.path:
-                sys.path.insert(0, text)
+    for text in import_paths(template):
+        if text not in sys.path:
+            sys.path.insert(0, text)
 
 
 class Invoker:
-    """Calls `lambda_handler(event, context)` of a template function.
+    """Calls `lambda_handler(event, context)` of a template function, in this process (tests, `make invoke`).
 
     All functions share this process, so each one runs one invocation at a time (like a single warm
     container): handler modules keep per-invocation state (the Powertools resolver's current event, logger
-    keys) in module globals. Different functions run concurrently.
+    keys) in module globals. `make dev` runs each function in processes of its own instead
+    (`devserver.containers.ProcessInvoker`).
     """
+
+    serial_http = True  # see `_http_lock`
 
     def __init__(
         self,
@@ -143,10 +153,14 @@ class Invoker:
         finally:
             lock.release()
 
+    def close(self) -> None:
+        """Nothing to release in-process (see `ProcessInvoker.close`)."""
+
     def invoke_http(self, name: str, event: dict[str, Any], request_id: str) -> HttpResponse:
         """Invoke for an HTTP request: failures become 502 problems, as API Gateway turns them into 5xx."""
         function = self.template.function(name)
-        if not self._http_lock.acquire(timeout=max(float(function.timeout), 1.0) + 5.0):
+        serial = self.serial_http
+        if serial and not self._http_lock.acquire(timeout=max(float(function.timeout), 1.0) + 5.0):
             log.warning("%s waited too long for its turn; answering 503", name)
             return problem(503, "unavailable", "Service unavailable", "The function is busy.", request_id)
         try:
@@ -158,7 +172,8 @@ class Invoker:
             log.exception("%s raised an exception (the client sees a 502)", name)
             return internal_error(request_id)
         finally:
-            self._http_lock.release()
+            if serial:
+                self._http_lock.release()
         try:
             return http_response(result)
         except (TypeError, ValueError):

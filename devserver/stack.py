@@ -21,9 +21,10 @@ from devserver.aws import (
     provision,
     start_emulator,
 )
+from devserver.containers import ProcessInvoker
 from devserver.cors import CorsPolicy
-from devserver.environment import local_overrides, process_environment
-from devserver.invoker import Invoker
+from devserver.environment import function_environment, local_overrides, process_environment
+from devserver.invoker import Invoker, import_paths
 from devserver.queues import EventSource, QueuePoller
 from devserver.router import SANDBOX_PREFIX
 from devserver.server import LocalServer
@@ -194,6 +195,7 @@ class RunningStack:
             thread.join()
         for poller in self.pollers:
             poller.stop(timeout=0.1)
+        self.invoker.close()
 
 
 def _sqs_client(resources: Resources) -> Any:
@@ -213,11 +215,13 @@ def start_stack(
     parameter_overrides: dict[str, str] | None = None,
     environ: Mapping[str, str] | None = None,
     stack_name: str = STACK_NAME,
+    in_process: bool = False,
 ) -> RunningStack:
     """Bind the port, bring up AWS, set the functions' environment and wire the server (not yet serving).
 
-    `environ` is the developer's environment (default: os.environ); the functions' variables are written
-    into os.environ, since they run in this process.
+    `environ` is the developer's environment (default: os.environ). Each function runs in containers of its
+    own (`devserver.containers`) with its own environment; `in_process=True` runs them all in this process
+    instead (one at a time per HTTP request), with the union of their variables written into os.environ.
     """
     developer_env = dict(os.environ if environ is None else environ)
     template = load_template(template_path, parameter_overrides)
@@ -227,8 +231,21 @@ def start_stack(
         emulator, resources = prepare_aws(template, developer_env, stack_name=stack_name)
         resources.add_local_endpoints(template, server.base_url)
         overrides = local_overrides(template, developer_env, sandbox_url=sandbox_url)
+        base_env = dict(os.environ)  # the AWS endpoint, region and credentials configured above
         os.environ.update(process_environment(template, resources, overrides))
-        invoker = Invoker(template, region=resources.region)
+        invoker: Invoker
+        if in_process:
+            invoker = Invoker(template, region=resources.region)
+        else:
+            invoker = ProcessInvoker(
+                template,
+                region=resources.region,
+                environments={
+                    name: {**base_env, **function_environment(template, function, resources, overrides)}
+                    for name, function in template.functions.items()
+                },
+                paths=import_paths(template),
+            )
         sandbox = make_sandbox(resources) if sandbox_url else None
     except BaseException:
         server.server_close()

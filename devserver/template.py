@@ -17,7 +17,7 @@ QUEUE = "AWS::SQS::Queue"
 BUCKET = "AWS::S3::Bucket"
 KEY = "AWS::KMS::Key"
 ALIAS = "AWS::KMS::Alias"
-SECRET = "AWS::SecretsManager::Secret"  # noqa: S105  # nosec B105 - a resource type, not a secret
+SECRET = "AWS::SecretsManager::Secret"  # noqa: S105  # a resource type, not a secret  # nosec B105
 LAYER = "AWS::Serverless::LayerVersion"
 HTTP_API = "AWS::Serverless::HttpApi"
 

@@ -23,7 +23,7 @@ from bidcraft.ai.models import (
     SuccessPrediction,
     SuccessPredictionRequest,
 )
-from bidcraft.http import create_app, docs, lambda_handler_for, limits
+from bidcraft.http import create_app, docs, lambda_handler_for, limits, request
 from bidcraft.http.guard import current_principal
 from bidcraft.security import ratelimit
 
@@ -59,9 +59,8 @@ def _caller() -> str:
 
 
 def _meta() -> object:
-    from bidcraft.security.audit import RequestMeta
 
-    return RequestMeta.from_event(app.current_event.raw_event)
+    return request.meta(app.current_event.raw_event)
 
 
 def _wants_async(prefer: str | None) -> bool:

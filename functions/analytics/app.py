@@ -101,7 +101,7 @@ def main_dashboard() -> dashboard.Dashboard:
 
 @app.get(
     "/api/analytics/proposals/<user_id>",
-    summary="Proposal counts by status, category and day over a date range (at most 366 days)",
+    summary="Proposal counts by status, category and time over a range (default: the whole history)",
     tags=["analytics"],
     middlewares=API_LIMIT,
 )

@@ -23,7 +23,7 @@ from bidcraft.auth.models import (
     RefreshRequest,
     TokenResponse,
 )
-from bidcraft.http import create_app, docs, lambda_handler_for, limits
+from bidcraft.http import create_app, docs, lambda_handler_for, limits, request
 from bidcraft.http.guard import current_principal
 from bidcraft.security import ratelimit
 from bidcraft.security.audit import RequestMeta
@@ -42,7 +42,7 @@ _STORE: _Responses = {
 
 
 def _meta() -> RequestMeta:
-    return RequestMeta.from_event(app.current_event.raw_event)
+    return request.meta(app.current_event.raw_event)
 
 
 def _now() -> int:

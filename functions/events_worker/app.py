@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from bidcraft.events.worker import handle_message
+from bidcraft.observability import function_logger
 
-logger = Logger(service="events_worker", use_rfc3339=True)
+logger = function_logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

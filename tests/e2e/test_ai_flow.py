@@ -4,30 +4,19 @@ sizes up the competition and predicts success — all on the offline engine (no 
 from __future__ import annotations
 
 import time
-import uuid
-from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
+
+from tests.e2e.session import sign_in
 
 pytestmark = pytest.mark.e2e
 
 JOB_WAIT_SECONDS = 30.0
 
 
-def _sign_in(http: httpx2.Client, redirect_uri: str) -> str:
-    init = http.post("/auth/upwork/init", json={"redirect_uri": redirect_uri})
-    assert init.status_code == 200, init.text
-    authorize = http.get(f"{init.json()['authorization_url']}&sandbox_user=e2e-ai-{uuid.uuid4().hex[:8]}")
-    assert authorize.status_code == 302, authorize.text
-    params = {k: v[0] for k, v in parse_qs(urlsplit(authorize.headers["location"]).query).items()}
-    callback = http.get("/auth/upwork/callback", params={"code": params["code"], "state": params["state"]})
-    assert callback.status_code == 200, callback.text
-    return str(callback.json()["access_token"])
-
-
 def test_a_signed_in_user_uses_the_ai_features(http: httpx2.Client, local_stack) -> None:
-    headers = {"Authorization": f"Bearer {_sign_in(http, local_stack.redirect_uri)}"}
+    headers = sign_in(http, local_stack.redirect_uri, proposals=25).headers
 
     # Score a proposal: the offline engine answers, and says so
     analysis = http.post(

@@ -4,33 +4,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
 
 from bidcraft.auth import totp
+from tests.e2e.session import sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_in(http: httpx2.Client, redirect_uri: str, sandbox_user: str) -> dict:
-    init = http.post("/auth/upwork/init", json={"redirect_uri": redirect_uri})
-    assert init.status_code == 200, init.text
-    assert init.json()["code_challenge_method"] == "S256"
-    authorize = http.get(
-        f"{init.json()['authorization_url']}&sandbox_user={sandbox_user}&sandbox_proposals=3"
-    )
-    assert authorize.status_code == 302, authorize.text
-    location = authorize.headers["location"]
-    assert location.startswith(redirect_uri)
-    params = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-    assert params["state"] == init.json()["state"]
-    callback = http.get("/auth/upwork/callback", params={"code": params["code"], "state": params["state"]})
-    assert callback.status_code == 200, callback.text
-    replay = http.get("/auth/upwork/callback", params={"code": params["code"], "state": params["state"]})
-    assert replay.status_code == 400
-    return callback.json()
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -46,7 +27,10 @@ def test_sign_in_sessions_mfa_and_lockout_end_to_end(http: httpx2.Client, local_
     upwork_id = f"e2e-{uuid.uuid4().hex[:10]}"
 
     # Sign in with Upwork → our tokens and the user
-    first = _sign_in(http, redirect_uri, upwork_id)
+    signed = sign_in(http, redirect_uri, account=upwork_id, proposals=3)
+    first = signed.body
+    replay = http.get("/auth/upwork/callback", params={"code": signed.code, "state": signed.state})
+    assert replay.status_code == 400  # the state is single use
     assert first["mfa_required"] is False
     assert first["token_type"] == "Bearer"
     me = http.get("/auth/me", headers=_bearer(first["access_token"]))
@@ -66,14 +50,14 @@ def test_sign_in_sessions_mfa_and_lockout_end_to_end(http: httpx2.Client, local_
     assert http.get("/auth/me", headers=_bearer(rotated.json()["access_token"])).status_code == 401
 
     # Logout ends a live access token at once
-    second = _sign_in(http, redirect_uri, upwork_id)
+    second = sign_in(http, redirect_uri, account=upwork_id, proposals=3).body
     assert http.post("/auth/logout", json={}, headers=_bearer(second["access_token"])).status_code == 204
     after = http.get("/auth/me", headers=_bearer(second["access_token"]))
     assert after.status_code == 401
     assert after.headers["www-authenticate"] == 'Bearer error="invalid_token"'
 
     # MFA: set up, activate with a code from the returned secret; the same code cannot be used twice
-    third = _sign_in(http, redirect_uri, upwork_id)
+    third = sign_in(http, redirect_uri, account=upwork_id, proposals=3).body
     token = third["access_token"]
     setup = http.post("/auth/mfa/setup", headers=_bearer(token))
     assert setup.status_code == 200, setup.text
@@ -88,7 +72,7 @@ def test_sign_in_sessions_mfa_and_lockout_end_to_end(http: httpx2.Client, local_
     assert http.post("/auth/mfa/setup", headers=_bearer(token)).status_code == 409
 
     # Signing in again now takes two steps
-    step_up = _sign_in(http, redirect_uri, upwork_id)
+    step_up = sign_in(http, redirect_uri, account=upwork_id, proposals=3).body
     assert step_up["mfa_required"] is True
     assert "refresh_token" not in step_up
     assert http.get("/auth/me", headers=_bearer(step_up["access_token"])).status_code == 403
@@ -101,7 +85,7 @@ def test_sign_in_sessions_mfa_and_lockout_end_to_end(http: httpx2.Client, local_
     assert http.get("/auth/me", headers=_bearer(done.json()["access_token"])).json()["mfa_enabled"] is True
 
     # Three wrong codes lock the account; the fourth attempt is refused even with a right code
-    locked_out = _sign_in(http, redirect_uri, upwork_id)
+    locked_out = sign_in(http, redirect_uri, account=upwork_id, proposals=3).body
     wrong = "000000" if _code(secret, 1) != "000000" else "111111"
     statuses = [
         http.post(

@@ -7,7 +7,7 @@ import httpx2
 import pytest
 
 from tests.e2e.conftest import LocalStackProcess
-from tests.e2e.test_analytics_flow import _sign_in
+from tests.e2e.session import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +28,7 @@ def _field_errors(reply: httpx2.Response) -> set[tuple[str, ...]]:
 def test_ai_responses_have_the_documented_fields_and_ranges(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
-    auth = _sign_in(http, local_stack, proposals=1)
+    auth = sign_in(http, local_stack.redirect_uri, proposals=1).headers
 
     analysis = http.post(
         "/api/ai/analyze/proposal",
@@ -65,7 +65,7 @@ def test_ai_responses_have_the_documented_fields_and_ranges(
 
 
 def test_numbers_must_be_json_numbers(http: httpx2.Client, local_stack: LocalStackProcess) -> None:
-    auth = _sign_in(http, local_stack, proposals=1)
+    auth = sign_in(http, local_stack.redirect_uri, proposals=1).headers
     reply = http.post(
         "/api/ai/predict/success",
         json={**PREDICTION, "budget": "5000", "client_rating": True},
@@ -77,6 +77,6 @@ def test_numbers_must_be_json_numbers(http: httpx2.Client, local_stack: LocalSta
 def test_an_unknown_category_id_is_the_clients_mistake(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
-    auth = _sign_in(http, local_stack, proposals=1)
+    auth = sign_in(http, local_stack.redirect_uri, proposals=1).headers
     reply = http.post("/api/ai/analyze/competition", json={"category": "0", "skills": []}, headers=auth)
     assert _field_errors(reply) == {("body", "category")}

@@ -10,7 +10,7 @@ import httpx2
 import pytest
 
 from tests.e2e.conftest import LocalStackProcess
-from tests.e2e.test_analytics_flow import _sign_in
+from tests.e2e.session import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ def _field_errors(reply: httpx2.Response) -> set[tuple[str, ...]]:
 
 
 def test_days_are_iso_dates_only(http: httpx2.Client, local_stack: LocalStackProcess) -> None:
-    auth = _sign_in(http, local_stack, proposals=1)
+    auth = sign_in(http, local_stack.redirect_uri, proposals=1).headers
     # `0` and a Unix time are not days (pydantic alone would read them as 1970-01-01 / a timestamp)
     metrics = http.get("/api/analytics/metrics/user/me", params={"date": "0"}, headers=auth)
     assert _field_errors(metrics) == {("query", "date")}
@@ -37,7 +37,7 @@ def test_days_are_iso_dates_only(http: httpx2.Client, local_stack: LocalStackPro
 def test_report_requests_refuse_unknown_and_mistyped_fields(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
-    auth = _sign_in(http, local_stack, proposals=1)
+    auth = sign_in(http, local_stack.redirect_uri, proposals=1).headers
     extra = http.post("/api/analytics/reports/generate", json={**REPORT, "is_admin": True}, headers=auth)
     assert _field_errors(extra) == {("body", "is_admin")}
     mistyped = http.post(
@@ -49,7 +49,7 @@ def test_report_requests_refuse_unknown_and_mistyped_fields(
 def test_a_csv_report_downloads_within_fifteen_minutes(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
-    auth = _sign_in(http, local_stack, proposals=3)
+    auth = sign_in(http, local_stack.redirect_uri, proposals=3).headers
     reply = http.post("/api/analytics/reports/generate", json={**REPORT, "format": "csv"}, headers=auth)
     assert reply.status_code == 200, reply.text
     body = reply.json()
@@ -64,7 +64,7 @@ def test_a_csv_report_downloads_within_fifteen_minutes(
 def test_audit_log_pages_chain_and_an_altered_cursor_is_400(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
-    auth = _sign_in(http, local_stack, proposals=1)
+    auth = sign_in(http, local_stack.redirect_uri, proposals=1).headers
     http.get("/api/analytics/metrics/user/someone-else", headers=auth)  # one more record: authz_fail
     first = http.get("/api/security/audit-logs", params={"limit": 1}, headers=auth)
     assert first.status_code == 200, first.text

@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 
 from tests.e2e.conftest import LocalStackProcess
-from tests.e2e.test_auth_flow import _bearer, _code, _sign_in
+from tests.e2e.session import sign_in
+from tests.e2e.test_auth_flow import _bearer, _code
 
 
 def test_init_allows_any_local_redirect_uri_and_returns_the_documented_fields(
@@ -47,7 +48,7 @@ def test_step_up_token_backup_codes_and_mfa_disable(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
     upwork_id = f"e2e-mfa-{uuid.uuid4().hex[:10]}"
-    first = _sign_in(http, local_stack.redirect_uri, upwork_id)
+    first = sign_in(http, local_stack.redirect_uri, account=upwork_id, proposals=3).body
     assert set(first) == {"access_token", "refresh_token", "token_type", "expires_in", "mfa_required", "user"}
     assert first["user"]["created_at"].endswith("Z")
     rotated = http.post("/auth/refresh", json={"refresh_token": first["refresh_token"]})
@@ -58,7 +59,7 @@ def test_step_up_token_backup_codes_and_mfa_disable(
     assert http.post("/auth/mfa/verify", json={"totp_code": _code(secret)}, headers=_bearer(token)).is_success
 
     # A step-up token reaches only verify and logout
-    step_up = _sign_in(http, local_stack.redirect_uri, upwork_id)["access_token"]
+    step_up = sign_in(http, local_stack.redirect_uri, account=upwork_id, proposals=3).body["access_token"]
     for method, path in (
         ("POST", "/auth/mfa/setup"),
         ("POST", "/api/upwork/sync"),
@@ -74,7 +75,7 @@ def test_step_up_token_backup_codes_and_mfa_disable(
     assert done.status_code == 200, done.text
     assert done.json()["verified"] is True
     assert done.json()["refresh_token"]
-    again = _sign_in(http, local_stack.redirect_uri, upwork_id)["access_token"]
+    again = sign_in(http, local_stack.redirect_uri, account=upwork_id, proposals=3).body["access_token"]
     replay = http.post("/auth/mfa/verify", json={"backup_code": backup_codes[0]}, headers=_bearer(again))
     assert replay.status_code == 401
     assert http.post("/auth/logout", headers=_bearer(again)).status_code == 204

@@ -8,7 +8,7 @@ import uuid
 import httpx2
 
 from tests.e2e.conftest import LocalStackProcess
-from tests.e2e.test_events_flow import _sign_in
+from tests.e2e.session import sign_in
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "request_id"}
 
@@ -67,7 +67,7 @@ def test_success_is_utf8_json_and_echoes_the_request_id(http: httpx2.Client) -> 
 def test_me_and_own_id_are_allowed_another_users_id_is_403(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
-    auth = _sign_in(http, local_stack, f"e2e-conv-{uuid.uuid4().hex[:10]}")
+    auth = sign_in(http, local_stack.redirect_uri, account=f"e2e-conv-{uuid.uuid4().hex[:10]}").headers
     own_id = http.get("/auth/me", headers=auth).json()["user_id"]
 
     for user_id in ("me", own_id):

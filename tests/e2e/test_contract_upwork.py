@@ -12,7 +12,8 @@ import httpx2
 from standardwebhooks.webhooks import Webhook
 
 from tests.e2e.conftest import LocalStackProcess
-from tests.e2e.test_events_flow import _eventually, _post_signed, _sign_in
+from tests.e2e.session import sign_in
+from tests.e2e.test_events_flow import _eventually, _post_signed
 
 MONTH_DAY = "2024-02-14"  # outside every sandbox account's history window
 
@@ -80,7 +81,7 @@ def test_events_for_an_unknown_freelancer_are_applied_at_sign_up_newest_status_w
     )
 
     # When they sign up
-    auth = _sign_in(http, local_stack, account)
+    auth = sign_in(http, local_stack.redirect_uri, account=account).headers
 
     # Then their parked events are applied, and the older update did not overwrite the hire
     def by_status() -> dict | None:

@@ -9,27 +9,14 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 from standardwebhooks.webhooks import Webhook
 
 from tests.e2e.conftest import LocalStackProcess
+from tests.e2e.session import sign_in
 
 MONTH_DAY = "2024-01-15"  # long before the sandbox account's own history window: nothing else lands here
-
-
-def _sign_in(http: httpx2.Client, stack: LocalStackProcess, account: str) -> dict[str, str]:
-    init = http.post("/auth/upwork/init", json={"redirect_uri": stack.redirect_uri})
-    assert init.status_code == 200, init.text
-    url = f"{init.json()['authorization_url']}&sandbox_user={account}&sandbox_proposals=0"
-    authorize = httpx2.get(url, follow_redirects=False, timeout=10)
-    params = parse_qs(urlsplit(authorize.headers["location"]).query)
-    callback = http.get(
-        "/auth/upwork/callback", params={"code": params["code"][0], "state": params["state"][0]}
-    )
-    assert callback.status_code == 200, callback.text
-    return {"Authorization": f"Bearer {callback.json()['access_token']}"}
 
 
 def _post_signed(http: httpx2.Client, secret: str, msg_id: str, event: dict[str, Any]) -> httpx2.Response:
@@ -58,7 +45,7 @@ def test_signed_events_are_queued_once_and_show_up_in_metrics(
 ) -> None:
     # Given a signed-in freelancer (an empty sandbox account)
     account = f"e2e-ev-{uuid.uuid4().hex[:10]}"
-    auth = _sign_in(http, local_stack, account)
+    auth = sign_in(http, local_stack.redirect_uri, account=account).headers
     created = {
         "type": "proposal.created",
         "timestamp": datetime.now(UTC).isoformat(),
@@ -134,7 +121,7 @@ def test_bad_signatures_are_refused(http: httpx2.Client, local_stack: LocalStack
 def test_a_requested_sync_can_be_followed_to_its_end(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
-    auth = _sign_in(http, local_stack, f"e2e-sync-{uuid.uuid4().hex[:10]}")
+    auth = sign_in(http, local_stack.redirect_uri, account=f"e2e-sync-{uuid.uuid4().hex[:10]}").headers
     accepted = http.post("/api/upwork/sync", headers=auth)
     assert accepted.status_code == 202, accepted.text
     job_id = accepted.json()["job_id"]

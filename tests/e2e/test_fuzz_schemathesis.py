@@ -22,7 +22,7 @@ import httpx2
 import pytest
 
 from tests.e2e.conftest import LocalStackProcess
-from tests.e2e.test_analytics_flow import _sign_in
+from tests.e2e.session import sign_in
 
 schemathesis = pytest.importorskip(
     "schemathesis",
@@ -66,7 +66,7 @@ def _fuzz(operation: Any, mode: Any, auth: dict[str, str]) -> None:
 
 def test_the_api_holds_its_own_schema(http: httpx2.Client, local_stack: LocalStackProcess) -> None:
     # `schemathesis.pytest.from_fixture` (one test per operation) needs pytest < 9; this loops instead.
-    auth = _sign_in(http, local_stack, proposals=5)
+    auth = sign_in(http, local_stack.redirect_uri, proposals=5).headers
     schema = schemathesis.openapi.from_url(f"{local_stack.base_url}/openapi.json")
     failures: list[str] = []
     operations = [

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+PROBLEM_BASE = "https://bidcraft.dev/problems/"  # + slug: the `type` of a problem document (RFC 9457)
+
 
 class DomainError(Exception):
     """A failure with a stable problem type, an HTTP status and a client-safe detail."""

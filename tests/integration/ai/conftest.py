@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
@@ -19,6 +18,8 @@ from bidcraft import aws, config
 from bidcraft.ai import engine, openai_engine
 from devserver.events import sqs_record
 from devserver.testing import LocalAws
+from tests.integration import session
+from tests.integration.audit import audit_actions
 from tests.integration.replies import Reply
 from tests.unit.ai.fake_openai import FakeOpenAI, by_schema
 
@@ -50,24 +51,10 @@ def _ai_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def sign_up(local_aws: LocalAws, redirect_uri: str) -> Callable[[], User]:
     """A new user signed in through the Upwork sandbox: `sign_up()` → User(user_id, token, hourly_rate)."""
 
-    def _auth(method: str, path: str, body: Any = None, query: Mapping[str, str] | None = None) -> Reply:
-        event = local_aws.apigw_event(method, path, body=body, query=query, source_ip=_test_ip())
-        return Reply.from_raw(local_aws.invoke("AuthFunction", event))
-
     def _sign_up() -> User:
-        init = _auth("POST", "/auth/upwork/init", {"redirect_uri": redirect_uri})
-        assert init.status == 200, init.body
-        sandbox_user = f"ai-{uuid.uuid4().hex[:12]}"
-        url = f"{init.json['authorization_url']}&sandbox_user={sandbox_user}&sandbox_proposals=1"
-        redirect = httpx2.get(url, follow_redirects=False, timeout=10)
-        assert redirect.status_code == 302, redirect.text
-        params = parse_qs(urlsplit(redirect.headers["location"]).query)
-        callback = _auth(
-            "GET", "/auth/upwork/callback", query={"code": params["code"][0], "state": params["state"][0]}
-        )
-        assert callback.status == 200, callback.body
-        user = callback.json["user"]
-        return User(user["user_id"], callback.json["access_token"], user["upwork_profile"].get("hourly_rate"))
+        signed = session.sign_in(local_aws, redirect_uri, account=session.new_account("ai"), proposals=1)
+        profile = signed.reply.json["user"]["upwork_profile"]
+        return User(signed.user_id, signed.access_token, profile.get("hourly_rate"))
 
     return _sign_up
 
@@ -174,10 +161,4 @@ def analytics_item(pk: str, sk: str) -> dict[str, Any] | None:
     return item
 
 
-def audit_actions(user_id: str) -> list[str]:
-    items = aws.client("dynamodb").query(
-        TableName=os.environ["AUDIT_TABLE"],
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}},
-    )["Items"]
-    return [item["action"]["S"] for item in items]
+__all__ = ["audit_actions"]

@@ -244,6 +244,39 @@ def test_proposal_analytics_unfiltered_and_by_category(call: Call, user: User) -
     assert web.json["by_category"] == {"Web": 2}
 
 
+def test_proposal_analytics_default_to_the_whole_history_in_bounded_reads(
+    call: Call, user: User, dynamodb_calls: Counter[tuple[str, str]]
+) -> None:
+    # Given a history that starts in June 2022
+    _january(user.user_id).add(
+        proposal(user.user_id, "p-old", "2022-06-15T10:00:00Z", "declined", "Design")
+    ).write()
+    dynamodb_calls.clear()
+
+    # When the proposals are asked for without dates, and filtered by status and category together
+    everything = call("GET", "/api/analytics/proposals/me", user=user)
+    crossed = call(
+        "GET", "/api/analytics/proposals/me", user=user, query={"status": "hired", "category": "Web"}
+    )
+
+    # Then the whole history is covered, month by month from its first month, each in a few range queries
+    assert everything.status == 200, everything.body
+    body = everything.json
+    assert body["total_proposals"] == 8
+    assert body["granularity"] == "month"
+    assert body["timeline"][0] == {"date": "2022-06-01", "sent": 1, "won": 0}
+    points = {point["date"]: point for point in body["timeline"]}
+    assert points["2024-12-01"] == {"date": "2024-12-01", "sent": 2, "won": 1}
+    assert points["2025-01-01"] == {"date": "2025-01-01", "sent": 4, "won": 1}
+    assert crossed.json["total_proposals"] == 3
+    assert crossed.json["by_status"] == {"hired": 3}
+    analytics = os.environ["ANALYTICS_TABLE"]
+    queries = {k: v for k, v in dynamodb_calls.items() if k[1] == analytics}
+    # per read: the years and the first year's months; the whole months; the days of the current month
+    assert set(queries) == {("Query", analytics)}
+    assert queries[("Query", analytics)] <= 2 * 4
+
+
 def test_proposal_analytics_by_status(call: Call, user: User) -> None:
     _january(user.user_id).write()
     reply = call(
@@ -261,7 +294,6 @@ def test_proposal_analytics_by_status(call: Call, user: User) -> None:
 @pytest.mark.parametrize(
     "query",
     [
-        {"date_from": "2024-01-01", "date_to": "2025-01-02"},  # 368 days
         {"date_from": "2025-02-01", "date_to": "2025-01-01"},
         {"status": "pending"},
         {"date_from": "01/02/2025"},

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import httpx2
 import pytest
@@ -15,7 +14,10 @@ from bidcraft import aws, clock
 from bidcraft.auth import totp
 from bidcraft.crypto import envelope
 from devserver.testing import LocalAws, random_test_ip
+from tests.integration import session
+from tests.integration.audit import audit_actions, audit_records
 from tests.integration.replies import Reply
+from tests.integration.session import Authorization
 
 Call = Callable[..., Reply]
 
@@ -58,45 +60,31 @@ def call(local_aws: LocalAws, client_ip: str) -> Call:
     return _call
 
 
-@dataclass
-class Authorization:
-    code: str
-    state: str
-    location: str
-
-
 @pytest.fixture
-def authorize(call: Call, redirect_uri: str) -> Callable[..., Authorization]:
+def authorize(local_aws: LocalAws, redirect_uri: str, client_ip: str) -> Callable[..., Authorization]:
     """Run init and the sandbox's authorize page: the code and state the browser would bring back."""
 
     def _authorize(sandbox_user: str, proposals: int = 2) -> Authorization:
-        init = call("POST", "/auth/upwork/init", {"redirect_uri": redirect_uri})
-        assert init.status == 200, init.body
-        url = f"{init.json['authorization_url']}&sandbox_user={sandbox_user}&sandbox_proposals={proposals}"
-        response = httpx2.get(url, follow_redirects=False, timeout=10)
-        assert response.status_code == 302, response.text
-        location = response.headers["location"]
-        params = parse_qs(urlsplit(location).query)
-        return Authorization(code=params["code"][0], state=params["state"][0], location=location)
+        return session.authorize(
+            local_aws, redirect_uri, sandbox_user, proposals=proposals, source_ip=client_ip
+        )
 
     return _authorize
 
 
 @pytest.fixture
-def sign_in(call: Call, authorize: Callable[..., Authorization]) -> Callable[..., Reply]:
+def sign_in(local_aws: LocalAws, redirect_uri: str, client_ip: str) -> Callable[..., Reply]:
     """Complete a sign-in through the sandbox; returns the callback reply."""
 
-    def _sign_in(sandbox_user: str | None = None, **kwargs: Any) -> Reply:
-        found = authorize(sandbox_user or new_sandbox_user(), **kwargs)
-        reply = call("GET", "/auth/upwork/callback", query={"code": found.code, "state": found.state})
-        assert reply.status == 200, reply.body
-        return reply
+    def _sign_in(sandbox_user: str | None = None, proposals: int = 2) -> Reply:
+        return session.sign_in(
+            local_aws, redirect_uri, account=sandbox_user, proposals=proposals, source_ip=client_ip
+        ).reply
 
     return _sign_in
 
 
-def new_sandbox_user() -> str:
-    return f"it-{uuid.uuid4().hex[:12]}"
+new_sandbox_user = session.new_account
 
 
 def users_table() -> str:
@@ -116,27 +104,6 @@ def raw_item(pk: str, sk: str, table: str | None = None) -> dict[str, Any] | Non
         TableName=table or users_table(), Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True
     )
     return response.get("Item")
-
-
-def audit_actions(user_id: str) -> list[str]:
-    response = aws.client("dynamodb").query(
-        TableName=audit_table(),
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}},
-        ScanIndexForward=True,
-    )
-    return [item["action"]["S"] for item in response.get("Items", [])]
-
-
-def audit_records(user_id: str) -> list[dict[str, Any]]:
-    from bidcraft import dynamo
-
-    response = aws.client("dynamodb").query(
-        TableName=audit_table(),
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}},
-    )
-    return [dynamo.plain(item) or {} for item in response.get("Items", [])]
 
 
 # --- time the server sees -----------------------------------------------------------------------------------
@@ -216,3 +183,6 @@ def upwork_traffic() -> Iterator[Callable[..., RecordingTransport]]:
     upwork_client.use_http_client(None)
     for client in clients:
         client.close()
+
+
+__all__ = ["Authorization", "audit_actions", "audit_records", "new_sandbox_user", "raw_item", "users_table"]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import http.client
-import importlib
-import json
 import os
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +66,7 @@ def test_a_route_invokes_its_function_with_a_payload_2_0_event(
         "FAKE_STAGE": "test",
         "FAKE_TABLE": stack.resources.ref("FakeTable"),
         "LOCAL_STACK": "true",
+        "POWERTOOLS_SERVICE_NAME": "echo",
     }
     assert response.headers.get_list("set-cookie") == ["a=1; Path=/", "b=2; Path=/"]
 
@@ -163,7 +163,6 @@ def test_queue_messages_reach_the_worker_and_failures_end_in_the_dlq(stack: Runn
     sqs: Any = boto3.session.Session(region_name=stack.resources.region).client(
         "sqs", endpoint_url=stack.resources.endpoint_url
     )
-    worker = importlib.import_module("fakefns.worker.app")
     marker = f"ok-{uuid.uuid4().hex[:6]}"
     sqs.send_message(QueueUrl=stack.resources.ref("FakeJobsQueue"), MessageBody=marker)
     sqs.send_message(QueueUrl=stack.resources.ref("FakeJobsQueue"), MessageBody="fail")
@@ -172,12 +171,19 @@ def test_queue_messages_reach_the_worker_and_failures_end_in_the_dlq(stack: Runn
     deadline = time.monotonic() + 15
     dead: list[dict[str, Any]] = []
     while time.monotonic() < deadline and not dead:
-        dead = sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=1).get("Messages", [])
+        dead = sqs.receive_message(QueueUrl=dlq, AttributeNames=["All"], WaitTimeSeconds=1).get(
+            "Messages", []
+        )
 
+    # The failing message was received twice (maxReceiveCount in the fixture template), then dead-lettered;
+    # the good one was deleted after its first, successful batch.
     assert [m["Body"] for m in dead] == ["fail"]
-    assert worker.SEEN.count(marker) == 1
-    assert worker.SEEN.count("fail") == 2  # maxReceiveCount in the fixture template
-    assert json.loads(json.dumps(worker.SEEN))  # plain strings
+    assert int(dead[0]["Attributes"]["ApproximateReceiveCount"]) == 2 + 1  # the worker's two, and ours
+    left = sqs.get_queue_attributes(
+        QueueUrl=stack.resources.ref("FakeJobsQueue"),
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    assert left == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}
 
 
 def test_the_banner_tells_a_newcomer_where_everything_is(stack: RunningStack) -> None:
@@ -190,3 +196,40 @@ def test_the_banner_tells_a_newcomer_where_everything_is(stack: RunningStack) ->
     assert f"sandbox at {stack.base_url}/_sandbox/upwork/" in text
     assert "Worker    WorkerFunction <- " in text
     assert "(external endpoint, us-east-1)" in text  # the session's emulator, not one of its own
+
+
+# -------------------------------------------------------------------------------- functions in containers
+
+
+def test_each_function_runs_with_its_own_environment(client: httpx2.Client) -> None:
+    echo = client.get("/items/env").json()["env"]
+    hook = client.post("/webhooks/upwork", json={}).json()["env"]
+
+    assert echo["POWERTOOLS_SERVICE_NAME"] == "echo"
+    assert hook["POWERTOOLS_SERVICE_NAME"] is None  # HookFunction does not set it: nothing leaks across
+
+
+def test_overlapping_requests_run_concurrently_in_separate_containers(client: httpx2.Client) -> None:
+    # Given two requests to the same function sent at once
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        replies = list(pool.map(lambda _: client.get("/api/sleep", params={"seconds": "1"}), range(2)))
+
+    # Then each ran in a container of its own, and their runs overlapped in time
+    first, second = (reply.json() for reply in replies)
+    assert first["pid"] != second["pid"]
+    assert first["started"] < second["ended"]
+    assert second["started"] < first["ended"]
+
+
+def test_an_invocation_past_the_timeout_ends_its_container_and_the_next_one_works(
+    client: httpx2.Client,
+) -> None:
+    before = client.get("/api/sleep", params={"seconds": "0"}).json()["pid"]
+
+    late = client.get("/api/sleep", params={"seconds": "30"})  # the fixture's functions time out after 5 s
+
+    assert late.status_code == 502
+    assert late.headers["content-type"].startswith("application/problem+json")
+    after = client.get("/api/sleep", params={"seconds": "0"})
+    assert after.status_code == 200
+    assert after.json()["pid"] != before  # the timed-out container (the last idle one, reused) was ended

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-import httpx2
 import pytest
 
 from bidcraft import aws, clock
 from bidcraft.auth import upwork_token_store
 from devserver.testing import LocalAws
+from tests.integration import session
 
 WEB = "531770282580668418"  # Upwork's "Web, Mobile & Software Dev" (tests/integration/ai)
 
@@ -31,18 +29,8 @@ def _body(raw: dict[str, Any]) -> Any:
 @pytest.fixture
 def signed_in(local_aws: LocalAws, redirect_uri: str) -> tuple[str, str]:
     """(user_id, access_token) of a new user signed in with the Upwork sandbox."""
-    init = local_aws.request("POST", "/auth/upwork/init", body={"redirect_uri": redirect_uri})
-    assert init["statusCode"] == 200, init["body"]
-    account = f"iam-{uuid.uuid4().hex[:10]}"
-    url = f"{_body(init)['authorization_url']}&sandbox_user={account}&sandbox_proposals=2"
-    location = httpx2.get(url, follow_redirects=False, timeout=10).headers["location"]
-    params = parse_qs(urlsplit(location).query)
-    callback = local_aws.request(
-        "GET", "/auth/upwork/callback", query={"code": params["code"][0], "state": params["state"][0]}
-    )
-    assert callback["statusCode"] == 200, callback["body"]
-    body = _body(callback)
-    return body["user"]["user_id"], body["access_token"]
+    signed = session.sign_in(local_aws, redirect_uri, account=session.new_account("iam"))
+    return signed.user_id, signed.access_token
 
 
 def _expire_upwork_access_token(user_id: str) -> int:

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-import httpx2
 import pytest
 
 from devserver.testing import LocalAws
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    user_id: str
-    freelancer_id: str
-    access_token: str
+from tests.integration import session
+from tests.integration.session import SignedIn
 
 
 def reply_json(raw: dict[str, Any]) -> Any:
@@ -31,18 +22,8 @@ def sign_in(local_aws: LocalAws, redirect_uri: str) -> Callable[..., SignedIn]:
     """`sign_in(sandbox_user=None, proposals=25)`: the whole Upwork sign-in, as a browser would do it."""
 
     def _sign_in(sandbox_user: str | None = None, proposals: int = 25) -> SignedIn:
-        account = sandbox_user or f"sync-{uuid.uuid4().hex[:10]}"
-        init = local_aws.request("POST", "/auth/upwork/init", body={"redirect_uri": redirect_uri})
-        assert init["statusCode"] == 200, init["body"]
-        url = f"{reply_json(init)['authorization_url']}&sandbox_user={account}&sandbox_proposals={proposals}"
-        location = httpx2.get(url, follow_redirects=False, timeout=10).headers["location"]
-        params = parse_qs(urlsplit(location).query)
-        callback = local_aws.request(
-            "GET", "/auth/upwork/callback", query={"code": params["code"][0], "state": params["state"][0]}
-        )
-        assert callback["statusCode"] == 200, callback["body"]
-        body = reply_json(callback)
-        return SignedIn(body["user"]["user_id"], body["user"]["upwork_user_id"], body["access_token"])
+        account = sandbox_user or session.new_account("sync")
+        return session.sign_in(local_aws, redirect_uri, account=account, proposals=proposals)
 
     return _sign_in
 
@@ -58,3 +39,6 @@ def run_sync(local_aws: LocalAws) -> Callable[..., dict[str, Any]]:
         return dict(local_aws.invoke("SyncWorkerFunction", local_aws.sqs_event(message, queue="SyncQueue")))
 
     return _run
+
+
+__all__ = ["SignedIn", "reply_json"]

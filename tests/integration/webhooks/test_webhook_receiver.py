@@ -9,7 +9,6 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,13 +21,7 @@ from bidcraft.events.models import parse_envelope
 from bidcraft.webhooks import receipts
 from devserver.testing import LocalAws
 from tests.integration.events.helpers import new_id, proposal_created
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    json: Any
+from tests.integration.replies import Reply
 
 
 @pytest.fixture
@@ -76,9 +69,7 @@ def post(
     if base64_body:
         event["body"] = base64.b64encode(body if isinstance(body, bytes) else body.encode()).decode()
         event["isBase64Encoded"] = True
-    raw = local_aws.invoke("WebhooksFunction", event)
-    headers_out = {k.lower(): str(v) for k, v in (raw.get("headers") or {}).items()}
-    return Reply(int(raw["statusCode"]), headers_out, json.loads(raw["body"]) if raw.get("body") else None)
+    return Reply.from_raw(local_aws.invoke("WebhooksFunction", event))
 
 
 def event_bytes(proposal_id: str = "p1") -> bytes:

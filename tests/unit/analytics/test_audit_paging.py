@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from bidcraft import config
+from bidcraft.caller import Principal
 from bidcraft.errors import Forbidden, Unprocessable
-from bidcraft.http.guard import Principal
 from bidcraft.security import audit_query
 from bidcraft.security.cursor import CursorCodec
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bidcraft.caller import Principal, resolve_user_id
 from bidcraft.errors import Forbidden
-from bidcraft.http.guard import Principal, resolve_user_id
 
 ALICE = Principal(user_id="alice", roles=("user",))
 ADMIN = Principal(user_id="root", roles=("user", "admin"))

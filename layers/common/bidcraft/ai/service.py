@@ -29,8 +29,7 @@ from bidcraft.ai.models import (
     SuccessPrediction,
     SuccessPredictionRequest,
 )
-from bidcraft.errors import DomainError, NotFound
-from bidcraft.http.problems import PROBLEM_BASE
+from bidcraft.errors import PROBLEM_BASE, DomainError, NotFound
 
 logger = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from bidcraft import clock, dynamo
 from bidcraft.ai.models import TokenUsage
 from bidcraft.ai.settings import settings
 from bidcraft.errors import RateLimited
+from bidcraft.observability import count
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def _key(user_id: str, moment: datetime) -> dict[str, dict[str, str]]:
 
 def record(user_id: str, usage: TokenUsage, *, engine: str, now: datetime | None = None) -> None:
     """Add one call's usage to the user's month. Best effort: a lost counter must not fail the answer."""
+    count("AiCall", engine=engine)
     moment = now or clock.now()
     try:
         dynamo.client().update_item(

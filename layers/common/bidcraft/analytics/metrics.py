@@ -284,14 +284,17 @@ def contracts_started_by(user_id: str, last: date) -> list[ContractItem]:
     return contracts
 
 
-def daily_aggregates(user_id: str, first: date, last: date) -> dict[str, PeriodAggregate]:
-    """The day aggregates that exist in `first..last`, by day key: one range `Query` (≤ 366 small items)."""
+def aggregates_between(
+    user_id: str, granularity: periods.Granularity, first_key: str, last_key: str
+) -> dict[str, PeriodAggregate]:
+    """The `granularity` aggregates that exist from `first_key` to `last_key` (inclusive), by key: one range
+    `Query` over at most as many small items as there are periods in the range."""
     request = {
         "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
         "ExpressionAttributeValues": {
             ":pk": {"S": user_pk(user_id)},
-            ":lo": {"S": aggregate_sk("D", first.isoformat())},
-            ":hi": {"S": aggregate_sk("D", last.isoformat())},
+            ":lo": {"S": aggregate_sk(granularity, first_key)},
+            ":hi": {"S": aggregate_sk(granularity, last_key)},
         },
     }
     found: dict[str, PeriodAggregate] = {}
@@ -299,6 +302,11 @@ def daily_aggregates(user_id: str, first: date, last: date) -> dict[str, PeriodA
         aggregate = PeriodAggregate.from_item({**item, "user_id": user_id})
         found[aggregate.key] = aggregate
     return found
+
+
+def daily_aggregates(user_id: str, first: date, last: date) -> dict[str, PeriodAggregate]:
+    """The day aggregates that exist in `first..last`, by day key."""
+    return aggregates_between(user_id, "D", first.isoformat(), last.isoformat())
 
 
 # ---------------------------------------------------------------------------------------------- the use

@@ -37,6 +37,10 @@ SyncJobStatus = Literal["queued", "running", "succeeded", "failed"]
 STATUS_PREFIX = "status#"
 CATEGORY_SENT_PREFIX = "cat_sent#"
 CATEGORY_WON_PREFIX = "cat_won#"
+# Proposals by current status × category (`<status>#<category>` after the prefix): every filter of the
+# proposal analytics is answered from aggregates, so no read grows with the history.
+CROSS_SENT_PREFIX = "cross_sent#"
+CROSS_WON_PREFIX = "cross_won#"
 OTHER_CURRENCY_PREFIX = "earn#"
 
 AGGREGATE_COUNTERS = (
@@ -277,6 +281,7 @@ class PeriodAggregate(_Item):
     contracts_ended: int = 0
     by_status: dict[str, int] = Field(default_factory=dict)
     by_category: dict[str, CategoryCounts] = Field(default_factory=dict)
+    by_status_category: dict[str, dict[str, CategoryCounts]] = Field(default_factory=dict)
     earnings_other_currencies: dict[str, Decimal] = Field(default_factory=dict)
 
     @classmethod
@@ -284,6 +289,8 @@ class PeriodAggregate(_Item):
         by_status: dict[str, int] = {}
         sent: dict[str, int] = {}
         won: dict[str, int] = {}
+        cross_sent: dict[tuple[str, str], int] = {}
+        cross_won: dict[tuple[str, str], int] = {}
         other: dict[str, Decimal] = {}
         plain: dict[str, Any] = {}
         for name, value in item.items():
@@ -293,6 +300,12 @@ class PeriodAggregate(_Item):
                 sent[name[len(CATEGORY_SENT_PREFIX) :]] = int(value)
             elif name.startswith(CATEGORY_WON_PREFIX):
                 won[name[len(CATEGORY_WON_PREFIX) :]] = int(value)
+            elif name.startswith(CROSS_SENT_PREFIX):
+                status, _, category = name[len(CROSS_SENT_PREFIX) :].partition("#")
+                cross_sent[(status, category)] = int(value)
+            elif name.startswith(CROSS_WON_PREFIX):
+                status, _, category = name[len(CROSS_WON_PREFIX) :].partition("#")
+                cross_won[(status, category)] = int(value)
             elif name.startswith(OTHER_CURRENCY_PREFIX):
                 other[name[len(OTHER_CURRENCY_PREFIX) :]] = Decimal(value)
             else:
@@ -306,6 +319,14 @@ class PeriodAggregate(_Item):
             category: CategoryCounts(sent=sent.get(category, 0), won=won.get(category, 0))
             for category in sorted(set(sent) | set(won))
         }
+        by_status_category: dict[str, dict[str, CategoryCounts]] = {}
+        for status, category in sorted(set(cross_sent) | set(cross_won)):
+            counts = CategoryCounts(
+                sent=cross_sent.get((status, category), 0), won=cross_won.get((status, category), 0)
+            )
+            if counts.sent or counts.won:
+                by_status_category.setdefault(status, {})[category] = counts
+        plain["by_status_category"] = by_status_category
         plain["earnings_other_currencies"] = other
         return cls.model_validate(plain)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bidcraft.auth import sessions
+from bidcraft.caller import Principal
 from bidcraft.errors import Unauthorized
-from bidcraft.http.guard import Principal
 from bidcraft.security import audit
 from bidcraft.security.audit import RequestMeta
 from bidcraft.users import store as users

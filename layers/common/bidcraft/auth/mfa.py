@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 
 from bidcraft.auth import attempts, backup_codes, mfa_store, qr, sessions, totp
 from bidcraft.auth.mfa_store import BackupUse, MfaRecord
+from bidcraft.caller import Principal
 from bidcraft.crypto import envelope
 from bidcraft.crypto.envelope import DecryptionFailed
 from bidcraft.errors import Conflict, ServiceUnavailable, Unauthorized, Unprocessable
-from bidcraft.http.guard import Principal
 from bidcraft.security import audit
 from bidcraft.security.audit import RequestMeta
 from bidcraft.users import store as users

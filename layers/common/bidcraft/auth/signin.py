@@ -37,6 +37,7 @@ from bidcraft.auth import (
     upwork_tokens,
 )
 from bidcraft.errors import BadRequest, ServiceUnavailable, Unprocessable
+from bidcraft.observability import count
 from bidcraft.security import audit
 from bidcraft.security.audit import RequestMeta
 from bidcraft.users import store as users
@@ -161,6 +162,7 @@ def callback(
     if not mfa_required:
         attempts.succeeded(user.user_id, now=now)
         users.record_login(user.user_id, now)
+    count("SignIn", mfa="required" if mfa_required else "none")
     return CallbackResult(
         session=issued, user=user.model_copy(update={"mfa_enabled": mfa_required}), mfa_required=mfa_required
     )

@@ -25,8 +25,8 @@ import jwt
 
 from bidcraft import clock
 from bidcraft.auth import session_store, settings, signing
+from bidcraft.caller import Principal
 from bidcraft.errors import Unauthorized
-from bidcraft.http.guard import Principal
 
 logger = logging.getLogger(__name__)
 

@@ -98,12 +98,15 @@ def contribution(entity: m.Entity | None) -> Deltas:
         deltas.add_periods(at, "proposals_sent", 1)
         deltas.add_periods(at, m.CATEGORY_SENT_PREFIX + category, 1)
         deltas.add_periods(at, m.STATUS_PREFIX + entity.status, 1)
+        cross = f"{entity.status}#{category}"
+        deltas.add_periods(at, m.CROSS_SENT_PREFIX + cross, 1)
         deltas.add_summary("proposals_sent", 1)
         for milestone in m.MILESTONES:
             if milestone in entity.reached:
                 deltas.add_periods(at, m.MILESTONE_COUNTER[milestone], 1)
         if "hired" in entity.reached:
             deltas.add_periods(at, m.CATEGORY_WON_PREFIX + category, 1)
+            deltas.add_periods(at, m.CROSS_WON_PREFIX + cross, 1)
             deltas.add_summary("proposals_won", 1)
     elif isinstance(entity, m.ContractItem) and not entity.placeholder and entity.started_at is not None:
         deltas.add_periods(entity.started_at, "contracts_started", 1)

@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
@@ -31,11 +30,12 @@ from bidcraft.errors import (
 )
 from bidcraft.http import problems, request
 from bidcraft.http.guard import MFA_PENDING_PATHS, PUBLIC_PATHS, Principal, authenticate
+from bidcraft.observability import function_logger
 
 MAX_BODY_BYTES = 64 * 1024
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
-logger = Logger(use_rfc3339=True)  # service name: POWERTOOLS_SERVICE_NAME, set per function
+logger = function_logger()  # service name: POWERTOOLS_SERVICE_NAME, set per function
 
 
 def _request_id(app: APIGatewayHttpResolver) -> str:
@@ -49,7 +49,7 @@ def _audit_refusal(event: dict[str, Any], principal: Principal | None, error: Do
     http = (event.get("requestContext") or {}).get("http") or {}
     try:
         audit.record_quietly(
-            audit.RequestMeta.from_event(event),
+            request.meta(event),
             "authz_fail",
             user_id=getattr(principal, "user_id", None),
             outcome="failure",

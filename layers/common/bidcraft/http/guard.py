@@ -7,15 +7,13 @@ every route shares (MFA still pending, `me` / own id / `admin`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
+from bidcraft.caller import Principal, resolve_user_id
 from bidcraft.errors import Forbidden, Unauthorized
 from bidcraft.http import request
-
-ADMIN_ROLE = "admin"
 
 # API.md: every route takes a bearer token except these (the webhook receiver verifies signatures instead).
 PUBLIC_PATHS = frozenset(
@@ -33,19 +31,6 @@ PUBLIC_PATHS = frozenset(
 
 # API.md: a step-up (MFA pending) access token reaches only these routes; anything else is 403.
 MFA_PENDING_PATHS = frozenset({"/auth/mfa/verify", "/auth/logout"})
-
-
-@dataclass(frozen=True)
-class Principal:
-    user_id: str
-    roles: tuple[str, ...] = field(default_factory=tuple)
-    session_id: str = ""
-    mfa_pending: bool = False
-    token_id: str = ""
-
-    @property
-    def is_admin(self) -> bool:
-        return ADMIN_ROLE in self.roles
 
 
 def authenticate(event: dict[str, Any]) -> Principal:
@@ -69,10 +54,11 @@ def current_principal(app: APIGatewayHttpResolver, *, allow_mfa_pending: bool = 
     return principal
 
 
-def resolve_user_id(principal: Principal, user_id: str) -> str:
-    """`me` or the caller's own id → the caller; another id only for admins (else 403)."""
-    if user_id in ("me", principal.user_id):
-        return principal.user_id
-    if principal.is_admin:
-        return user_id
-    raise Forbidden("You may only access your own data")
+__all__ = [
+    "MFA_PENDING_PATHS",
+    "PUBLIC_PATHS",
+    "Principal",
+    "authenticate",
+    "current_principal",
+    "resolve_user_id",
+]

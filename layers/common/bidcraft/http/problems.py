@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bidcraft.errors import DomainError
+from bidcraft.errors import PROBLEM_BASE, DomainError
 
-PROBLEM_BASE = "https://bidcraft.dev/problems/"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 

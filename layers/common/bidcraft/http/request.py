@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bidcraft.caller import RequestMeta
+
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -54,3 +56,8 @@ def body_size(event: dict[str, Any]) -> int:
     if event.get("isBase64Encoded"):
         return len(body) * 3 // 4
     return len(body.encode("utf-8"))
+
+
+def meta(event: dict[str, Any]) -> RequestMeta:
+    """Where the request came from, for the audit trail (API Gateway's view, never client-sent headers)."""
+    return RequestMeta(ip=source_ip(event), user_agent=user_agent(event), request_id=request_id(event))

@@ -19,13 +19,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from bidcraft import aws, clock, config, dynamo
+from bidcraft.caller import RequestMeta
 from bidcraft.errors import ServiceUnavailable
-from bidcraft.http import request
 
 logger = logging.getLogger(__name__)
 
@@ -65,22 +64,6 @@ UPWORK_TOKEN_REFRESHED = "upwork_token_refreshed"  # noqa: S105  # nosec B105
 
 class AuditSettings(config.BaseSettings):
     audit_table: str
-
-
-@dataclass(frozen=True)
-class RequestMeta:
-    """Where a request came from, as API Gateway reported it (never client-sent forwarding headers)."""
-
-    ip: str = "unknown"
-    user_agent: str = ""
-    request_id: str = ""
-
-    @classmethod
-    def from_event(cls, event: Mapping[str, Any]) -> RequestMeta:
-        raw = dict(event)
-        return cls(
-            ip=request.source_ip(raw), user_agent=request.user_agent(raw), request_id=request.request_id(raw)
-        )
 
 
 def _safe_details(details: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -24,8 +24,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bidcraft import aws, config
+from bidcraft.caller import Principal
 from bidcraft.errors import Forbidden, ServiceUnavailable, Unprocessable
-from bidcraft.http.guard import Principal
 from bidcraft.security import cursor as cursors
 from bidcraft.security.audit import ANONYMOUS_PK
 

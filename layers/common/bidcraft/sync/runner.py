@@ -23,6 +23,7 @@ from bidcraft import clock
 from bidcraft.errors import Conflict
 from bidcraft.events import pending
 from bidcraft.events.apply import ApplyReport, EventStore, apply_in_chunks
+from bidcraft.observability import count
 from bidcraft.sync import convert, jobs, state
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ def sync_user(
     except Exception as exc:
         safe = getattr(exc, "detail", None) or "The sync failed; it will be retried"
         jobs.finish(user_id, job_id, "failed", counts=counts, error=str(safe), now=clock.now())
+        count("Sync", outcome="failed")
         if _permanent(exc):
             logger.warning(
                 "sync failed permanently", extra={"user_id": user_id, "error_type": type(exc).__name__}
@@ -120,6 +122,7 @@ def sync_user(
         logger.exception("sync failed", extra={"user_id": user_id, "job_id": job_id})
         raise SyncFailed(f"sync of {user_id} failed") from exc
     jobs.finish(user_id, job_id, "succeeded", counts=counts, now=clock.now())
+    count("Sync", outcome="succeeded")
     logger.info("sync done", extra={"user_id": user_id, "job_id": job_id, **counts})
     return counts
 

@@ -24,7 +24,7 @@ from bidcraft.upwork.models import UpworkTokens
 logger = logging.getLogger(__name__)
 
 AUTHORIZE_PATH = "/ab/account-security/oauth2/authorize"
-TOKEN_PATH = "/api/v3/oauth2/token"  # noqa: S105  # nosec B105 — a URL path, not a secret
+TOKEN_PATH = "/api/v3/oauth2/token"  # noqa: S105  # a URL path, not a secret  # nosec B105
 REVOKE_PATH = "/api/v3/oauth2/token/revoke"
 
 __all__ = ["UpworkOAuth", "UpworkTokens", "authorize_url"]
@@ -162,5 +162,5 @@ class UpworkOAuth:
             access_token=SecretStr(access),
             refresh_token=SecretStr(refresh),
             expires_at=self._clock() + timedelta(seconds=expires_in),
-            token_type="Bearer",  # noqa: S106  # nosec B106 — a token type, not a secret
+            token_type="Bearer",  # noqa: S106  # a token type, not a secret  # nosec B106
         )

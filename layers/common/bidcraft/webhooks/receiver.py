@@ -27,6 +27,7 @@ from bidcraft import clock, config, secrets
 from bidcraft.errors import BadRequest, ConfigurationError, Conflict, InvalidSignature, ServiceUnavailable
 from bidcraft.events import queue
 from bidcraft.events.models import Envelope, EventId, event_errors, parse_event
+from bidcraft.observability import count
 from bidcraft.webhooks import receipts, signature
 
 logger = logging.getLogger(__name__)
@@ -168,6 +169,7 @@ def receive(
     if existing is None:
         _queue(envelope)
         logger.info("webhook accepted", extra={"event_id": event_id, "event_type": envelope.event.type})
+        count("WebhookReceived", outcome="accepted")
         return Ack("accepted", event_id)
     if existing.body_sha256 and existing.body_sha256 != body_sha256:
         logger.warning("webhook id reused with another body", extra={"event_id": event_id})
@@ -176,6 +178,8 @@ def receive(
         # The first delivery never reached the queue (its answer was a 503, or it crashed): queue it now.
         _queue(envelope)
         logger.info("webhook accepted on redelivery", extra={"event_id": event_id})
+        count("WebhookReceived", outcome="accepted")
         return Ack("accepted", event_id)
     logger.info("webhook duplicate", extra={"event_id": event_id})
+    count("WebhookReceived", outcome="duplicate")
     return Ack("duplicate", event_id)

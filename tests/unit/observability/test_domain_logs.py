@@ -1,0 +1,65 @@
+"""A domain log line reaches the logs as JSON with the correlation id, in every function.
+
+Each function runs in a fresh interpreter with a root handler installed first, as the Lambda runtime does:
+Powertools' `SuppressFilter` on that handler used to drop `bidcraft.<service>.*` records (others reached it as
+plain text). The function's own configuration, done at import, must route them through its JSON handler.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+FUNCTIONS = sorted(path.parent.name for path in (ROOT / "functions").glob("*/app.py"))
+
+_PROBE = """
+import importlib, logging, sys
+logging.basicConfig(level=logging.INFO, stream=sys.stderr)  # the Lambda runtime's root handler
+importlib.import_module("functions.{function}.app")
+assert logging.getLogger("bidcraft").handlers, "importing the function did not configure the domain logger"
+from bidcraft.observability import function_logger
+function_logger().set_correlation_id("corr-{function}")
+logging.getLogger("bidcraft.{function}.probe").warning("domain line from {function}", extra={{"probe": 1}})
+"""
+
+
+def _run(function: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "layers" / "common")]),
+        "POWERTOOLS_SERVICE_NAME": function,
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+    }
+    return subprocess.run(  # noqa: S603 - our interpreter, our code
+        [sys.executable, "-c", _PROBE.format(function=function)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_a_domain_warning_arrives_as_json_with_the_correlation_id(function: str) -> None:
+    # Given a function imported as Lambda would, with the runtime's root handler in place
+    # When domain code under bidcraft.<service> logs a warning
+    done = _run(function)
+
+    # Then exactly one JSON line carries it, with the service, level and correlation id
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    probes = [line for line in lines if line.get("message") == f"domain line from {function}"]
+    assert len(probes) == 1, (done.stdout, done.stderr)
+    assert probes[0]["level"] == "WARNING"
+    assert probes[0]["service"] == function
+    assert probes[0]["correlation_id"] == f"corr-{function}"
+    assert probes[0]["probe"] == 1
+    assert f"domain line from {function}" not in done.stderr  # not also printed as plain text by the root
