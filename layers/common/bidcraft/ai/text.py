@@ -52,7 +52,8 @@ _ES_STOP = """a al algo algunas algunos ante antes como con contra cual cuando d
     fue fueron ha han hasta hay la las le les lo los más me mi mis mucho muy ni no nos nosotros o os
     otra otro para pero poco por porque que qué quien se sea ser si sí sin sobre son su sus también
     tanto te tengo tiene tienen todo todos tu tus un una uno unos usted ustedes y ya yo hola saludos
-    gracias proyecto trabajo puedo puede necesita necesitan estimado estimada"""
+    gracias proyecto trabajo puedo puede necesita necesitan estimado estimada nuestro nuestra nuestros
+    nuestras vuestro"""
 STOP_WORDS = frozenset(f"{_EN_STOP} {_UK_STOP} {_ES_STOP}".split())
 
 # Letters only Russian (not Ukrainian) writes, and the Ukrainian-only ones.
