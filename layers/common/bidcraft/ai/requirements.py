@@ -81,7 +81,7 @@ _PRICE_TERMS = frozenset(
         "presupuesto", "cotización"
     ]
 )  # fmt: skip
-_DURATION = re.compile(
+DURATION = re.compile(
     r"\d+\s*(?:-\s*\d+\s*)?(?:h\b|hours?|days?|weeks?|months?|business days|год|годин\w*|дн\w*|тиж\w*|"
     r"місяц\w*|horas?|días?|dias?|semanas?|mes(?:es)?)"
     r"|\b(?:one|two|three|four|five|six|a)\s+(?:days?|weeks?|months?)"
@@ -132,14 +132,24 @@ class Ask:
         return text.shorten(self.text.rstrip(" .:;"), limit)
 
 
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One whole-word pattern for a list of lower-case phrases (longest first)."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
+
+
+_QUESTION_CUE = _any_of(_QUESTION_CUES)
+_REQUIREMENT_CUE = _any_of(_REQUIREMENT_CUES)
+
+
 def _kind(clause: str, lowered: str, bulleted: bool) -> Kind | None:
     if _INSTRUCTION.search(clause):
         return "instruction"
     if clause.rstrip().endswith("?") or clause.lstrip().startswith("¿"):
         return "question"
-    if any(text.contains_phrase(lowered, cue) for cue in _QUESTION_CUES):
+    if _QUESTION_CUE.search(lowered):
         return "question"
-    if bulleted or any(text.contains_phrase(lowered, cue) for cue in _REQUIREMENT_CUES):
+    if bulleted or _REQUIREMENT_CUE.search(lowered):
         return "requirement"
     return None
 
@@ -194,7 +204,7 @@ def coverage(ask: Ask, proposal_stems: set[str] | frozenset[str], proposal_lower
     lower-cased), a question about time or price fully when the proposal names a duration or an amount."""
     if ask.kind == "instruction":
         return 1.0 if ask.word and text.contains_phrase(proposal_lower, ask.word.lower()) else 0.0
-    if ask.topic == "timeline" and _DURATION.search(proposal_lower):
+    if ask.topic == "timeline" and DURATION.search(proposal_lower):
         return 1.0
     if ask.topic == "price" and _AMOUNT.search(proposal_lower):
         return 1.0

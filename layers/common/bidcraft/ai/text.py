@@ -22,9 +22,11 @@ from collections.abc import Iterable, Sequence
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’ʼ+#.\-]*[\w+#])?")
 _SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)|\n{2,}")
-# A clause boundary that keeps its punctuation: after . ! ? … (and closing quotes) and at every line break,
-# so a question keeps its `?` and each line or bullet of a job post is its own clause.
+# A clause boundary that keeps its punctuation: after . ! ? … (and closing quotes), at blank lines and at the
+# line breaks that end a line (see `_hard_breaks`), so a question keeps its `?` and each bullet is its own clause.
 _CLAUSE_END = re.compile(r"(?<=[.!?…])[\"')\]»]*[ \t]+|\s*\n\s*")
+_BULLET_LINE = re.compile(r"^\s*(?:[-*•–·✅✔✓☑⭐★]|\d{1,2}[.)])\s")
+_LINE_END = ".!?…:;"
 _NUMBER = re.compile(r"(?<![^\W\d_])(?:[$€£₴]\s?)?\d+(?:[.,]\d+|\s\d{3}\b)*(?:\s?(?:%|k\b|\+))?")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
 
@@ -95,9 +97,29 @@ def sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if p and p.strip()]
 
 
+def _hard_breaks(text: str) -> str:
+    """`text` with soft-wrapped lines joined: a line break stays only after a line that ends a sentence or a
+    heading, around list items, at blank lines and after short lines (a title, a signature)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        stripped = line.rstrip()
+        soft = (
+            stripped
+            and following.strip()
+            and stripped[-1] not in _LINE_END
+            and len(stripped) >= 60
+            and not _BULLET_LINE.match(line)
+            and not _BULLET_LINE.match(following)
+        )
+        out.append(stripped + (" " if soft else "\n"))
+    return "".join(out)
+
+
 def clauses(text: str) -> list[str]:
     """Sentences and list items with their end punctuation kept (`?` tells a question)."""
-    parts = _CLAUSE_END.split(normalize(text))
+    parts = _CLAUSE_END.split(_hard_breaks(normalize(text)))
     return [" ".join(p.split()) for p in parts if p and p.strip()]
 
 
