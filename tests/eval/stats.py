@@ -1,5 +1,6 @@
-"""Rank statistics for the evaluation, written out (no scipy): Spearman's ρ with average ranks for ties, the
-ROC AUC as the Mann-Whitney probability, and the partial correlation of two variables with a third held fixed."""
+"""Rank statistics for the evaluation, written out (no scipy): Spearman's ρ with average ranks for ties,
+the ROC AUC as the Mann-Whitney probability, and the partial correlation of two variables with a third held
+fixed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Offline analysis: substance over form — the client's asks, evidence, templates, off-topic text, any language."""
+"""Offline analysis: substance over form — the client's asks, evidence, templates, off-topic text, in any
+language."""
 
 from __future__ import annotations
 

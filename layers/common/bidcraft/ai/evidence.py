@@ -26,7 +26,7 @@ _RESULT = re.compile(
     r"entries|words|pages|sites|installs|reviews|leads|sales|patients|records|rows|години|годин|хвилин|"
     r"користувач\w*|клієнт\w*|замовлен\w*|записів|заклад\w*|магазин\w*|проєкт\w*|відвідувач\w*|"
     r"usuarios|clientes|visitas|pedidos|entradas|artículos|palabras|pacientes|proyectos|tiendas)"
-    r"|[$€£₴]\s?\d|\d\s?(?:usd|eur|грн|доларів|euros?)\b"
+    r"|[$€£₴]\s?\d|\d\s?(?:[$€£₴]|(?:usd|eur|грн|доларів|euros?)\b)"
     r"|\d[\d.,]*\s?(?:→|->|=>)\s?\$?\d|\b(?:from|з|de|від)\s+\$?\d[\d.,]*\s?%?\s+(?:to|до|a|на)\s+\$?\d",
     re.IGNORECASE,
 )
@@ -63,13 +63,15 @@ _CLAIMS = (
     r"top[- ]rated", r"\bcertified\b", r"\bguarantee\w*", r"\b100\s?% (?:satisf|original|accura|job)",
     r"\bbest\b", r"\bperfect(?:ly)?\b", r"\bhigh[- ]quality\b", r"\bamazing\b", r"\bpassion\w*",
     r"\bdedicat\w*", r"\bhard[- ]working\b", r"\breliable\b", r"\bexcellent\b", r"\bmany (?:years|projects)",
-    r"\bstrong (?:experience|skills)", r"\bextensive experience", r"\bvast experience", r"\b\d+\+ (?:years|projects)",
+    r"\bstrong (?:experience|skills)", r"\bextensive experience", r"\bvast experience",
+    r"\b\d+\+ (?:years|projects)",
     # uk
-    r"професіонал\w*", r"досвідчений", r"великим досвідом", r"багаторічн\w*", r"гаранту\w*", r"висок\w* якіст\w*",
-    r"якісно", r"найкращ\w*", r"відповідальн\w*", r"пунктуальн\w*", r"креативн\w*",
+    r"професіонал\w*", r"досвідчений", r"великим досвідом", r"багаторічн\w*", r"гаранту\w*",
+    r"висок\w* якіст\w*", r"якісно", r"найкращ\w*", r"відповідальн\w*", r"пунктуальн\w*", r"креативн\w*",
     # es
-    r"\bprofesional\b", r"amplia experiencia", r"\bexperto\b", r"\bexperta\b", r"garantiz\w*", r"alta calidad",
-    r"máxima calidad", r"\bresponsable\b", r"\bpuntual\b", r"\bmejor\b", r"apasionad\w*", r"comprometid\w*",
+    r"\bprofesional\b", r"amplia experiencia", r"\bexperto\b", r"\bexperta\b", r"garantiz\w*",
+    r"alta calidad", r"máxima calidad", r"\bresponsable\b", r"\bpuntual\b", r"\bmejor\b", r"apasionad\w*",
+    r"comprometid\w*",
 )  # fmt: skip
 _CLAIM = re.compile("|".join(_CLAIMS), re.IGNORECASE)
 
@@ -96,7 +98,7 @@ class Evidence:
 
 
 def _numbers_of(description: str) -> set[str]:
-    return {re.sub(r"\D", "", n) for n in text.numbers(description)} - {""}
+    return set(re.findall(r"\d+", description))
 
 
 def find(proposal: str, description: str = "") -> Evidence:
@@ -110,15 +112,15 @@ def find(proposal: str, description: str = "") -> Evidence:
         bare = _LINK.sub(" ", clause)
         measured = 0
         for match in _RESULT.finditer(bare):
-            digits = re.sub(r"\D", "", match.group(0))
-            if digits and digits not in known:
+            if not set(re.findall(r"\d+", match.group(0))) <= known:  # figures of the job post prove nothing
                 measured += 1
         results += measured
         has_outcome = bool(_OUTCOME.search(bare))
         outcomes += has_outcome
         told = bool(_PAST_WORK.search(bare))
         past_work += told
-        steps += len(_STEP.findall(clause))
+        if len(text.words(clause)) >= 5:  # "✅ Fast delivery" is a selling point, not a step
+            steps += len(_STEP.findall(clause))
         if _CLAIM.search(bare) and not (found_links or told or has_outcome or measured):
             claims.append(clause)
     return Evidence(links, results, outcomes, past_work, steps, claims)

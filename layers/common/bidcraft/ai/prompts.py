@@ -23,7 +23,8 @@ _DATA_RULES = (
 )
 
 ANALYZE_SYSTEM = (
-    "You review freelancers' Upwork proposals for substance, not form, in whatever language they are written. "
+    "You review freelancers' Upwork proposals for substance, not form, in whatever language they are "
+    "written. "
     "Score the proposal on six criteria, each from 0 to 1: relevance (how many of the job description's "
     "requirements and questions it answers, and the required skills; echoing the job post is not answering "
     "it), evidence (links to work, measured results, named past projects; bare claims such as 'expert' or "

@@ -89,7 +89,8 @@ DURATION = re.compile(
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(
-    r"[$€£₴]\s?\d|\d\s?(?:usd|eur|грн|uah|dollars|euros|доларів)\b|\d+\s?/\s?h(?:our|r)?\b", re.IGNORECASE
+    r"[$€£₴]\s?\d|\d\s?[$€£₴]|\d\s?(?:usd|eur|грн|uah|dollars|euros|доларів)\b|\d+\s?/\s?h(?:our|r)?\b",
+    re.IGNORECASE,
 )
 
 # Words a requirement is phrased with, not what it is about: not key terms.
@@ -108,7 +109,13 @@ _CUE_WORDS = frozenset(
         "будь", "ласка", "experiencia", "necesitamos", "necesito", "necesita", "requisito", "requisitos",
         "requiere", "debe", "buscamos", "busco", "imprescindible", "conocimiento", "conocimientos",
         "dominio", "años", "año", "describa", "indique", "cuéntenos", "comparta", "envíe", "incluya",
-        "propuesta", "ejemplos", "ejemplo", "enlace", "enlaces", "favor", "responda", "explique"
+        "propuesta", "ejemplos", "ejemplo", "enlace", "enlaces", "favor", "responda", "explique",
+        # how a question is put, not what it is about
+        "know", "knows", "mentioned", "listed", "above", "worked", "work", "done", "before", "usually",
+        "offer", "prefer", "would", "скільки", "який", "яка", "яке", "які", "знаєте", "згаданих", "згадані",
+        "працювали", "робили", "пропонуєте", "зазвичай", "conoce", "conocer", "mencionadas", "mencionados",
+        "trabajado", "realizado", "hecho", "antes", "cuál", "cuáles", "cuánto", "cuánta", "cuántos",
+        "cuántas", "cómo", "dónde", "cuándo", "quién", "ofrece", "suele"
     ]
 )  # fmt: skip
 

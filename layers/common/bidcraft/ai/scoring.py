@@ -1,22 +1,26 @@
-"""Offline proposal analysis: what a proposal says, not how it is dressed. Six explainable criteria, 0..1 each.
+"""Offline proposal analysis: what a proposal says, not how it is dressed. Six criteria, 0..1 each.
 
-| criterion | what raises it |
-|---|---|
-| relevance | the job's requirements, questions and screening instructions answered (`ai.requirements`), its key terms and the requested skills covered — discounted by how much of the text merely echoes the post |
-| evidence | links to work, measured results (numbers with units, before → after) new to the job post, past work told with detail (`ai.evidence`); bare claims ("expert", "100% satisfaction") lower it |
-| specificity | concrete terms (tools, names, figures), a plan in steps, a timeline, a question about the job |
-| originality | distance from mass templates and clichés in any language (`ai.templates`, rapidfuzz) and from echoing the job post |
-| clarity | sentences of a readable length, no walls of text, no shouting (a weak signal) |
-| length | 30-350 words is comfortable; only extremes lose a little (a weak signal) |
+- **relevance** — the job's requirements, questions and screening instructions answered (`ai.requirements`),
+  its key terms covered, the share of the proposal that is about the job's subject, the requested skills;
+  discounted by how much of the text merely echoes the post.
+- **evidence** — links to work, measured results (numbers with units, before → after) that are new to the
+  job post, past work told with detail (`ai.evidence`); bare claims ("expert", "100% satisfaction") lower it.
+- **specificity** — concrete terms (tools, names, figures) in number and per word, a plan in steps, a
+  timeline, a question about the job.
+- **originality** — distance from mass templates and clichés in any language (`ai.templates`, rapidfuzz),
+  from lists of selling points and from echoing the job post.
+- **clarity** — sentences of a readable length, no walls of text, no shouting (a weak signal).
+- **length** — 30-350 words is comfortable; only extremes lose a little (a weak signal).
 
-`score` = Σ weight × criterion, then two gates: with a job description, a text that does not address it is
-multiplied by `0.25 + 2.5 × relevance` (≤ 1), and any text by `0.45 + originality` (≤ 1), so neither an off-topic
-text nor a template can buy a good score with numbers or length. Weights depend on the context given: without a
-job description relevance cannot be judged and its weight moves to evidence, specificity and originality
-(`relevance` is then reported as 0.5, unknown, with weight 0).
+`score` (`overall`) = Σ weight × criterion, then two gates: with a job description a text that does not
+address it is multiplied by `0.25 + 2.5 × relevance` (≤ 1), and any text by `0.45 + originality` (≤ 1), so
+neither an off-topic text nor a template buys a good score with numbers or length; a text that speaks to
+nobody (no first or second person in any of the three languages: a recipe, a poem) is multiplied by 0.6.
+Weights depend on the context: without a job description relevance cannot be judged, its weight moves to
+evidence, specificity and originality, and `relevance` is reported as 0.5 (unknown) with weight 0.
 
-Suggestions are written in the proposal's language (`ai.suggestions`), quote the sentence they are about and
-name the job's unanswered asks.
+Suggestions are written in the proposal's language (`ai.suggestions`), quote the sentence they are about
+and name the job's unanswered asks.
 """
 
 from __future__ import annotations
@@ -104,7 +108,7 @@ def overall(breakdown: dict[str, float], *, has_description: bool, has_skills: b
     return _clamp(score)
 
 
-# --- criteria ---------------------------------------------------------------------------------------------------
+# --- criteria -----------------------------------------------------------------------------------------------
 def length_score(word_count: int) -> float:
     if word_count < 15:
         return 0.3
@@ -132,8 +136,9 @@ def clarity_score(body: str) -> float:
 
 
 def _skill_dump(clause: str) -> bool:
-    """A comma-separated list of tool names ("Python, Django, Flask, AWS, Docker, …")."""
-    return clause.count(",") >= 4 and len(text.words(clause)) <= 3 * (clause.count(",") + 1)
+    """A comma-separated list of tool names ("… expertise in Python, Django, Flask, AWS, Docker, …")."""
+    items = clause.split(",")
+    return len(items) >= 5 and sum(1 for item in items if len(text.words(item)) <= 3) >= 0.6 * len(items)
 
 
 def specificity_score(body: str, found: evidence.Evidence, description: str) -> float:
@@ -157,7 +162,9 @@ def specificity_score(body: str, found: evidence.Evidence, description: str) -> 
             question = True
     duration = bool(requirements.DURATION.search(text.normalize(body).lower()))
     raw = 0.22 * min(specific, 10) + 0.3 * min(found.steps, 4) + 0.4 * duration + 0.5 * question
-    return _clamp(1 - math.exp(-raw / 1.1))
+    amount = 1 - math.exp(-raw / 1.1)
+    density = min(1.0, specific / max(25, len(text.words(body))) / 0.12)  # concrete terms per word
+    return _clamp(0.5 * amount + 0.5 * density)
 
 
 def evidence_score(found: evidence.Evidence) -> float:
@@ -199,6 +206,8 @@ def relevance_score(
     key_terms = text.top_terms(description, 12)
     topic = sum(1 for t in key_terms if text.stem(t) in found) / max(1, min(len(key_terms), 8))
     topic = min(1.0, topic)
+    mine = text.stems(body)
+    focus = min(1.0, len(mine & text.stems(description)) / max(1, len(mine)) / 0.5)  # on the job's subject
     if asks:
         weights = {"question": 1.5, "instruction": 1.5, "requirement": 1.0}
         total = sum(weights[a.kind] for a in asks)
@@ -206,16 +215,16 @@ def relevance_score(
             weights[a.kind] * min(1.0, requirements.coverage(a, found, lowered) / requirements.ANSWERED)
             for a in asks
         )
-        fit = 0.65 * answered / total + 0.35 * topic
+        fit = 0.5 * answered / total + 0.25 * topic + 0.25 * focus
     else:
-        fit = topic
+        fit = 0.6 * topic + 0.4 * focus
     if skill_share is not None:
         fit = 0.85 * fit + 0.15 * skill_share
     fit *= 1 - min(1.0, max(0.0, likeness.echo - 0.1) * 1.5)
     return _Fit(_clamp(fit), requirements.unanswered(asks, body), key_terms[:4])
 
 
-# --- the analysis -----------------------------------------------------------------------------------------------
+# --- the analysis -------------------------------------------------------------------------------------------
 def _advice(
     language: str,
     fit: _Fit | None,

@@ -5,7 +5,7 @@ once on first use (never at import). Matching is fuzzy, with `rapidfuzz` (import
 - a whole proposal against each bank template: `token_set_ratio` (word order and extra words do not hide a
   template with the job title pasted in);
 - each sentence against the clichés: `partial_ratio` ≥ `CLICHE_MATCH` (a cliché inside a longer sentence);
-- lines that open with a check mark or an emoji ("✅ Unlimited revisions") are counted as list-of-selling-points
+- lines that open with a check mark or an emoji ("✅ Unlimited revisions") are counted as selling-point
   lines, the layout of mass proposals.
 The echo is the share of the proposal's word trigrams (on stems) that occur in the job description.
 """

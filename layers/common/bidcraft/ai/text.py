@@ -23,12 +23,11 @@ from collections.abc import Iterable, Sequence
 _WORD = re.compile(r"[^\W\d_](?:[\w'’ʼ+#.\-]*[\w+#])?")
 _SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)|\n{2,}")
 # A clause boundary that keeps its punctuation: after . ! ? … (and closing quotes), at blank lines and at the
-# line breaks that end a line (see `_hard_breaks`), so a question keeps its `?` and each bullet is its own clause.
+# line breaks that end a line (see `_hard_breaks`): a question keeps its `?`, each bullet is its own clause.
 _CLAUSE_END = re.compile(r"(?<=[.!?…])[\"')\]»]*[ \t]+|\s*\n\s*")
 _BULLET_LINE = re.compile(r"^\s*(?:[-*•–·✅✔✓☑⭐★]|\d{1,2}[.)])\s")
 _LINE_END = ".!?…:;"
 _NUMBER = re.compile(r"(?<![^\W\d_])(?:[$€£₴]\s?)?\d+(?:[.,]\d+|\s\d{3}\b)*(?:\s?(?:%|k\b|\+))?")
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
 
 STEM_LENGTH = 5
 
@@ -66,7 +65,8 @@ _SPANISH_MARKS = frozenset("ñ¿¡")
 
 def normalize(text: str) -> str:
     """NFC with one apostrophe (`’`/`ʼ` → `'`): the form every helper below works on."""
-    return unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFC", text)
+    return text.replace("’", "'").replace("ʼ", "'").replace("`", "'")  # str.replace beats str.translate
 
 
 def words(text: str) -> list[str]:
