@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 from bidcraft.ai import text
 
-_LINK = re.compile(
+_LINK = text.LazyPattern(
     r"https?://\S+|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|dev|app|co|es|ua|me|site|page|ai)(?:/\S*)?"
     r"|\bt\.me/\S+|\b(?:github|gitlab|behance|dribbble)\b",
     re.IGNORECASE,
 )
 # A number with a unit or a comparison: a measured result, not a bare count.
-_RESULT = re.compile(
+_RESULT = text.LazyPattern(
     r"\d[\d.,]*\s?(?:%|x\b|×|k\b|ms\b|s\b|sec|seconds?|min\b|minutes|hours?|h\b|users|downloads|subscribers|"
     r"subs\b|visits|events|orders|stores|shops|clients|customers|apps|projects|skus|products|articles|posts|"
     r"entries|words|pages|sites|installs|reviews|leads|sales|patients|records|rows|години|годин|хвилин|"
@@ -30,7 +30,7 @@ _RESULT = re.compile(
     r"|\d[\d.,]*\s?(?:→|->|=>)\s?\$?\d|\b(?:from|з|de|від)\s+\$?\d[\d.,]*\s?%?\s+(?:to|до|a|на)\s+\$?\d",
     re.IGNORECASE,
 )
-_OUTCOME = re.compile(
+_OUTCOME = text.LazyPattern(
     r"\b(?:increas\w*|reduc\w*|cut|cutting|grew|grow\w*|improv\w*|boost\w*|saved|saving|doubl\w*|"
     r"went from|dropped|rank\w*|retention|conversion|виріс|виросла|виросли|зросла|зріс|скороти\w*|зменши\w*|"
     r"збільши\w*|покращи\w*|конверсі\w*|aument\w*|reduj\w*|reduc\w*|mejor\w*|crec\w*|ahorr\w*|conversión|"
@@ -38,7 +38,7 @@ _OUTCOME = re.compile(
     re.IGNORECASE,
 )
 # First-person past work: "I built", "I've shipped", "зробив", "розробила", "he migrado", "desarrollé".
-_PAST_WORK = re.compile(
+_PAST_WORK = text.LazyPattern(
     r"\b(?:i(?:'ve| have)?\s+(?:also\s+)?(?:built|shipped|launched|migrated|optimized|optimised|sped up|"
     r"designed|developed|edited|cut|translated|written|wrote|delivered|led|ran|created|made|set up|"
     r"implemented|automated|managed|reduced|increased|rebuilt|redesigned|done|did|handled|worked on|"
@@ -52,7 +52,7 @@ _PAST_WORK = re.compile(
     r"gestioné|el año pasado|desde 20\d\d)",
     re.IGNORECASE,
 )
-_STEP = re.compile(
+_STEP = text.LazyPattern(
     r"^\s*(?:\d{1,2}[.)]|[-*•–])\s+\S|\b(?:week|day|weeks|days)\s+\d|\bтиждень\s+\d|\bsemana\s+\d|"
     r"\b(?:first|then|after that|finally|спочатку|потім|далі|primero|después|luego)\b",
     re.IGNORECASE | re.MULTILINE,
@@ -73,7 +73,7 @@ _CLAIMS = (
     r"alta calidad", r"máxima calidad", r"\bresponsable\b", r"\bpuntual\b", r"\bmejor\b", r"apasionad\w*",
     r"comprometid\w*",
 )  # fmt: skip
-_CLAIM = re.compile("|".join(_CLAIMS), re.IGNORECASE)
+_CLAIM = text.LazyPattern("|".join(_CLAIMS), re.IGNORECASE)
 
 
 @dataclass(frozen=True)

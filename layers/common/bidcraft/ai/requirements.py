@@ -27,7 +27,7 @@ Kind = Literal["requirement", "question", "instruction"]
 MAX_ASKS = 12
 ANSWERED = 0.5  # share of an ask's key stems a proposal must contain for it to count as addressed
 
-_BULLET = re.compile(r"^\s*(?:[-*•–·]|\d{1,2}[.)])\s+")
+_BULLET = text.LazyPattern(r"^\s*(?:[-*•–·]|\d{1,2}[.)])\s+")
 _QUESTION_CUES = (
     # en
     "please describe", "please share", "please tell", "please explain", "please include", "please list",
@@ -56,7 +56,7 @@ _REQUIREMENT_CUES = (
     "buscamos", "busco", "imprescindible", "experiencia", "conocimiento", "conocimientos", "dominio", "plazo",
     "entregables", "presupuesto", "se valora", "valorable",
 )  # fmt: skip
-_INSTRUCTION = re.compile(
+_INSTRUCTION = text.LazyPattern(
     r"(?:start|begin|open)\s+(?:your\s+)?(?:proposal|cover letter|application|reply|message)\s+with"
     r"|(?:include|mention|write|use)\s+the\s+(?:word|phrase|code)"
     r"|почніть\s+(?:ваш\s+|свій\s+)?(?:відгук|пропозицію|лист|відповідь)\s+(?:зі|із|з)\s+слова"
@@ -65,7 +65,7 @@ _INSTRUCTION = re.compile(
     r"|(?:incluya|incluye|escriba|escribe)\s+la\s+palabra",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"[\"'«“„‘]([^\"'«»“”„‘’]{1,40})[\"'»”’]")
+_QUOTED = text.LazyPattern(r"[\"'«“„‘]([^\"'«»“”„‘’]{1,40})[\"'»”’]")
 # Asks about time or money are answered by a duration or an amount, whatever words carry it.
 _TIMELINE_TERMS = frozenset(
     [
@@ -81,14 +81,14 @@ _PRICE_TERMS = frozenset(
         "presupuesto", "cotización"
     ]
 )  # fmt: skip
-DURATION = re.compile(
+DURATION = text.LazyPattern(
     r"\d+\s*(?:-\s*\d+\s*)?(?:h\b|hours?|days?|weeks?|months?|business days|год|годин\w*|дн\w*|тиж\w*|"
     r"місяц\w*|horas?|días?|dias?|semanas?|mes(?:es)?)"
     r"|\b(?:one|two|three|four|five|six|a)\s+(?:days?|weeks?|months?)"
     r"|\b(?:один|два|три|чотири|п'ять)\s+(?:дн\w*|тиж\w*)|\b(?:una|dos|tres|cuatro|cinco)\s+(?:días|semanas?)",
     re.IGNORECASE,
 )
-_AMOUNT = re.compile(
+_AMOUNT = text.LazyPattern(
     r"[$€£₴]\s?\d|\d\s?[$€£₴]|\d\s?(?:usd|eur|грн|uah|dollars|euros|доларів)\b|\d+\s?/\s?h(?:our|r)?\b",
     re.IGNORECASE,
 )
@@ -139,10 +139,10 @@ class Ask:
         return text.shorten(self.text.rstrip(" .:;"), limit)
 
 
-def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+def _any_of(phrases: tuple[str, ...]) -> text.LazyPattern:
     """One whole-word pattern for a list of lower-case phrases (longest first)."""
     ordered = sorted(phrases, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
+    return text.LazyPattern(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
 
 
 _QUESTION_CUE = _any_of(_QUESTION_CUES)

@@ -61,15 +61,15 @@ WEIGHTS = WEIGHTS_WITH_JOB  # the weights of a full request (the OpenAI engine s
 MAX_SUGGESTIONS = 6
 UNKNOWN = 0.5
 
-_SPECIFIC_TOKEN = re.compile(
+_SPECIFIC_TOKEN = text.LazyPattern(
     r"^(?:[^\W\d_]+[\d.#+/][\w.#+/-]*|[A-ZА-ЯІЇЄҐ]{2,6}\d*|[a-zа-яіїєґ]+[A-ZА-ЯІЇЄҐ]\w*|\w*\d\w*)$"
 )
-_ADDRESS = re.compile(
+_ADDRESS = text.LazyPattern(
     r"\b(?:i|i'm|i've|i'd|i'll|my|me|we|our|you|your|я|мені|мене|мій|моя|мої|маю|ми|наш|ви|вам|вас|ваш|ваша|"
     r"ваші|вашого|yo|mi|mis|me|soy|tengo|puedo|he|llevo|trabajo|usted|ustedes|le|su|sus|nosotros)\b",
     re.IGNORECASE,
 )
-_SHOUTING = re.compile(r"!{2,}|\b[A-Z]{5,}\b")
+_SHOUTING = text.LazyPattern(r"!{2,}|\b[A-Z]{5,}\b")
 
 
 @dataclass(frozen=True)

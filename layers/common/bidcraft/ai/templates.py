@@ -23,7 +23,7 @@ from importlib import resources
 from bidcraft.ai import text
 
 CLICHE_MATCH = 90
-_BULLET_MARK = re.compile(r"^\s*(?:[✅✔✓☑⭐★🎬🚀👉🔥💯✨➡️▶•*+-]\s*)", re.MULTILINE)
+_BULLET_MARK = text.LazyPattern(r"^\s*(?:[✅✔✓☑⭐★🎬🚀👉🔥💯✨➡️▶•*+-]\s*)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
