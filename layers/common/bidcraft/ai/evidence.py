@@ -20,14 +20,20 @@ _LINK = text.LazyPattern(
     re.IGNORECASE,
 )
 # A number with a unit or a comparison: a measured result, not a bare count.
+_N = r"[$€£₴]?\s?\d[\d.,]*(?:\s?[km]\b)?"  # a number, with its currency and thousands/millions
+_UNITS = (
+    r"%|x\b|×|k\b|ms\b|s\b|sec|seconds?|min\b|minutes|hours?|h\b|users|downloads|subscribers|subs\b|visits|"
+    r"events|orders|stores|shops|clients|customers|apps|projects|skus|products|articles|posts|entries|words|"
+    r"pages|sites|installs|reviews|leads|sales|patients|records|rows|години|годин|хвилин|користувач\w*|"
+    r"клієнт\w*|замовлен\w*|записів|заклад\w*|магазин\w*|проєкт\w*|відвідувач\w*|usuarios|clientes|visitas|"
+    r"pedidos|entradas|artículos|palabras|pacientes|proyectos|tiendas"
+)
 _RESULT = text.LazyPattern(
-    r"\d[\d.,]*\s?(?:%|x\b|×|k\b|ms\b|s\b|sec|seconds?|min\b|minutes|hours?|h\b|users|downloads|subscribers|"
-    r"subs\b|visits|events|orders|stores|shops|clients|customers|apps|projects|skus|products|articles|posts|"
-    r"entries|words|pages|sites|installs|reviews|leads|sales|patients|records|rows|години|годин|хвилин|"
-    r"користувач\w*|клієнт\w*|замовлен\w*|записів|заклад\w*|магазин\w*|проєкт\w*|відвідувач\w*|"
-    r"usuarios|clientes|visitas|pedidos|entradas|artículos|palabras|pacientes|proyectos|tiendas)"
-    r"|[$€£₴]\s?\d|\d\s?(?:[$€£₴]|(?:usd|eur|грн|доларів|euros?)\b)"
-    r"|\d[\d.,]*\s?(?:→|->|=>)\s?\$?\d|\b(?:from|з|de|від)\s+\$?\d[\d.,]*\s?%?\s+(?:to|до|a|на)\s+\$?\d",
+    rf"(?<![\w.,$€£₴])(?:{_N}\s?%?\s?(?:→|->|=>)\s?{_N}"
+    rf"|\b(?:from|з|de|від)\s+{_N}\s?%?\s+(?:to|до|a|на)\s+{_N}"
+    r"|[$€£₴]\s?\d[\d.,]*(?:\s?[km]\b)?"
+    r"|\d[\d.,]*\s?(?:[$€£₴]|(?:usd|eur|грн|доларів|euros?)\b)"
+    rf"|\d[\d.,]*\s?(?:{_UNITS}))",
     re.IGNORECASE,
 )
 _OUTCOME = text.LazyPattern(

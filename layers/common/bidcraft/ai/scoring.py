@@ -15,7 +15,8 @@
 `score` (`overall`) = Σ weight × criterion, then two gates: with a job description a text that does not
 address it is multiplied by `0.25 + 2.5 × relevance` (≤ 1), and any text by `0.45 + originality` (≤ 1), so
 neither an off-topic text nor a template buys a good score with numbers or length; a text that speaks to
-nobody (no first or second person in any of the three languages: a recipe, a poem) is multiplied by 0.6.
+nobody (no first or second person in any of the three languages: a recipe, a news item) is multiplied by
+0.6 when there is no job description to compare it with (with one, the relevance gate does that work).
 Weights depend on the context: without a job description relevance cannot be judged, its weight moves to
 evidence, specificity and originality, and `relevance` is reported as 0.5 (unknown) with weight 0.
 
@@ -279,8 +280,8 @@ def score_proposal(request: ProposalAnalysisRequest) -> Scorecard:
         "length": _clamp(length_score(word_count)),
     }
     score = overall(breakdown, has_description=bool(description), has_skills=bool(skills))
-    if not _ADDRESS.search(body):
-        score *= 0.6  # nobody speaks to anybody: a recipe, a poem, a news item
+    if not description and not _ADDRESS.search(body):
+        score *= 0.6  # without a job to compare with: nobody speaks to anybody (a recipe, a news item)
     confidence = 0.45 + (0.25 if description else 0.0) + (0.1 if skills else 0.0)
     confidence += 0.1 if word_count >= 40 else -0.1 if word_count < 20 else 0.0
     if language not in suggestions.SUPPORTED:
