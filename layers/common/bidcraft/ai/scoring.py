@@ -147,9 +147,10 @@ def specificity_score(body: str, found: evidence.Evidence, description: str) -> 
     specific = 0.0
     seen: set[str] = set()
     question = False
+    claims = set(found.claims)
     for clause in text.clauses(body):
-        if _skill_dump(clause):
-            continue
+        if _skill_dump(clause) or clause in claims:
+            continue  # tool lists, and titles inside a bare claim ("AWS Certified Architect"), prove nothing
         words = text.words(clause)
         for index, word in enumerate(words):
             key = word.lower()
