@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import sys
 
+import httpx2
 import pytest
 
-from tests.eval import analysis, stats
+from bidcraft.ai import openai_engine
+from tests.eval import analysis, engines, stats
+from tests.unit.ai.fake_openai import FakeOpenAI, by_schema
 
 # Under a tracer (coverage in `make test`) Python-level code runs several times slower: the latency row then
 # has ten times its budget; every other row holds its target exactly.
@@ -70,3 +73,30 @@ def test_partial_correlation_removes_a_shared_cause() -> None:
 def test_percentile_is_nearest_rank() -> None:
     assert stats.percentile(list(range(1, 101)), 95) == 95
     assert stats.percentile([3.0], 95) == 3.0
+
+
+def test_with_openai_base_url_the_same_eval_measures_the_openai_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given an OpenAI-compatible server (a fake one on a MockTransport) named by OPENAI_BASE_URL
+    server = FakeOpenAI([by_schema])
+    monkeypatch.setattr(
+        openai_engine, "make_http_client", lambda timeout: httpx2.Client(transport=server.transport())
+    )
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://openai.test/v1")
+    monkeypatch.setenv("OPENAI_MODEL", "gpt-eval")
+    engines.engine.cache_clear()
+    analysis.scored.cache_clear()
+    try:
+        # When the analysis part is evaluated
+        rows = analysis.evaluate()
+        # Then every proposal went to that server, twice (with and without its job), and the table is the same
+        # but for the offline-only latency row
+        assert engines.engine().name == "openai:gpt-eval"
+        assert len(server.requests) == 2 * len(analysis.load())
+        assert all(r["url"] == "http://openai.test/v1/chat/completions" for r in server.requests)
+        assert LATENCY not in {row.metric for row in rows}
+        assert all(s.score == analysis.scored()[0].score for s in analysis.scored())  # canned answers
+    finally:
+        engines.engine.cache_clear()
+        analysis.scored.cache_clear()
