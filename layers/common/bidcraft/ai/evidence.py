@@ -86,7 +86,7 @@ _CLAIM = text.LazyPattern("|".join(_CLAIMS), re.IGNORECASE)
 class Evidence:
     links: int
     results: int  # measured results (numbers with a unit or a before → after), new to the job post
-    outcomes: int  # clauses that report an outcome (increased, скоротив, aumentó …)
+    outcomes: int  # clauses that report an outcome (increased, скоротив, aumentó …) of a figure or past job
     past_work: int  # clauses telling past work in the first person
     steps: int  # plan steps and sequence words
     claims: list[str] = field(default_factory=list)  # the claim clauses, as written
@@ -121,10 +121,11 @@ def find(proposal: str, description: str = "") -> Evidence:
             if not set(re.findall(r"\d+", match.group(0))) <= known:  # figures of the job post prove nothing
                 measured += 1
         results += measured
-        has_outcome = bool(_OUTCOME.search(bare))
-        outcomes += has_outcome
         told = bool(_PAST_WORK.search(bare))
         past_work += told
+        # "grew", "скоротив", "redujo" prove something only about a figure or a past job, not as a promise
+        has_outcome = bool(_OUTCOME.search(bare)) and bool(measured or told)
+        outcomes += has_outcome
         if len(text.words(clause)) >= 5:  # "✅ Fast delivery" is a selling point, not a step
             steps += len(_STEP.findall(clause))
         if _CLAIM.search(bare) and not (found_links or told or has_outcome or measured):
