@@ -15,7 +15,7 @@ from tests.unit.ai.fake_openai import FakeOpenAI, by_schema
 # Under a tracer (coverage in `make test`) Python-level code runs several times slower: the latency row then
 # has ten times its budget; every other row holds its target exactly.
 TRACED = sys.gettrace() is not None
-LATENCY = "offline analysis p95 latency, ms (in-process)"
+LATENCY = analysis.LATENCY
 
 
 def test_every_analysis_row_meets_its_target() -> None:
