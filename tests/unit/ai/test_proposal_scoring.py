@@ -3,6 +3,9 @@ language."""
 
 from __future__ import annotations
 
+import sys
+import time
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -156,3 +159,35 @@ def test_any_text_scores_within_range(text: str) -> None:
     assert 0 <= card.confidence <= 1
     assert all(0 <= value <= 1 for value in card.breakdown.values())
     assert card.suggestions
+
+
+def _many_short_sentences(length: int) -> str:
+    pieces = [
+        "I built 12 stores.",
+        "Why choose me?",
+        "Unlimited revisions!",
+        "Магазин за 5 днів.",
+        "Diseño web.",
+    ]
+    out: list[str] = []
+    while sum(len(p) + 1 for p in out) < length:
+        out.append(pieces[len(out) % len(pieces)])
+    return " ".join(out)[:length]
+
+
+def test_the_largest_allowed_input_is_analysed_in_bounded_time() -> None:
+    # Given the largest texts the model accepts, cut into as many clauses as possible
+    proposal = _many_short_sentences(10_000)
+    job = _many_short_sentences(10_000).replace("Why choose me?", "Which shop?")
+    req = request(proposal, job_description=job, skills=["Shopify"] * 30)
+    score_proposal(req)  # first use: lazy imports and the bank
+    # When it is analysed, Then it takes a bounded time (ten times more under a coverage tracer)
+    limit = 0.2 if sys.gettrace() is None else 2.0
+    best = min(_timed(req) for _ in range(3))
+    assert best < limit, f"{best * 1000:.0f} ms"
+
+
+def _timed(req: ProposalAnalysisRequest) -> float:
+    started = time.perf_counter()
+    score_proposal(req)
+    return time.perf_counter() - started

@@ -25,6 +25,7 @@ from bidcraft.ai import text
 Kind = Literal["requirement", "question", "instruction"]
 
 MAX_ASKS = 12
+MAX_CLAUSES = 150  # a job post is read up to here (real ones have a few dozen clauses)
 ANSWERED = 0.5  # share of an ask's key stems a proposal must contain for it to count as addressed
 
 _BULLET = text.LazyPattern(r"^\s*(?:[-*•–·]|\d{1,2}[.)])\s+")
@@ -171,10 +172,11 @@ def _terms(clause: str) -> tuple[str, ...]:
 
 
 def extract(description: str) -> list[Ask]:
-    """The requirements, questions and instructions of a job description, in order (at most `MAX_ASKS`)."""
+    """The requirements, questions and instructions of a job description, in order (at most `MAX_ASKS`, from
+    its first `MAX_CLAUSES` clauses)."""
     asks: list[Ask] = []
     seen: set[frozenset[str]] = set()
-    for raw in text.clauses(description):
+    for raw in text.clauses(description)[:MAX_CLAUSES]:
         bulleted = bool(_BULLET.match(raw))
         clause = _BULLET.sub("", raw).strip()
         if not clause or (clause.endswith(":") and not bulleted):

@@ -23,6 +23,7 @@ from importlib import resources
 from bidcraft.ai import text
 
 CLICHE_MATCH = 90
+MAX_CLAUSES = 50  # sentences checked for clichés: the first 40 and the last 10 of a long text
 _BULLET_MARK = text.LazyPattern(r"^\s*(?:[✅✔✓☑⭐★🎬🚀👉🔥💯✨➡️▶•*+-]\s*)", re.MULTILINE)
 
 
@@ -92,6 +93,8 @@ def assess(proposal: str, description: str = "") -> Likeness:
     lowered = text.normalize(proposal).lower()
     template = max((fuzz.token_set_ratio(lowered, t) for t in known.templates), default=0.0) / 100
     parts = text.clauses(proposal)
+    if len(parts) > MAX_CLAUSES:  # bound the work on a 10,000-character text; templates open and close
+        parts = parts[: MAX_CLAUSES - 10] + parts[-10:]
     hits = [
         part
         for part in parts
