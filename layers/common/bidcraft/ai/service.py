@@ -220,4 +220,4 @@ def predict_success(
     inspection.inspect(
         user_id, {"project_category": request.project_category}, operation="predict_success", meta=meta
     )
-    return prediction.predict(request)
+    return prediction.predict(user_id, request)
