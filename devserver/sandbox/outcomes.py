@@ -30,6 +30,7 @@ probability of a situation drawn for it, with the account's skill — so a synce
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from dataclasses import asdict, dataclass
@@ -258,6 +259,7 @@ def draw_situation(
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def freelancer_skill(seed: str, account_id: str, category_slug: str) -> float:
     """An account's edge in a category: its own `N(0, SKILL_SD)` plus `N(0, CATEGORY_SKILL_SD)` there."""
     own = random.Random(f"{seed}:skill:{account_id}").gauss(0, SKILL_SD)  # noqa: S311  # nosec B311
