@@ -210,6 +210,7 @@ def analyze_competition(
         profile_rate=_profile_rate(user_id),
         budget_range=request.budget_range,
         data_as_of=clock.iso(snap.fetched_at),
+        market_size=snap.market_size,
     )
 
 
