@@ -21,6 +21,7 @@ import random
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from bidcraft.ai.prediction import SuccessModel
@@ -28,7 +29,7 @@ from bidcraft.ai.success_model import fit, history, params
 from bidcraft.ai.success_model.features import FEATURES, SuccessFeatures, design, median_for
 from devserver.sandbox import outcomes
 from devserver.sandbox.catalog import CATEGORIES
-from tests.eval.table import Row
+from tests.eval.table import Row, render
 
 NAME = "bidcraft-logistic-success"
 VERSION = "2.0.0"
@@ -255,9 +256,26 @@ def held_out() -> Figures:
     )
 
 
+DOC = Path(__file__).resolve().parents[2] / "docs" / "ai.md"
+RELIABILITY_BEGIN = "<!-- prediction-reliability:begin -->"
+RELIABILITY_END = "<!-- prediction-reliability:end -->"
+
+
+def write_reliability(table: str, doc: Path = DOC) -> None:
+    """Put the reliability table between its markers in docs/ai.md (`make eval` passes `--write`)."""
+    text = doc.read_text(encoding="utf-8")
+    head, found, rest = text.partition(RELIABILITY_BEGIN)
+    _, found_end, tail = rest.partition(RELIABILITY_END)
+    if not (found and found_end):
+        raise ValueError(f"{doc.name} lacks the reliability table markers")
+    doc.write_text(f"{head}{RELIABILITY_BEGIN}\n{table}\n{RELIABILITY_END}{tail}", encoding="utf-8")
+
+
 def evaluate(*, refit: bool = True) -> list[Row]:
     figures = held_out()
     print(reliability_table(figures.table), file=sys.stderr)
+    if "--write" in sys.argv:
+        write_reliability(reliability_table(figures.table))
     print(
         f"Brier: model {figures.brier:.4f}, base rate {figures.brier_base_rate:.4f}, attainable without the "
         f"hidden skill {figures.brier_attainable:.4f}, ground truth {figures.brier_truth:.4f}",
@@ -296,7 +314,7 @@ def evaluate(*, refit: bool = True) -> list[Row]:
         rows.append(
             Row(
                 "prediction",
-                "refit drift, max |Δβ| vs. params.json",
+                "refit drift: largest coefficient change vs. params.json",
                 drift(fit_params()),
                 "<=",
                 1e-4,
@@ -312,9 +330,9 @@ def main(argv: list[str]) -> int:
         params.PATH.write_text(json.dumps(fresh, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f">> wrote {params.PATH}", file=sys.stderr)
         return 0
-    for row in evaluate():
-        print(row)
-    return 0
+    rows = evaluate()
+    print(render(rows))
+    return 0 if all(row.passed for row in rows) else 1
 
 
 if __name__ == "__main__":
