@@ -17,10 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bidcraft import clock
 from bidcraft.ai.market import snapshot_key
-from bidcraft.analytics import models as m
+
+if TYPE_CHECKING:  # the analytics models (~50 ms of pydantic at import) load with the first read only
+    from bidcraft.analytics.models import PeriodAggregate
 
 YEARS = 3
 LOST_STATUSES = ("declined", "archived")
@@ -43,7 +46,7 @@ class TrackRecord:
         return self.by_category.get(snapshot_key(name), Record()) if name else Record()
 
 
-def from_aggregates(aggregates: Iterable[m.PeriodAggregate]) -> TrackRecord:
+def from_aggregates(aggregates: Iterable[PeriodAggregate]) -> TrackRecord:
     won_total = decided_total = 0.0
     won: dict[str, float] = defaultdict(float)
     decided: dict[str, float] = defaultdict(float)
