@@ -266,3 +266,11 @@ def test_method_of_moments_finds_the_prior_strength() -> None:
     rate, variance = fit.between_variance(wins, trials)
     assert rate == pytest.approx(0.2, abs=0.01)
     assert 15 < fit.strength(rate, variance) < 27
+
+
+def test_a_fixed_price_without_a_budget_is_not_compared_with_an_hourly_median() -> None:
+    fixed = SuccessFeatures(category="web_development", bid=3_000, job_type="fixed")
+    assert _bid_detail(SuccessModel(NO_HISTORY), fixed) == (
+        "A fixed-price bid without the job's budget could not be compared."
+    )
+    assert design(fixed, 45.0)[FEATURES.index("bid_unknown")] == 1

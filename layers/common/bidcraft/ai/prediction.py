@@ -112,7 +112,11 @@ def _money(value: float) -> str:
 def _details(f: SuccessFeatures, median: float) -> dict[str, str]:
     reading = bid_reading(f, median)
     if reading is None:
-        bid = "No bid was given, so it could not be compared with the market."
+        bid = (
+            "No bid was given, so it could not be compared with the market."
+            if f.bid is None
+            else "A fixed-price bid without the job's budget could not be compared."
+        )
     else:
         kind, log_ratio = reading
         reference = (

@@ -79,7 +79,12 @@ MAX_LOG_RATIO = 2.0
 
 
 class SuccessFeatures(BaseModel):
-    """One job and one bid as the model sees them; None = not known."""
+    """One job and one bid as the model sees them; None = not known.
+
+    `budget`: the fixed price, or for an hourly job the top of its hourly range (as the model was fitted);
+    `bid`: the freelancer's hourly rate or fixed price; `job_type` says which when known; `category`: any
+    name, slug, label or id `market.upwork_category` resolves; `client_rating` None (or `client_reviews` 0)
+    means the client has no reviews yet."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -112,6 +117,8 @@ def bid_reading(features: SuccessFeatures, median_rate: float) -> tuple[JobType,
         hourly_gap = abs(math.log(bid / median_rate))
         fixed_gap = abs(math.log(bid / features.budget)) if features.budget else math.inf
         kind = "fixed" if fixed_gap < hourly_gap else "hourly"
+    if kind == "fixed" and not features.budget:
+        return None  # a fixed price with no budget to compare it with
     reference = features.budget if kind == "fixed" and features.budget else median_rate
     ratio = math.log(bid / reference)
     return kind, max(-MAX_LOG_RATIO, min(MAX_LOG_RATIO, ratio))
