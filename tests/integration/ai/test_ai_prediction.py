@@ -7,6 +7,8 @@ import os
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from bidcraft import aws, clock
 from tests.integration.ai.conftest import Call, User
 from tests.integration.analytics.conftest import dynamodb_calls  # noqa: F401  (fixture)
@@ -94,3 +96,25 @@ def test_a_client_without_reviews_is_not_scored_as_zero_stars(ai: Call, user: Us
         "impact": "high",
         "detail": "The client is rated 0.0 of 5.",
     } in zero_stars["risk_factors"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("bid", 0),
+        ("bid", "4500"),
+        ("client_payment_verified", "yes"),
+        ("client_payment_verified", 1),
+        ("client_total_spent", -1),
+        ("client_rating", 5.5),
+        ("proposals_count", -3),
+    ],
+)
+def test_bad_new_inputs_are_422_problems_naming_the_field(
+    ai: Call, user: User, field: str, value: Any
+) -> None:
+    reply = ai("POST", "/api/ai/predict/success", {**PREDICT, field: value}, token=user.token)
+
+    assert reply.status == 422, reply.body
+    assert reply.headers["content-type"].startswith("application/problem+json")
+    assert any(field in error["loc"] for error in reply.json["errors"])

@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    Strict,
     StringConstraints,
     model_serializer,
     model_validator,
@@ -291,7 +292,9 @@ class SuccessPredictionRequest(Request):
     bid: Annotated[float, Field(gt=0, le=10_000_000), Number] | None = Field(
         default=None, description="Your bid in USD: an hourly rate or a fixed price"
     )
-    client_payment_verified: bool | None = None
+    client_payment_verified: Annotated[bool, Strict()] | None = Field(
+        default=None, description='A JSON boolean ("yes" or 1 is a 422)'
+    )
     client_total_spent: Annotated[float, Field(ge=0, le=1_000_000_000, description="USD"), Number] | None = (
         None
     )
