@@ -274,3 +274,16 @@ def test_a_fixed_price_without_a_budget_is_not_compared_with_an_hourly_median() 
         "A fixed-price bid without the job's budget could not be compared."
     )
     assert design(fixed, 45.0)[FEATURES.index("bid_unknown")] == 1
+
+
+@given(
+    st.floats(min_value=1e-300, max_value=10_000_000),
+    st.one_of(st.none(), st.floats(min_value=1e-300, max_value=10_000_000)),
+    st.one_of(st.none(), st.integers(0, 10_000)),
+    st.one_of(st.none(), st.floats(min_value=0, max_value=1_000_000_000)),
+)
+def test_extreme_inputs_never_give_extreme_odds(
+    budget: float, bid: float | None, proposals: int | None, spent: float | None
+) -> None:
+    features = SuccessFeatures(budget=budget, bid=bid, proposals_count=proposals, client_total_spent=spent)
+    assert 0.0005 < SuccessModel(NO_HISTORY).estimate(features).probability < 0.8

@@ -17,7 +17,7 @@ means instead of pretending it is 0 — in particular a client with no reviews i
 | `competition`, `competition_unknown` | ln(1 + proposals already sent) |
 | `proposal_score`, `proposal_score_unknown` | the analysis score − 0.6 |
 | `complexity_low`, `complexity_high`, `complexity_unknown` | medium is the baseline |
-| `budget`, `budget_unknown` | log10(budget in USD) − 3 |
+| `budget`, `budget_unknown` | log10(budget in USD, clipped to 3 USD .. 1M USD) − 3 |
 
 The bid's reference is the category's median hourly rate for an hourly bid, the budget for a fixed price.
 Whether a bid is an hourly rate or a fixed price: `job_type` when given (the jobs feed knows it); otherwise
@@ -76,6 +76,7 @@ FACTORS: dict[str, tuple[str, ...]] = {
 }
 
 MAX_LOG_RATIO = 2.0
+MIN_LOG_BUDGET, MAX_LOG_BUDGET = 0.5, 6.0  # 3 USD .. 1M USD: a 1e-300 budget must not decide the estimate
 
 
 class SuccessFeatures(BaseModel):
@@ -149,7 +150,7 @@ def design(features: SuccessFeatures, median_rate: float) -> list[float]:
         "complexity_low": float(f.project_complexity == "low"),
         "complexity_high": float(f.project_complexity == "high"),
         "complexity_unknown": float(f.project_complexity is None),
-        "budget": math.log10(f.budget) - 3 if f.budget else 0.0,
+        "budget": min(MAX_LOG_BUDGET, max(MIN_LOG_BUDGET, math.log10(f.budget))) - 3 if f.budget else 0.0,
         "budget_unknown": float(not f.budget),
     }
     return [values[name] for name in FEATURES]
