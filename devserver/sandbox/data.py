@@ -250,9 +250,9 @@ def _proposal(
             submitted_at,
             anchor,
             outcomes.proposal_hired(
+                rng,
                 seed,
                 account_id,
-                index,
                 category,
                 hourly_rate=hourly_rate,
                 bid_amount=bid_amount,

@@ -218,15 +218,16 @@ def draw_situation(
 
     new_client = rng.random() < 0.25
     jobs_posted = 0 if new_client else 1 + int(rng.expovariate(1 / 9))
-    propensity = rng.betavariate(2, 2)
+    propensity = sorted((rng.random(), rng.random(), rng.random()))[1]  # Beta(2, 2): the median of 3 uniforms
     hires = round(jobs_posted * propensity)
     spent = math.exp(rng.gauss(math.log(800 * hires), 1)) if hires else 0.0
     reviews = round(hires * rng.uniform(0.4, 1.0))
     rating = max(1.0, 5 - abs(rng.gauss(0, 0.8)))
     verified = rng.random() < (0.85 if spent > 0 else 0.5)
     competitors = 0 if rng.random() < 0.1 else round(math.exp(rng.gauss(math.log(12), 0.9)))
-    complexity: Complexity = rng.choices(("low", "medium", "high"), weights=(3, 5, 2))[0]
-    quality = rng.betavariate(4, 3)
+    pick = rng.random()
+    complexity: Complexity = "low" if pick < 0.3 else "medium" if pick < 0.8 else "high"
+    quality = sorted(rng.random() for _ in range(6))[3]  # Beta(4, 3): the 4th smallest of 6 uniforms
     if skill is None:
         skill = rng.gauss(0, math.hypot(SKILL_SD, CATEGORY_SKILL_SD))
     return Situation(
@@ -285,17 +286,17 @@ def status_chain(rng: random.Random, hired: bool) -> tuple[str, ...]:
 
 
 def proposal_hired(
+    rng: random.Random,
     seed: str,
     account_id: str,
-    index: int,
     category: Category,
     *,
     hourly_rate: float | None,
     bid_amount: float | None,
     job_budget: float | None,
 ) -> bool:
-    """Whether a sandbox account's past proposal `index` is hired: a situation drawn around its own bid."""
-    rng = random.Random(f"{seed}:outcome:{account_id}:{index}")  # noqa: S311  # nosec B311
+    """Whether a sandbox account's past proposal is hired: a situation drawn (from the proposal's own random
+    stream `rng`) around its own bid, with the account's skill in the category."""
     situation = draw_situation(
         rng,
         category,
