@@ -18,7 +18,7 @@ from devserver.sandbox.data import build_account
 
 pytestmark = pytest.mark.e2e
 
-SYNC_WAIT_SECONDS = 120.0
+SYNC_WAIT_SECONDS = 240.0
 PROPOSALS = 400
 DECIDED = {"hired", "declined", "archived"}
 PREDICT: dict[str, Any] = {
@@ -44,8 +44,9 @@ def _sign_in(http: httpx2.Client, redirect_uri: str, account: str, proposals: in
     return str(callback.json()["access_token"])
 
 
-def _predict(http: httpx2.Client, token: str) -> dict[str, Any]:
-    reply = http.post("/api/ai/predict/success", json=PREDICT, headers={"Authorization": f"Bearer {token}"})
+def _predict(http: httpx2.Client, token: str, category: str) -> dict[str, Any]:
+    body = {**PREDICT, "project_category": category}
+    reply = http.post("/api/ai/predict/success", json=body, headers={"Authorization": f"Bearer {token}"})
     assert reply.status_code == 200, reply.text
     body: dict[str, Any] = reply.json()
     return body
@@ -54,24 +55,29 @@ def _predict(http: httpx2.Client, token: str) -> dict[str, Any]:
 def test_the_estimate_learns_from_the_synced_history(http: httpx2.Client, local_stack: Any) -> None:
     # Given a newcomer and a sandbox account with 400 past proposals (synced in after its first sign-in)
     account = f"e2e-predict-{uuid.uuid4().hex[:8]}"
-    newcomer = _predict(http, _sign_in(http, local_stack.redirect_uri, f"e2e-new-{uuid.uuid4().hex[:8]}", 0))
     token = _sign_in(http, local_stack.redirect_uri, account, PROPOSALS)
     truth = build_account(account, PROPOSALS, datetime.now(UTC))
+    main = truth.profile.categories[0].label  # 70 % of its proposals
+    newcomer_token = _sign_in(http, local_stack.redirect_uri, f"e2e-new-{uuid.uuid4().hex[:8]}", 0)
+    newcomer = _predict(http, newcomer_token, main)
     decided = [p for p in truth.proposals if p.status in DECIDED]
-    won = sum(p.status == "hired" for p in decided)
+    here = [p for p in decided if p.category.label == main]
+    rate = sum(p.status == "hired" for p in decided) / len(decided)
+    rate_here = sum(p.status == "hired" for p in here) / len(here)
 
     # When the history has been synced
     deadline = time.monotonic() + SYNC_WAIT_SECONDS
-    body = _predict(http, token)
+    body = _predict(http, token, main)
     while body["model"]["trained_on"] < len(decided) - 2 and time.monotonic() < deadline:
         time.sleep(1)
-        body = _predict(http, token)
+        body = _predict(http, token, main)
 
     # Then the estimate says how many decided proposals it learned from, and follows the record
     assert newcomer["model"]["trained_on"] == 0
     assert abs(body["model"]["trained_on"] - len(decided)) <= 2, (body["model"], len(decided))
     assert body["confidence"] > newcomer["confidence"]
-    if won / len(decided) > params.load().base_rate:  # the account's own rate against the prior's
+    base = params.load().base_rate  # the account's own rates (in all, in the category) against the prior's
+    if rate > base and rate_here > base:
         assert body["success_probability"] > newcomer["success_probability"]
-    else:
+    elif rate < base and rate_here < base:
         assert body["success_probability"] < newcomer["success_probability"]
