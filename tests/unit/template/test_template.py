@@ -24,15 +24,19 @@ DEAD_LETTER_QUEUES = {
     "AiJobsQueue": "AiJobsDeadLetterQueue",
     "SyncQueue": "SyncDeadLetterQueue",
 }
-HTTP_API_FUNCTIONS = {"MetaFunction", "AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction"}
-BEARER_FUNCTIONS = {"AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction"}
+HTTP_API_FUNCTIONS = {
+    "MetaFunction", "AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction", "JobsFunction",
+}  # fmt: skip
+BEARER_FUNCTIONS = {"AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction", "JobsFunction"}
 
 # Who may read which secret and send to which queue: anything else is a least-privilege regression.
 SECRET_READERS = {
     "SigningKeySecret": BEARER_FUNCTIONS,
-    "UpworkClientSecret": {"AuthFunction", "AiFunction", "UpworkFunction", "SyncWorkerFunction"},
+    "UpworkClientSecret": {
+        "AuthFunction", "AiFunction", "UpworkFunction", "SyncWorkerFunction", "JobsFunction", "JobsPollerFunction",
+    },  # fmt: skip
     "WebhookSecret": {"WebhooksFunction"},
-    "OpenAISecret": {"AiFunction", "AiWorkerFunction"},
+    "OpenAISecret": {"AiFunction", "AiWorkerFunction", "JobsFunction"},  # drafts for jobs
 }
 QUEUE_SENDERS = {
     "EventsQueue": {"WebhooksFunction", "SyncWorkerFunction"},
@@ -44,6 +48,8 @@ TOKEN_KEY_USERS = {
     "AiFunction": {"upwork_token"},  # refreshes the user's Upwork token for market data (competition)
     "UpworkFunction": {"upwork_token"},
     "SyncWorkerFunction": {"upwork_token"},
+    "JobsFunction": {"upwork_token"},  # job details with the caller's own token
+    "JobsPollerFunction": {"upwork_token"},  # searches run with their owner's token (docs/jobs.md)
 }
 AUDIT_ACTIONS = {"dynamodb:PutItem", "dynamodb:Query"}
 
@@ -55,6 +61,7 @@ DOCUMENTED_ENV = {
     "WEBHOOK_SECRET_ARN", "OPENAI_SECRET_ARN", "OPENAI_BASE_URL", "OPENAI_MODEL", "EVENTS_QUEUE_URL",
     "AI_JOBS_QUEUE_URL", "SYNC_QUEUE_URL", "REPORTS_BUCKET", "ALLOWED_REDIRECT_URIS", "ALLOWED_ORIGINS",
     "RATE_LIMIT_AI_OPERATIONS", "RATE_LIMIT_AUTH", "RATE_LIMIT_API", "JWT_ISSUER", "JWT_AUDIENCE",
+    "JOBS_TABLE", "JOBS_POLL_MINUTES", "JOBS_UPWORK_CREDENTIALS", "UPWORK_RATE_PER_SECOND", "UPWORK_DAILY_BUDGET",
     # Powertools' own settings
     "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_TRACER_CAPTURE_RESPONSE",
 }  # fmt: skip
@@ -78,7 +85,7 @@ def test_every_function_sets_timeout_and_memory_explicitly(resources: dict[str, 
 
 
 def test_functions_share_the_runtime_layer_tracing_and_json_logs(functions: dict[str, Any]) -> None:
-    assert len(functions) == 9
+    assert len(functions) == 11
     for name, props in functions.items():
         assert props["Runtime"] == "python3.13", name
         assert props["Architectures"] == ["x86_64"], name
@@ -167,7 +174,8 @@ def test_no_wildcard_actions_and_no_wildcard_resources(statements: list[Statemen
 
 def test_audit_table_is_append_only(statements: list[Statement], functions: dict[str, Any]) -> None:
     on_audit = _statements_on(statements, "AuditTable")
-    assert {s.function for s in on_audit} == set(functions) - {"MetaFunction"}
+    # The jobs poller writes no audit record (it acts for no caller).
+    assert {s.function for s in on_audit} == set(functions) - {"MetaFunction", "JobsPollerFunction"}
     for statement in on_audit:
         assert set(statement.actions) <= AUDIT_ACTIONS, f"{statement.function}: {statement.actions}"
         for forbidden in ("UpdateItem", "DeleteItem", "BatchWriteItem", "Scan", "PartiQL"):
@@ -327,7 +335,7 @@ def test_kms_keys_rotate(resources: dict[str, Any]) -> None:
 
 
 def test_tables_are_on_demand_with_pitr_sse_and_ttl(tables: dict[str, Any]) -> None:
-    assert set(tables) == {"UsersTable", "AnalyticsTable", "AuditTable", "IdempotencyTable"}
+    assert set(tables) == {"UsersTable", "AnalyticsTable", "AuditTable", "IdempotencyTable", "JobsTable"}
     for name, body in tables.items():
         props = body["Properties"]
         assert props["BillingMode"] == "PAY_PER_REQUEST", name
@@ -417,6 +425,7 @@ def test_http_api_routes_match_the_contract(functions: dict[str, Any]) -> None:
         "GET /health", "GET /openapi.json", "GET /docs", "GET /docs/{proxy+}", "$default",
         "ANY /auth/{proxy+}", "ANY /api/ai/{proxy+}", "ANY /api/analytics/{proxy+}",
         "ANY /api/dashboard/{proxy+}", "ANY /api/security/{proxy+}", "ANY /api/upwork/{proxy+}",
+        "ANY /api/jobs/{proxy+}",
     }  # fmt: skip
     for props in functions.values():
         for event in props.get("Events", {}).values():
