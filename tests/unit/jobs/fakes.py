@@ -18,14 +18,14 @@ from bidcraft.upwork.models import UpworkJob, UpworkJobActivity, UpworkJobClient
 NOW = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)
 
 
-def posting(job_id: str, minutes_ago: float, **fields: Any) -> UpworkJob:
+def posting(job_id: str, minutes_ago: float, *, now: datetime = NOW, **fields: Any) -> UpworkJob:
     """A posting as Upwork's search returns it; unspecified statistics are simply not given."""
     client = fields.pop("client", {})
     activity = fields.pop("activity", {})
     values: dict[str, Any] = {
         "job_id": job_id,
         "title": f"Job {job_id}",
-        "posted_at": NOW - timedelta(minutes=minutes_ago),
+        "posted_at": now - timedelta(minutes=minutes_ago),
         "skills": ("Python",),
         "contract_type": "fixed",
         "budget": 500.0,
@@ -106,6 +106,21 @@ class FakeStore:
         return self.entries.pop(fingerprint, None) is not None
 
 
+def matches(job: UpworkJob, search: dict[str, Any]) -> bool:
+    """The sandbox's rule (API.md): any of the search's skills, or its query words, or its category."""
+    skills = {s.casefold() for s in search.get("skills") or ()}
+    words = set((search.get("query") or "").casefold().split())
+    text = f"{job.title} {job.description or ''}".casefold()
+    category = (search.get("category") or "").casefold()
+    if not (skills or words or category):
+        return True
+    return bool(
+        skills & {s.casefold() for s in job.skills}
+        or (words and all(w in text for w in words))
+        or (category and (job.category or "").casefold() == category)
+    )
+
+
 @dataclass
 class FakeSearch:
     """Upwork's job search: what it knows, newest first, honouring `posted_after`; counts requests."""
@@ -121,7 +136,11 @@ class FakeSearch:
         self.calls.append(kwargs)
         self.tokens.append(str(access_token))
         since = kwargs.get("posted_after")
-        found = [p for p in self.postings if since is None or (p.posted_at and p.posted_at >= since)]
+        found = [
+            p
+            for p in self.postings
+            if (since is None or (p.posted_at and p.posted_at >= since)) and matches(p, kwargs)
+        ]
         found.sort(key=lambda p: p.posted_at or NOW, reverse=True)
         return found[: kwargs.get("limit", 100)]
 

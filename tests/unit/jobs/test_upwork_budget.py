@@ -33,7 +33,7 @@ class FakeDynamo:
             key = (update["Key"]["pk"]["S"], update["Key"]["sk"]["S"])
             limit = int(update["ExpressionAttributeValues"][":limit"]["N"])
             ok = self.counters.get(key, 0) < limit
-            reasons.append({"Code": "None" if ok else "ConditionalCheckFailed" + "Exception"})
+            reasons.append({"Code": "None" if ok else "ConditionalCheckFailed"})
         if any(r["Code"] != "None" for r in reasons):
             error = {"Error": {"Code": "TransactionCanceledException"}, "CancellationReasons": reasons}
             raise ClientError(error, "TransactWriteItems")  # type: ignore[arg-type]

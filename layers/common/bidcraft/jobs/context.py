@@ -86,17 +86,17 @@ def load_win_model(user_id: str) -> WinModel:
 class Contexts:
     """Profiles and win models per user, loaded once per polling round (or request)."""
 
-    profile_loader: Callable[[str], Profile] = load_profile
-    model_loader: Callable[[str], WinModel] = load_win_model
+    profile_loader: Callable[[str], Profile] | None = None  # default: `load_profile`
+    model_loader: Callable[[str], WinModel] | None = None  # default: `load_win_model`
     _profiles: dict[str, Profile] = field(default_factory=dict)
     _models: dict[str, WinModel] = field(default_factory=dict)
 
     def profile(self, user_id: str) -> Profile:
         if user_id not in self._profiles:
-            self._profiles[user_id] = self.profile_loader(user_id)
+            self._profiles[user_id] = (self.profile_loader or load_profile)(user_id)
         return self._profiles[user_id]
 
     def win_model(self, user_id: str) -> WinModel:
         if user_id not in self._models:
-            self._models[user_id] = self.model_loader(user_id)
+            self._models[user_id] = (self.model_loader or load_win_model)(user_id)
         return self._models[user_id]

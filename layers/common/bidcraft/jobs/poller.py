@@ -132,13 +132,18 @@ def run_round(
     *,
     now: datetime | None = None,
     remaining_seconds: Callable[[], float] = lambda: 1e9,
-    searcher: Callable[[], JobSearcher] = _default_searcher,
-    token_for: Callable[[str], str] = _default_token,
+    searcher: Callable[[], JobSearcher] | None = None,
+    token_for: Callable[[str], str] | None = None,
     contexts: Contexts | None = None,
-    alert: AlertSink = _enqueue_alerts,
+    alert: AlertSink | None = None,
 ) -> RoundReport:
+    """Run one round (the collaborators default to Upwork, the owners' tokens, the AI models and the alerts
+    queue, looked up when the round starts)."""
     now = now or clock.now()
     contexts = contexts or Contexts()
+    searcher = searcher or _default_searcher
+    token_for = token_for or _default_token
+    alert = alert or _enqueue_alerts
     report = RoundReport()
     entries = list(store.registry())
     report.distinct_searches = sum(1 for e in entries if e.subscribers > 0)

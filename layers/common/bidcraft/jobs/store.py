@@ -41,6 +41,7 @@ SCORE_SCALE = 10_000
 JOB_TTL_SECONDS = 24 * 3600
 META_TTL_SECONDS = 30 * 86_400
 BATCH_WRITE_MAX = 25
+CHECK_FAILED = "ConditionalCheckFailed"  # a transaction item's cancellation reason code
 
 
 class JobsStoreSettings(config.BaseSettings):
@@ -136,7 +137,7 @@ def _registry(raw: Mapping[str, Any]) -> RegistryEntry:
     return RegistryEntry(
         fingerprint=str(raw["fingerprint"]),
         filters=json.loads(raw["filters"]),
-        scope=str(raw["scope"]),
+        scope=str(raw["cred_scope"]),
         subscribers=int(raw.get("subscribers", 0)),
         last_polled_at=raw.get("last_polled_at"),
         high_water=raw.get("high_water"),
@@ -193,7 +194,7 @@ def _registry_add(fingerprint: str, filters: Mapping[str, Any], scope: str, delt
         "TableName": table(),
         "Key": dynamo.key(REGISTRY_PK, f"FP#{fingerprint}"),
         "UpdateExpression": "ADD subscribers :d SET filters = if_not_exists(filters, :f), "
-        "scope = if_not_exists(scope, :s), fingerprint = :fp",
+        "cred_scope = if_not_exists(cred_scope, :s), fingerprint = :fp",
         "ExpressionAttributeValues": dynamo.expression_values(
             {":d": delta, ":f": json.dumps(dict(filters), sort_keys=True), ":s": scope, ":fp": fingerprint}
         ),
@@ -234,6 +235,7 @@ def _search_put(search: StoredSearch, condition: str, values: Mapping[str, Any])
     }
     if values:
         put["ExpressionAttributeValues"] = dynamo.expression_values(values)
+        put["ExpressionAttributeNames"] = {"#v": "version"}
     return {"Put": put}
 
 
@@ -288,18 +290,18 @@ def create_search(search: StoredSearch, filters: Mapping[str, Any], scope: str, 
     )
     if not codes:
         return
-    if codes[1] == dynamo.CONDITION_FAILED:
+    if codes[1] == CHECK_FAILED:
         raise Conflict(
             f"You already have {maximum} saved searches; delete one first", slug="too-many-searches"
         )
-    if codes[0] == dynamo.CONDITION_FAILED:
+    if codes[0] == CHECK_FAILED:
         raise Conflict("A search with this id already exists", slug="duplicate")
     raise dynamo.unavailable()
 
 
 def replace_search(old: StoredSearch, new: StoredSearch, filters: Mapping[str, Any], scope: str) -> None:
     """Replace a search's fields (optimistic on `version`), moving its subscription if its filters changed."""
-    items = [_search_put(new, "version = :v", {":v": old.version})]
+    items = [_search_put(new, "#v = :v", {":v": old.version})]
     if new.fingerprint != old.fingerprint:
         items += [
             _sub_delete(old.fingerprint, old.user_id, old.search_id),
@@ -310,7 +312,7 @@ def replace_search(old: StoredSearch, new: StoredSearch, filters: Mapping[str, A
     codes = _transact(items)
     if not codes:
         return
-    if codes[0] == dynamo.CONDITION_FAILED:
+    if codes[0] == CHECK_FAILED:
         raise Conflict("The search changed meanwhile; read it again and retry", slug="conflict")
     raise dynamo.unavailable()
 
@@ -332,7 +334,7 @@ def delete_search(search: StoredSearch) -> None:
     )
     if not codes:
         return
-    if codes[0] == dynamo.CONDITION_FAILED:
+    if codes[0] == CHECK_FAILED:
         raise NotFound("No such saved search")
     raise dynamo.unavailable()
 
@@ -500,7 +502,7 @@ def add_to_feed(entry: FeedEntry) -> bool:
     )
     if not codes:
         return True
-    if codes[0] != dynamo.CONDITION_FAILED:
+    if codes[0] != CHECK_FAILED:
         raise dynamo.unavailable()
     _extend_matches(entry)
     return False

@@ -38,6 +38,7 @@ MAX_WAIT_SECONDS = 3.0
 POLL_SHARE = 0.9  # the poller may spend at most this share of the day; the rest is for people and syncs
 UPWORK_RATE_CEILING = 10
 UPWORK_DAILY_CEILING = 40_000
+CHECK_FAILED = "ConditionalCheckFailed"  # a transaction item's cancellation reason code
 
 Purpose = Literal["interactive", "poll"]
 
@@ -114,9 +115,9 @@ def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refus
         from bidcraft import dynamo
 
         codes = dynamo.cancellation_codes(exc)
-        if codes and codes[1] == dynamo.CONDITION_FAILED:
+        if codes and codes[1] == CHECK_FAILED:
             return Refusal("day", _seconds_to_midnight(moment))
-        if codes and codes[0] == dynamo.CONDITION_FAILED:
+        if codes and codes[0] == CHECK_FAILED:
             return Refusal("second", 1)
         if not codes and aws.error_code(exc) == "":
             raise  # not an AWS failure: a coding error must fail loudly
