@@ -151,4 +151,14 @@ def draft_for_job(job_id: JobId, body: Annotated[DraftRequest, Body()]) -> JobDr
     return feed.draft(user_id, job_id, tone=body.tone, bid=body.bid, meta=_meta())
 
 
-lambda_handler = lambda_handler_for(app)
+_handler = lambda_handler_for(app)
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Every answer carries the caller's data (searches, scores): never stored by caches (API.md)."""
+    response = _handler(event, context)
+    headers = response.setdefault("headers", {}) or {}
+    if not any(name.lower() == "cache-control" for name in headers):
+        headers["Cache-Control"] = "no-store"
+    response["headers"] = headers
+    return response
