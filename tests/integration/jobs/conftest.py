@@ -31,9 +31,9 @@ def _jobs_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def service_mode(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Searches run with the service's client-credentials token: identical searches are shared."""
-    monkeypatch.setenv("JOBS_UPWORK_CREDENTIALS", "service")
+def owner_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searches run with their owner's token (the default is the service's client-credentials token)."""
+    monkeypatch.setenv("JOBS_UPWORK_CREDENTIALS", "owner")
     config.reset()
 
 

@@ -112,7 +112,7 @@ def test_every_route_needs_a_bearer_token(jobs: Call) -> None:
 
 
 def test_identical_searches_of_different_users_share_one_registry_entry(
-    jobs: Call, sign_up: Callable[[], User], service_mode: None
+    jobs: Call, sign_up: Callable[[], User]
 ) -> None:
     # Given two users saving the same filters under different names and spellings (service credentials)
     first, second = sign_up(), sign_up()

@@ -1,9 +1,9 @@
 """Upwork for the jobs feature: whose token runs a search, and clients that go through the Upwork budget.
 
 Credentials (docs/jobs.md, "Whose credentials"): a registry entry of scope `user:<id>` runs with that owner's
-own token (`bidcraft.auth.upwork_tokens`), and its results go only to that owner's feed; scope `service` runs
-with the service's client-credentials token (`JOBS_UPWORK_CREDENTIALS=service`, for Upwork keys allowed that
-grant), and its public results are shared by every subscriber. Every request takes a slot of the
+own token (`bidcraft.auth.upwork_tokens`), and its results go only to that owner's feed; scope `service` (the
+default, `JOBS_UPWORK_CREDENTIALS=service`) runs with the service's client-credentials token, and its public
+results are shared by every subscriber. Every request takes a slot of the
 service-wide budget first (`bidcraft.upwork.budget`): the poller's with purpose `poll`, the routes' with
 `interactive`.
 """
@@ -14,7 +14,7 @@ import functools
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bidcraft.jobs import filters
 from bidcraft.jobs.settings import jobs as settings
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     import httpx2
 
     from bidcraft.upwork.graphql import UpworkGraphQL
-    from bidcraft.upwork.oauth import UpworkOAuth  # noqa: F401
 
 SERVICE_TOKEN_MARGIN_SECONDS = 300
 _override: httpx2.Client | None = None
@@ -74,35 +73,13 @@ def service_token(now: float | None = None) -> str:
 
 def _client_credentials() -> tuple[str, int]:
     from bidcraft.auth import upwork_client
-    from bidcraft.upwork.errors import UpworkAuthError, UpworkError
-    from bidcraft.upwork.http import RetryPolicy, raise_for_throttling, send
-    from bidcraft.upwork.oauth import TOKEN_PATH
+    from bidcraft.upwork.oauth import UpworkOAuth
 
     client_id, secret = upwork_client.credentials()
     http = _override if _override is not None else _http("poll")
-    body = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
-    response = send(
-        lambda: http.post(settings().upwork_base_url.rstrip("/") + TOKEN_PATH, data=body),
-        policy=RetryPolicy(),
-        sleep=time.sleep,
-        what="client credentials",
-        retry_transport_errors=True,  # no single-use code involved: safe to resend
-    )
-    raise_for_throttling(response, "client credentials")
-    if response.status_code in {400, 401, 403}:
-        raise UpworkAuthError(
-            f"Upwork refused the client-credentials grant (HTTP {response.status_code})",
-            upstream_status=response.status_code,
-        )
-    try:
-        payload: Any = response.json()
-    except ValueError as exc:
-        raise UpworkError("Upwork returned a non-JSON token response") from exc
-    token = payload.get("access_token") if isinstance(payload, dict) else None
-    lifetime = payload.get("expires_in") if isinstance(payload, dict) else None
-    if not isinstance(token, str) or not token or not isinstance(lifetime, int) or lifetime <= 0:
-        raise UpworkError("Upwork returned a token response without a token")
-    return token, lifetime
+    token = UpworkOAuth(settings().upwork_base_url, client_id, secret, http).client_credentials()
+    lifetime = int((token.expires_at.timestamp() - time.time()))
+    return token.access_token.get_secret_value(), max(0, lifetime)
 
 
 def token_for(scope: str) -> str:
