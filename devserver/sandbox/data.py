@@ -16,9 +16,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import accumulate
-from typing import Literal
+from typing import Literal, cast
 
+from devserver.sandbox import outcomes
 from devserver.sandbox.catalog import (
     CATEGORIES,
     CLIENT_NAMES,
@@ -40,19 +40,6 @@ ProposalStatus = Literal["submitted", "viewed", "interviewing", "hired", "declin
 ContractType = Literal["hourly", "fixed"]
 OPEN_STATUSES: frozenset[str] = frozenset({"submitted", "viewed", "interviewing"})
 
-# (weight, statuses after "submitted"): what happens to a proposal, unless the anchor cuts it short.
-_OUTCOMES: tuple[tuple[int, tuple[ProposalStatus, ...]], ...] = (
-    (10, ("viewed", "interviewing", "hired")),
-    (8, ("viewed", "interviewing", "declined")),
-    (4, ("viewed", "interviewing")),
-    (20, ("viewed", "declined")),
-    (8, ("viewed",)),
-    (4, ("withdrawn",)),
-    (3, ("viewed", "withdrawn")),
-    (18, ("archived",)),
-    (25, ()),
-)
-_OUTCOME_CUM_WEIGHTS = tuple(accumulate(weight for weight, _ in _OUTCOMES))
 _DELAY_HOURS: dict[str, tuple[float, float]] = {
     "viewed": (0.5, 72.0),
     "interviewing": (2.0, 96.0),
@@ -197,8 +184,10 @@ class Account:
         return f"{self.first_name} {self.last_name}"
 
 
-def _history(rng: random.Random, submitted_at: datetime, anchor: datetime) -> tuple[StatusChange, ...]:
-    chain = rng.choices(_OUTCOMES, cum_weights=_OUTCOME_CUM_WEIGHTS)[0][1]
+def _history(
+    rng: random.Random, submitted_at: datetime, anchor: datetime, hired: bool
+) -> tuple[StatusChange, ...]:
+    chain = cast(tuple[ProposalStatus, ...], outcomes.status_chain(rng, hired))  # the documented ground truth
     changes = [StatusChange("submitted", submitted_at)]
     moment = submitted_at
     for status in chain:
@@ -255,7 +244,20 @@ def _proposal(
         client_name=client_name,
         client_country=client_country,
         cover_letter=cover_letter,
-        history=_history(rng, submitted_at, anchor),
+        history=_history(
+            rng,
+            submitted_at,
+            anchor,
+            outcomes.proposal_hired(
+                seed,
+                account_id,
+                index,
+                category,
+                hourly_rate=hourly_rate,
+                bid_amount=bid_amount,
+                job_budget=job_budget,
+            ),
+        ),
     )
 
 

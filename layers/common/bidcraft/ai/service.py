@@ -210,6 +210,7 @@ def analyze_competition(
         profile_rate=_profile_rate(user_id),
         budget_range=request.budget_range,
         data_as_of=clock.iso(snap.fetched_at),
+        market_size=snap.market_size,
     )
 
 
@@ -220,4 +221,4 @@ def predict_success(
     inspection.inspect(
         user_id, {"project_category": request.project_category}, operation="predict_success", meta=meta
     )
-    return prediction.predict(request)
+    return prediction.predict(user_id, request)
