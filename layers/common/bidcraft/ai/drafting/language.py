@@ -1,10 +1,11 @@
 """Which language a job is written in: script first, then function words. Deterministic, linear, no I/O.
 
-Cyrillic text is Ukrainian when it has letters Russian lacks (і ї є ґ) or more Ukrainian than Russian function
-words, else Russian. Latin text is scored on short lists of the most frequent function words of English,
-Spanish, German, French and Portuguese (plus Spanish-only marks `ñ ¿ ¡`); English wins ties, as most Upwork
-postings are English. Only the prose counts: skill names and code are mostly English in every language, and
-their words are not function words, so they do not tip the balance.
+Cyrillic text is Ukrainian when it has letters Russian lacks (і ї є ґ) or more Ukrainian than Russian
+function words, else Russian. Latin text is scored on short lists of the most frequent function words of
+English, Spanish, German, French and Portuguese (plus Spanish-only marks `ñ ¿ ¡`). English wins ties, and
+texts with fewer than `MIN_EVIDENCE` function words (`E-commerce website development`): most Upwork postings
+are English. Skill names and code are mostly English in every language, but they are not function words, so
+they do not tip the balance.
 """
 
 from __future__ import annotations
@@ -199,6 +200,7 @@ _RU_WORDS = frozenset(
         "от",
     ]
 )
+MIN_EVIDENCE = 2  # function words (or Spanish marks) before a Latin text counts as other than English
 _UK_LETTERS = frozenset("іїєґ")
 _RU_LETTERS = frozenset("ыэъё")
 
@@ -216,4 +218,4 @@ def detect(text: str) -> str:
     scores = {lang: sum(w in bank for w in words) for lang, bank in _FUNCTION_WORDS.items()}
     scores["es"] += 2 * sum(1 for ch in lowered if ch in "ñ¿¡")
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
-    return best if scores[best] > 0 else "en"
+    return best if scores[best] >= MIN_EVIDENCE else "en"

@@ -29,8 +29,8 @@ from bidcraft.ai.drafting.specifics import Specific, label
 
 DEFAULT_HOURLY_RATE = 50.0
 HOURS_PER_DAY = 6
-FAR_BELOW = 0.4
-FAR_ABOVE = 3.0
+FAR_BELOW = 0.25  # a quarter of the reference or less
+FAR_ABOVE = 4.0
 MIN_SANE_RATE = 5.0  # USD/h
 HEAVY_STEP = 0.5  # each distinct heavy feature named adds half the base hours
 MAX_HEAVY = 6
