@@ -20,62 +20,51 @@ WinEstimate = tuple[float, str]  # probability, the reason's text
 WinModel = Callable[[UpworkJob], WinEstimate]
 
 
-def _complexity(job: UpworkJob) -> str:
-    """The posting's own size signal: its budget (a number Upwork gave), never a guess."""
-    amount = job.budget if job.budget is not None else job.hourly_max
-    if amount is None:
-        return "medium"
-    if job.contract_type == "hourly":
-        return "high" if amount >= 80 else "low" if amount < 25 else "medium"
-    return "high" if amount >= 5_000 else "low" if amount < 500 else "medium"
-
-
 def features(job: UpworkJob) -> dict[str, Any]:
-    """The job's features in the prediction model's terms (absent stays absent)."""
-    budget = job.budget if job.budget is not None else job.hourly_max or job.hourly_min
+    """The job's features in the prediction model's terms (`SuccessFeatures`); what Upwork did not give stays
+    absent — the model reads a missing rating as "no reviews yet", never as a number."""
     applicants = job.activity.applicants if job.activity.applicants is not None else job.total_applicants
     values: dict[str, Any] = {
-        "project_category": job.category or "Other",
-        "budget": budget,
+        "category": job.category,
+        "budget": job.budget if job.budget else None,
+        "job_type": job.contract_type,
         "client_rating": job.client.rating if job.client.reviews else None,
-        "project_complexity": _complexity(job),
+        "client_reviews": job.client.reviews,
         "client_hire_rate": job.client.hire_rate,
-        "proposals_count": applicants,
         "client_payment_verified": job.client.payment_verified,
         "client_total_spent": job.client.total_spent,
+        "proposals_count": applicants,
     }
     return {name: value for name, value in values.items() if value is not None}
 
 
 def load_profile(user_id: str) -> Profile:
-    """The freelancer context the drafts use (profile title, overview, skills, won work)."""
+    """The freelancer context the drafts use: profile title, overview, skills and won work."""
     from bidcraft.ai.drafting import load_freelancer_context
 
     context = load_freelancer_context(user_id)
     if context is None:
         return Profile()
-    won = getattr(context, "won_work", None) or getattr(context, "won_jobs", None) or ()
     return Profile(
-        title=getattr(context, "title", None),
-        overview=getattr(context, "overview", None),
-        skills=tuple(getattr(context, "skills", None) or ()),
-        won_work=tuple(str(getattr(w, "title", w)) for w in won),
+        title=context.title,
+        overview=context.overview,
+        skills=tuple(context.skills),
+        won_work=tuple(work.title for work in context.past_work),
     )
 
 
 def load_win_model(user_id: str) -> WinModel:
+    """`model_for_user` (one read of the user's track record), then one estimate per job."""
     from bidcraft.ai.prediction import SuccessFeatures, model_for_user
 
     model = model_for_user(user_id)
 
     def estimate(job: UpworkJob) -> WinEstimate:
-        given = features(job)
-        if "budget" not in given:
-            return 0.5, "No budget given: win probability left at the neutral 0.5"
-        result = model.estimate(SuccessFeatures(**given))
-        learned = getattr(result, "trained_on", 0)
+        result = model.estimate(SuccessFeatures(**features(job)))
         detail = f"Win probability {result.probability:.0%} " + (
-            f"(learned from {learned} of your decided proposals)" if learned else "(prior model)"
+            f"(learned from {result.trained_on} of your decided proposals)"
+            if result.trained_on
+            else "(the model's prior: no decided proposals of yours yet)"
         )
         return float(result.probability), detail
 

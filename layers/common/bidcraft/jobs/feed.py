@@ -8,13 +8,12 @@
   screening questions — from storage, or from Upwork (`get_job`, the caller's own token) when storage does not
   have them. A job outside the caller's feed is fetched and scored for them the same way; Upwork's `applied`
   for the caller takes it out of their feed.
-- `draft`: the AI domain's grounded generation for the job, its output checked, and the posting's `apply_url`.
-  Nothing is submitted to Upwork.
+- `draft`: the AI domain's grounded draft for the posting (input scan, token budget, output checks) and the
+  posting's `apply_url`. Nothing is submitted to Upwork.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -26,8 +25,6 @@ from bidcraft.jobs.models import FeedPage, Job, JobDraft, Pagination, ScreeningA
 from bidcraft.jobs.present import to_api, url_of
 from bidcraft.security import cursor as cursors
 from bidcraft.upwork.models import UpworkJob
-
-logger = logging.getLogger(__name__)
 
 CURSOR_LABEL = "jobs-feed"
 _AS_OF_KEY = "gsi1sk"  # the cursor codec's allowed extra string attribute: carries `data_as_of` to page 2+
@@ -153,65 +150,40 @@ def draft(
     meta: Any = None,
     fetch: Callable[[str, str], UpworkJob] = _fetch,
 ) -> JobDraft:
-    from bidcraft.ai.drafting import JobContext, draft_for_job, load_freelancer_context
-
-    from bidcraft.ai import inspection, safety
+    """The AI domain's draft for the posting (`service.draft_for_user`: the posting's text scanned as input,
+    the token budget, usage, the output checks and their audit), with Upwork's `apply_url`."""
+    from bidcraft.ai import service
+    from bidcraft.ai.drafting import JobContext
 
     posting = _posting(user_id, job_id, fetch)
-    # The posting is someone else's text: scanned as input (prompt injection and the like), handled as data.
-    inspection.inspect(
-        user_id,
-        {
-            "job_title": posting.title,
-            "job_description": posting.description,
-            "screening_questions": list(posting.screening_questions),
-        },
-        operation="draft_job",
-        meta=meta,
-    )
     context = JobContext(
-        job_id=posting.job_id,
         title=posting.title,
         description=posting.description or posting.title,
         skills=list(posting.skills),
         category=posting.category,
-        job_type=posting.contract_type,
+        contract_type=posting.contract_type,
         budget=posting.budget,
         hourly_min=posting.hourly_min,
         hourly_max=posting.hourly_max,
         currency=posting.currency,
         screening_questions=list(posting.screening_questions),
     )
-    made = draft_for_job(context, load_freelancer_context(user_id), tone=tone, bid=bid)
-    answers = list(made.screening_answers)
-    texts = {
-        "proposal_text": made.proposal_text,
-        "cover_letter": made.cover_letter,
-        "suggested_bid.rationale": made.suggested_bid.rationale,
-        **{f"answer.{i}": a.answer for i, a in enumerate(answers)},
-    }
-    checked, warnings = safety.check_all(texts)
-    for warning in made.content_warnings:
-        if warning not in warnings:
-            warnings.append(warning)
-    engine = str(getattr(made, "engine", None) or "offline")
-    if any(w.startswith("blocked:") for w in warnings):
-        inspection.output_blocked(user_id, operation="draft_job", warnings=warnings, engine=engine, meta=meta)
+    made = service.draft_for_user(user_id, context, tone=tone, bid=bid, meta=meta)
     return JobDraft(
         draft_id="drf_" + uuid.uuid4().hex[:20],
         job_id=posting.job_id,
-        proposal_text=checked["proposal_text"],
-        cover_letter=checked["cover_letter"],
+        proposal_text=made.proposal_text,
+        cover_letter=made.cover_letter,
         screening_answers=[
-            ScreeningAnswer(question=a.question, answer=checked[f"answer.{i}"]) for i, a in enumerate(answers)
+            ScreeningAnswer(question=a.question, answer=a.answer) for a in made.screening_answers
         ],
         suggested_bid=SuggestedBid(
             amount=made.suggested_bid.amount,
             currency=made.suggested_bid.currency,
             type=made.suggested_bid.type,
-            rationale=checked["suggested_bid.rationale"],
+            rationale=made.suggested_bid.rationale,
         ),
         apply_url=url_of(posting),
-        engine=engine,
-        content_warnings=warnings,
+        engine=made.engine,
+        content_warnings=list(made.content_warnings),
     )

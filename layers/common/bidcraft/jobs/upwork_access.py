@@ -78,7 +78,7 @@ def _client_credentials() -> tuple[str, int]:
     client_id, secret = upwork_client.credentials()
     http = _override if _override is not None else _http("poll")
     token = UpworkOAuth(settings().upwork_base_url, client_id, secret, http).client_credentials()
-    lifetime = int((token.expires_at.timestamp() - time.time()))
+    lifetime = int(token.expires_at.timestamp() - time.time())
     return token.access_token.get_secret_value(), max(0, lifetime)
 
 
