@@ -26,11 +26,15 @@ def small_budget(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
 
 
 def counter(sk: str) -> int | None:
-    item = aws.client("dynamodb").get_item(
-        TableName=os.environ["USERS_TABLE"],
-        Key={"pk": {"S": budget.PK}, "sk": {"S": sk}},
-        ConsistentRead=True,
-    ).get("Item")
+    item = (
+        aws.client("dynamodb")
+        .get_item(
+            TableName=os.environ["USERS_TABLE"],
+            Key={"pk": {"S": budget.PK}, "sk": {"S": sk}},
+            ConsistentRead=True,
+        )
+        .get("Item")
+    )
     return int(item["c"]["N"]) if item else None
 
 

@@ -56,7 +56,10 @@ def test_a_hundred_users_with_the_same_search_cost_one_upwork_request(fake_store
 def test_each_distinct_search_is_fetched_once_with_its_filters(fake_store: FakeStore) -> None:
     fake_store.subscribe("fp1", {"query": "django", "job_type": "hourly"}, "service", Sub("u1", "s1", None))
     fake_store.subscribe(
-        "fp2", {"category": "Design", "verified_payment_only": True}, "service", Sub("u2", "s2", None)
+        "fp2",
+        {"category": "Design & Creative", "verified_payment_only": True},
+        "service",
+        Sub("u2", "s2", None),
     )
     search = FakeSearch([posting("j1", 2)])
     run(search)
@@ -65,7 +68,7 @@ def test_each_distinct_search_is_fetched_once_with_its_filters(fake_store: FakeS
     assert first["query"] == "django"
     assert first["job_type"] == "hourly"
     assert first["limit"] == poller.PAGE_SIZE
-    assert second["category"] == "Design"
+    assert second["category"] == "Design & Creative"
     assert second["verified_payment_only"] is True
 
 

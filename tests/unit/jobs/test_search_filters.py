@@ -80,8 +80,16 @@ def test_invalid_searches_are_refused(fields: dict[str, Any]) -> None:
 
 
 def test_defaults() -> None:
-    body = search(category="Design", alerts={"channel_ids": ["c1"]})
+    body = search(category="Design & Creative", alerts={"channel_ids": ["c1"]})
     assert body.job_type == "any"
     assert body.verified_payment_only is False
     assert body.alerts is not None
     assert body.alerts.min_score == 0.7
+
+
+def test_a_category_is_one_of_upworks_by_label_or_id_and_both_fingerprint_alike() -> None:
+    by_label = search(category="web, mobile & software dev")
+    by_id = search(category="531770282580668418")
+    assert filters.fingerprint(by_label, "service") == filters.fingerprint(by_id, "service")
+    with pytest.raises(ValidationError):
+        search(category="Basket weaving")

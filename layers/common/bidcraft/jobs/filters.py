@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from bidcraft.jobs.models import SearchIn
+from bidcraft.upwork.categories import category_id
 
 SERVICE_SCOPE = "service"
 
@@ -27,7 +28,7 @@ def normalize(search: SearchIn) -> dict[str, Any]:
     filters: dict[str, Any] = {
         "query": _words(search.query),
         "skills": skills or None,
-        "category": _words(search.category),
+        "category": category_id(search.category) if search.category else None,
         "job_type": None if search.job_type == "any" else search.job_type,
         "min_budget": search.min_budget,
         "min_hourly_rate": search.min_hourly_rate,

@@ -19,6 +19,7 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     field_serializer,
+    field_validator,
     model_serializer,
     model_validator,
 )
@@ -83,6 +84,15 @@ class SearchIn(_Request):
     min_hourly_rate: Money | None = None
     verified_payment_only: StrictBool = False
     alerts: Alerts | None = None
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str | None) -> str | None:
+        from bidcraft.upwork.categories import CATEGORY_IDS, category_id
+
+        if value is not None and category_id(value) is None:
+            raise ValueError("must be one of Upwork's categories: " + "; ".join(CATEGORY_IDS))
+        return value
 
     @model_validator(mode="after")
     def _something_to_search(self) -> SearchIn:

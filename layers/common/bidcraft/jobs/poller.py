@@ -164,7 +164,7 @@ def run_round(
             report.notes.append(f"upwork budget: {exc.code or 'throttled'}")
             logger.warning("polling round stopped by the Upwork budget", extra={"deferred": report.deferred})
             break
-        except (UpworkError, DomainError) as exc:
+        except (UpworkError, DomainError, ValueError) as exc:  # ValueError: filters Upwork cannot take
             report.failed += 1
             logger.warning(
                 "search not polled; retried next round",
