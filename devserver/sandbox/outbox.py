@@ -96,6 +96,8 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("br", "p", "tr", "li", "h2", "table", "ul"):
             self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
 
 
 def html_to_text(markup: str) -> str:

@@ -117,9 +117,8 @@ def facts(service: str, operation: str, params: Mapping[str, Any]) -> dict[str, 
         for name in ("Bucket", "Key"):
             if isinstance(params.get(name), str):
                 found[name] = params[name]
-    elif service == "ses":
-        if isinstance(params.get("FromEmailAddress"), str):
-            found["FromEmailAddress"] = params["FromEmailAddress"]
+    elif service == "ses" and isinstance(params.get("FromEmailAddress"), str):
+        found["FromEmailAddress"] = params["FromEmailAddress"]
     return found
 
 

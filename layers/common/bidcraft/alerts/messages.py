@@ -219,7 +219,8 @@ def email_html(summary: Summary) -> str:
         for label, score, reason in summary.scores
     )
     link = (
-        f'<p><a href="{html.escape(summary.url, quote=True)}">Open the job on Upwork</a></p>'
+        f'<p>Open the job on Upwork: <a href="{html.escape(summary.url, quote=True)}">'
+        f"{_h(summary.url)}</a></p>"
         if summary.url
         else ""
     )
