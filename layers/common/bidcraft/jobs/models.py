@@ -203,7 +203,7 @@ class Job(_Sparse):
 
 class Pagination(BaseModel):
     limit: int
-    next_cursor: str | None
+    next_cursor: str | None = None
     has_more: bool
 
 
