@@ -4,6 +4,7 @@ served in the feed with its details, and drafted for."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -89,3 +90,40 @@ def test_an_unknown_job_is_404(jobs: Call, user: User) -> None:
     reply = jobs("GET", "/api/jobs/999999999999999999", token=user.token)
     assert reply.status == 404, reply.body
     assert reply.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_match_above_the_searches_min_score_is_queued_to_its_alert_channel(
+    local_aws: LocalAws, jobs: Call, user: User, poll: Callable[[], dict[str, Any]]
+) -> None:
+    # Given a webhook channel and a search that alerts on every match
+    def alerts(method: str, path: str, body: Any = None) -> Any:
+        event = local_aws.apigw_event(
+            method, path, body=body, headers={"authorization": f"Bearer {user.token}"}
+        )
+        return local_aws.invoke("AlertsFunction", event)
+
+    created = alerts(
+        "POST",
+        "/api/alerts/channels",
+        {"type": "webhook", "name": "hook", "target": "http://127.0.0.1:9/hook"},
+    )
+    assert created["statusCode"] == 201, created["body"]
+    channel_id = json.loads(created["body"])["channel_id"]
+    skill = "Skill" + uuid.uuid4().hex[:8]
+    search = {"name": "alerting", "skills": [skill], "alerts": {"channel_ids": [channel_id], "min_score": 0}}
+    assert jobs("POST", "/api/jobs/searches", search, token=user.token).status == 201
+    # When a matching job is published and a round runs
+    job_id = publish(
+        local_aws,
+        title=f"{skill} job",
+        description=f"Needs {skill}.",
+        skills=[skill],
+        type="fixed",
+        amount=300,
+    )
+    report = poll()
+    assert report["alerts"] >= 1, report
+    # Then one delivery of that job is queued for the channel
+    listed = alerts("GET", f"/api/alerts/deliveries?channel_id={channel_id}")
+    deliveries = json.loads(listed["body"])["deliveries"]
+    assert [d["job_id"] for d in deliveries] == [job_id]
