@@ -27,6 +27,7 @@ def fake_store(monkeypatch: pytest.MonkeyPatch) -> FakeStore:
 
 def run(search: FakeSearch, *, alert: Callable[..., None] | None = None, **kwargs: Any) -> poller.RoundReport:
     sent: list[tuple[Any, ...]] = []
+    kwargs.setdefault("allowance", 1000)
     return poller.run_round(
         now=NOW,
         searcher=lambda: search,
@@ -169,7 +170,7 @@ def test_a_failing_search_is_retried_next_round_and_others_go_on(fake_store: Fak
         return "t"
 
     report = poller.run_round(
-        now=NOW, searcher=lambda: search, token_for=token_for, contexts=contexts(), alert=print
+        now=NOW, searcher=lambda: search, token_for=token_for, contexts=contexts(), alert=print, allowance=10
     )
     assert (report.polled, report.failed) == (1, 1)
     assert fake_store.entries["fp0"].last_polled_at is None
@@ -210,3 +211,30 @@ def test_new_postings_handles_the_mark_exactly() -> None:
     assert [job.job_id for job in fresh] == ["d", "b"]
     assert mark == "2026-12-01T20:59:30Z"
     assert ids == ["d"]
+
+
+def test_a_round_fetches_its_allowance_least_recently_polled_first(fake_store: FakeStore) -> None:
+    # Given four searches, two of them polled before (one long ago), and an allowance of two per round
+    for n in range(4):
+        fake_store.subscribe(f"fp{n}", {"query": f"q{n}"}, "service", Sub(f"u{n}", f"s{n}", None))
+    fake_store.mark_polled("fp0", "2026-12-01T20:55:00Z", None, ())
+    fake_store.mark_polled("fp1", "2026-12-01T20:00:00Z", None, ())
+    search = FakeSearch([])
+    # When two rounds run
+    first = run(search, allowance=2)
+    second = run(search, allowance=2)
+    # Then the never-polled ones go first, then the oldest; nothing fails, the rest waits
+    assert [c["query"] for c in search.calls] == ["q2", "q3", "q1", "q0"]
+    assert (first.polled, first.deferred, second.polled, second.deferred) == (2, 2, 2, 2)
+
+
+def test_the_allowance_spreads_what_is_left_of_the_day_over_the_rounds_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bidcraft.upwork import budget
+
+    monkeypatch.setattr(budget, "day_left", lambda purpose, now: 2_880)
+    # 21:00 UTC: three hours left, 36 rounds of five minutes → 80 searches a round
+    assert poller._default_allowance(NOW, 5) == 80
+    monkeypatch.setattr(budget, "day_left", lambda purpose, now: 0)
+    assert poller._default_allowance(NOW, 5) == 0

@@ -9,14 +9,19 @@ For every registry entry (one per distinct search, read from one partition — n
 3. record `data_as_of` in the subscribers' feeds, then move the entry's mark — last, so a round that fails
    half-way is redone by the next one; every write above is idempotent.
 
-The Upwork budget may refuse a request (`UpworkRateLimited`, code `BUDGET`): the rest of the round waits for
-the next one. So does everything left when the function's remaining time runs short. Other failures of one
+Pacing: a round fetches at most its *allowance* of searches — what the poller may still spend today
+(`bidcraft.upwork.budget.day_left("poll")`) spread over the rounds left until midnight UTC — least recently
+polled first, so that when the budget cannot cover every search every round, every search's interval
+stretches alike (docs/capacity.md, "Jobs polling"). The Upwork budget may still refuse a request
+(`UpworkRateLimited`, code `BUDGET`): the rest of the round waits for the next one. So does everything left
+when the function's remaining time runs short. Other failures of one
 search (Upwork error, owner's Upwork not connected) are logged and that search retried next round.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,6 +33,7 @@ from bidcraft.jobs import filters, store
 from bidcraft.jobs.context import Contexts
 from bidcraft.jobs.present import feed_doc, to_api
 from bidcraft.jobs.scoring import usual_applicants
+from bidcraft.jobs.settings import jobs as settings
 from bidcraft.upwork.errors import UpworkError, UpworkRateLimited
 from bidcraft.upwork.models import UpworkJob
 
@@ -75,6 +81,7 @@ class RoundReport:
     alerts: int = 0
     dropped_entries: int = 0
     upwork_requests: int = 0
+    allowance: int = 0
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
@@ -128,10 +135,23 @@ def new_postings(
     return fresh, clock.iso(newest), sorted(at_newest)
 
 
+def _default_allowance(now: datetime, interval_minutes: int) -> int:
+    """How many searches this round may fetch: what the poller may still spend today, spread evenly over the
+    rounds left until midnight UTC (at least one while anything is left)."""
+    from bidcraft.upwork import budget
+
+    left = budget.day_left("poll", now=lambda: now)
+    if left <= 0:
+        return 0
+    rounds = max(1, math.ceil(budget.seconds_to_midnight(now) / (interval_minutes * 60)))
+    return max(1, left // rounds)
+
+
 def run_round(
     *,
     now: datetime | None = None,
     remaining_seconds: Callable[[], float] = lambda: 1e9,
+    allowance: int | None = None,
     searcher: Callable[[], JobSearcher] | None = None,
     token_for: Callable[[str], str] | None = None,
     contexts: Contexts | None = None,
@@ -146,12 +166,22 @@ def run_round(
     alert = alert or _enqueue_alerts
     report = RoundReport()
     entries = list(store.registry())
+    # Least recently polled first: when the budget cannot cover every search each round, the interval of every
+    # search stretches alike instead of the same ones always waiting.
+    entries.sort(key=lambda e: (e.last_polled_at or "", e.fingerprint))
     report.distinct_searches = sum(1 for e in entries if e.subscribers > 0)
+    if allowance is None:
+        allowance = _default_allowance(now, settings().jobs_poll_minutes)
+    report.allowance = allowance
     client: JobSearcher | None = None
     for index, entry in enumerate(entries):
         if entry.subscribers <= 0:
             report.dropped_entries += int(store.drop_if_unused(entry.fingerprint))
             continue
+        if report.polled + report.failed >= allowance:
+            report.deferred += sum(1 for e in entries[index:] if e.subscribers > 0)
+            report.notes.append("round allowance reached")
+            break
         if remaining_seconds() < TIME_MARGIN_SECONDS:
             report.deferred += sum(1 for e in entries[index:] if e.subscribers > 0)
             report.notes.append("out of time")

@@ -80,8 +80,8 @@ def _day_limit(settings: BudgetSettings, purpose: Purpose) -> int:
 
 
 def _seconds_to_midnight(moment: datetime) -> int:
-    midnight = (moment + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return max(1, int((midnight - moment).total_seconds()) + 1)
+    """`Retry-After` for a spent day: until just past midnight UTC."""
+    return seconds_to_midnight(moment) + 1
 
 
 def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refusal | None:
@@ -152,6 +152,36 @@ def acquire(
         pause = 1.0 - (moment.timestamp() % 1.0) + 0.005  # to the start of the next second
         sleep(pause)
         waited += pause
+
+
+def day_left(purpose: Purpose = "poll", *, now: Callable[[], datetime] = clock.now) -> int:
+    """Requests `purpose` may still send today (one consistent read of the day counter): the poller paces
+    its rounds with it. A storage failure reads as nothing left (the round waits)."""
+    settings = _settings()
+    moment = now()
+    try:
+        item = (
+            aws.client("dynamodb")
+            .get_item(
+                TableName=settings.users_table,
+                Key={"pk": {"S": PK}, "sk": {"S": f"D#{moment.date().isoformat()}"}},
+                ConsistentRead=True,
+            )
+            .get("Item")
+        )
+    except Exception as exc:
+        if not aws.error_code(exc):
+            raise
+        logger.warning("upwork budget unavailable", extra={"error": aws.error_code(exc)})
+        return 0
+    used = int(item["c"]["N"]) if item and "c" in item else 0
+    return max(0, _day_limit(settings, purpose) - used)
+
+
+def seconds_to_midnight(moment: datetime) -> int:
+    """Whole seconds left in `moment`'s UTC day (at least 1)."""
+    midnight = (moment + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((midnight - moment).total_seconds()))
 
 
 def hook(purpose: Purpose = "interactive") -> Callable[[Any], None]:
