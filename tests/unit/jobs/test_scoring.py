@@ -125,3 +125,19 @@ def test_usual_applicants_is_a_median_per_category_with_enough_samples() -> None
     jobs = [posting(str(i), 1, category="Web", total_applicants=n) for i, n in enumerate([1, 3, 5, 7, 40])]
     jobs.append(posting("x", 1, category="Design", total_applicants=9))
     assert scoring.usual_applicants(jobs) == {"Web": 5.0}
+
+
+def test_the_win_models_features_leave_out_what_upwork_did_not_give() -> None:
+    from bidcraft.jobs.context import features
+
+    # A client without reviews has no rating for the model (not 0 stars); unknown fields stay out
+    job = posting("a", 5, category="Web, Mobile & Software Dev", client={"rating": 0.0, "reviews": 0})
+    assert features(job) == {
+        "category": "Web, Mobile & Software Dev",
+        "budget": 500.0,
+        "job_type": "fixed",
+        "client_reviews": 0,
+    }
+    rated = posting("b", 5, client={"rating": 4.5, "reviews": 12}, activity={"applicants": 7})
+    assert features(rated)["client_rating"] == 4.5
+    assert features(rated)["proposals_count"] == 7
