@@ -185,3 +185,25 @@ def test_a_feed_page_costs_three_dynamodb_calls_whatever_the_feed_size(
     assert len(page.json["jobs"]) == 20
     assert len(second.json["jobs"]) == 20
     assert calls == ["GetItem", "UpdateItem", "Query"] * 2  # session, rate limit, the page
+
+
+def test_a_job_found_again_by_a_newer_search_of_the_same_user_is_one_item_with_both_searches(
+    jobs: Call, user: User, upwork_search: FakeSearch, poll: Callable[[], dict[str, Any]]
+) -> None:
+    # Given a job already in the feed through a first search
+    skill = unique()
+    first = jobs("POST", "/api/jobs/searches", {"name": "first", "skills": [skill]}, token=user.token).json
+    upwork_search.postings.append(posting(f"{skill}-1", 5, now=clock.now(), skills=(skill,), title="Data work"))
+    poll()
+    # When the user saves a second, different search that also matches it, and the next round finds it again
+    second = jobs("POST", "/api/jobs/searches", {"name": "second", "query": "data work"}, token=user.token).json
+    report = poll()
+    assert report["failed"] == 0, report
+    # Then the feed still holds one item, now matched by both searches, and each search's feed shows it
+    feed = jobs("GET", "/api/jobs/feed", token=user.token).json["jobs"]
+    mine = [job for job in feed if job["job_id"] == f"{skill}-1"]
+    assert len(mine) == 1
+    assert mine[0]["matched_searches"] == sorted([first["search_id"], second["search_id"]])
+    for search in (first, second):
+        page = jobs("GET", "/api/jobs/feed", token=user.token, query={"search_id": search["search_id"]}).json
+        assert [job["job_id"] for job in page["jobs"]] == [f"{skill}-1"]
