@@ -138,3 +138,19 @@ def test_the_http_hook_takes_a_slot_per_request(dynamo: FakeDynamo) -> None:
     for _ in range(3):
         client.get("http://upwork.test/graphql")
     assert dynamo.calls == 3
+
+
+def test_every_upwork_client_the_service_builds_goes_through_the_budget() -> None:
+    """A `make_client(...)` in deployed code without the budget hook would send requests nobody counts."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    calls = []
+    for base in (root / "layers" / "common" / "bidcraft", root / "functions"):
+        for path in base.rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for match in re.finditer(r"(?<!def )\bmake_client\(([^)]*)\)", text):
+                calls.append((path.relative_to(root), match.group(1)))
+    assert len(calls) >= 3  # auth (sign-in, refresh, sync), market data, jobs
+    assert [str(path) for path, args in calls if "before_request=" not in args] == []
