@@ -509,12 +509,13 @@ def add_to_feed(entry: FeedEntry) -> bool:
 
 
 def _extend_matches(entry: FeedEntry) -> None:
-    """A job already in the feed matched more searches: add them to every copy of the item."""
+    """A job already in the feed matched more searches: one transaction adds them to every existing copy's
+    `matched` and puts the new searches' copies (a copy TTL deleted meanwhile cancels it: nothing to do)."""
     user_id, job_id = entry.user_id, entry.job["job_id"]
-    existing = dynamo.get_item(table(), dynamo.key(feed_pk(user_id), f"J#{job_id}"))
-    if not existing:
+    marker = dynamo.get_item(table(), dynamo.key(feed_pk(user_id), f"J#{job_id}"))
+    if not marker:
         return
-    sk = str(existing["feed_sk"])
+    sk = str(marker["feed_sk"])
     current = dynamo.get_item(table(), dynamo.key(feed_pk(user_id), sk))
     if not current:
         return
@@ -522,28 +523,33 @@ def _extend_matches(entry: FeedEntry) -> None:
     new = sorted(set(entry.search_ids) - known)
     if not new:
         return
-    merged = sorted(known | set(new))
-    values = {":m": {"SS": new}}
-    try:
-        for pk in [feed_pk(user_id)] + [feed_pk(user_id, sid) for sid in sorted(known)]:
-            _client().update_item(
-                TableName=table(),
-                Key=dynamo.key(pk, sk),
-                UpdateExpression="ADD matched :m",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues=values,
-            )
-    except Exception as exc:
-        if not dynamo.is_condition_failure(exc):
-            raise dynamo.unavailable() from exc
-    for sid in new:
-        copy = FeedEntry(
-            user_id, tuple(merged), json.loads(current["doc"]), 0.0, "", int(current["expires_at"])
-        )
-        try:
-            _client().put_item(TableName=table(), Item=_feed_item(feed_pk(user_id, sid), sk, copy))
-        except Exception as exc:
-            raise dynamo.unavailable() from exc
+    updates = [
+        {
+            "Update": {
+                "TableName": table(),
+                "Key": dynamo.key(pk, sk),
+                "UpdateExpression": "ADD matched :m",
+                "ConditionExpression": "attribute_exists(pk)",
+                "ExpressionAttributeValues": {":m": {"SS": new}},
+            }
+        }
+        for pk in [feed_pk(user_id)] + [feed_pk(user_id, sid) for sid in sorted(known)]
+    ]
+    existing = FeedEntry(
+        user_id=user_id,
+        search_ids=tuple(sorted(known | set(new))),
+        job=json.loads(current["doc"]),
+        overall=entry.overall,
+        posted_at=entry.posted_at,
+        expires_at=int(current["expires_at"]),
+    )
+    puts = [
+        {"Put": {"TableName": table(), "Item": _feed_item(feed_pk(user_id, sid), sk, existing)}}
+        for sid in new
+    ]
+    codes = _transact(updates + puts)
+    if codes and CHECK_FAILED not in codes:
+        raise dynamo.unavailable()
 
 
 def touch_feeds(partitions: Sequence[str], as_of: str, now: int) -> None:
