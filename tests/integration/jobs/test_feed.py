@@ -193,10 +193,12 @@ def test_a_job_found_again_by_a_newer_search_of_the_same_user_is_one_item_with_b
     # Given a job already in the feed through a first search
     skill = unique()
     first = jobs("POST", "/api/jobs/searches", {"name": "first", "skills": [skill]}, token=user.token).json
-    upwork_search.postings.append(posting(f"{skill}-1", 5, now=clock.now(), skills=(skill,), title="Data work"))
+    found = posting(f"{skill}-1", 5, now=clock.now(), skills=(skill,), title="Data work")
+    upwork_search.postings.append(found)
     poll()
     # When the user saves a second, different search that also matches it, and the next round finds it again
-    second = jobs("POST", "/api/jobs/searches", {"name": "second", "query": "data work"}, token=user.token).json
+    body = {"name": "second", "query": "data work"}
+    second = jobs("POST", "/api/jobs/searches", body, token=user.token).json
     report = poll()
     assert report["failed"] == 0, report
     # Then the feed still holds one item, now matched by both searches, and each search's feed shows it
