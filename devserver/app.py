@@ -15,7 +15,14 @@ from urllib.parse import parse_qs
 from devserver.cors import CorsPolicy
 from devserver.events import DEFAULT_ACCOUNT, http_event
 from devserver.invoker import HttpResponse, Invoker, new_request_id, problem
-from devserver.router import LOCAL_PREFIX, SANDBOX_PREFIX, WEBHOOK_PATH, Router, function_url_function
+from devserver.router import (
+    LOCAL_PREFIX,
+    OUTBOX_PREFIX,
+    SANDBOX_PREFIX,
+    WEBHOOK_PATH,
+    Router,
+    function_url_function,
+)
 from devserver.schedule import fire_schedule
 
 log = logging.getLogger("devserver")
@@ -72,6 +79,7 @@ class LocalStack:
         status: Callable[[], dict[str, Any]] | None = None,
         port: int | None = None,
         cors: CorsPolicy | None = None,
+        outbox: Sandbox | None = None,
     ) -> None:
         self.invoker = invoker
         self.router = Router.from_template(invoker.template) if invoker else Router([])
@@ -80,10 +88,13 @@ class LocalStack:
         self.status = status
         self.port = port
         self.cors = cors
+        self.outbox = outbox  # alerts: sandbox Slack/Telegram endpoints and GET /_sandbox/outbox
 
     def handle(self, request: Request) -> HttpResponse:
         if _under(request.path, SANDBOX_PREFIX) and self.sandbox is not None:
             return self._sandbox(self.sandbox, request)
+        if _under(request.path, OUTBOX_PREFIX) and self.outbox is not None:
+            return self._sandbox(self.outbox, request, prefix=OUTBOX_PREFIX)
         if _under(request.path, LOCAL_PREFIX) and self.invoker is not None:
             return self._local(self.invoker, request)
         if request.path == WEBHOOK_PATH and self.webhook_function is not None:
@@ -137,8 +148,8 @@ class LocalStack:
             response.headers.append(("apigw-requestid", event["requestContext"]["requestId"]))
         return response
 
-    def _sandbox(self, sandbox: Sandbox, request: Request) -> HttpResponse:
-        path = request.path[len(SANDBOX_PREFIX) :] or "/"
+    def _sandbox(self, sandbox: Sandbox, request: Request, prefix: str = SANDBOX_PREFIX) -> HttpResponse:
+        path = request.path[len(prefix) :] or "/"
         headers: dict[str, str] = {}
         for name, value in request.headers:
             key = name.lower()
@@ -147,7 +158,7 @@ class LocalStack:
         try:
             result = sandbox.handle(request.method, path, query, headers, request.body, request.source_ip)
         except Exception:
-            log.exception("the Upwork sandbox failed on %s %s", request.method, path)
+            log.exception("the sandbox failed on %s %s", request.method, path)
             return problem(500, "internal", "Sandbox error", "The Upwork sandbox failed.", new_request_id())
         result_headers = result.headers.items() if isinstance(result.headers, dict) else result.headers
         return HttpResponse(

@@ -1,14 +1,15 @@
 """The AWS side of the local stack: an in-process emulator and the template's resources in it.
 
 `start_emulator()` runs moto in server mode on a free local port (so pre-signed S3 URLs are fetchable);
-`provision(template, endpoint_url)` creates the template's tables, KMS keys and aliases, secrets, queues
-and buckets there (or in any endpoint named by AWS_ENDPOINT_URL). Provisioning is idempotent: what exists
-is reused, so the dev server and the integration tests share one code path.
+`provision(template, endpoint_url)` creates the template's tables, KMS keys and aliases, secrets, queues,
+SES identities and buckets there (or in any endpoint named by AWS_ENDPOINT_URL). Provisioning is
+idempotent: what exists is reused, so the dev server and the integration tests share one code path.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from devserver.environment import function_environment, process_environment
 from devserver.template import (
     ALIAS,
     BUCKET,
+    EMAIL_IDENTITY,
     HTTP_API,
     KEY,
     QUEUE,
@@ -55,6 +57,7 @@ _SERVICES = {
     TABLE: "dynamodb",
     BUCKET: "s3",
     QUEUE: "sqs",
+    EMAIL_IDENTITY: "sesv2",
 }
 
 # Which secret is which: found through the environment variable that hands its ARN to the functions.
@@ -213,6 +216,7 @@ class _Provisioner:
             TABLE: self._table,
             BUCKET: self._bucket,
             QUEUE: self._queue,
+            EMAIL_IDENTITY: self._email_identity,
         }
         props = self.resolver.resolve(resource.properties)
         self.resources.physical[resource.logical_id] = creators[resource.type](resource, props)
@@ -358,6 +362,15 @@ class _Provisioner:
         return PhysicalResource(
             name, {"Arn": f"arn:aws:s3:::{name}", "DomainName": domain, "RegionalDomainName": regional}
         )
+
+    # -- SES -------------------------------------------------------------------------------------------------
+    def _email_identity(self, resource: Resource, props: dict[str, Any]) -> PhysicalResource:
+        """The identity alerts are sent from; the emulator treats it as verified (SES would want DKIM)."""
+        ses = self.client("sesv2")
+        identity = str(props["EmailIdentity"])
+        with contextlib.suppress(ses.exceptions.AlreadyExistsException):
+            ses.create_email_identity(EmailIdentity=identity)
+        return PhysicalResource(identity, {})
 
     # -- SQS -------------------------------------------------------------------------------------------------
     def _queue(self, resource: Resource, props: dict[str, Any]) -> PhysicalResource:

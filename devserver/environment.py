@@ -2,7 +2,8 @@
 
 Values come from template.yaml (Globals merged with the function, intrinsics resolved against the emulated
 resources); the developer's environment overrides any name the template declares; the local stack adds
-`LOCAL_STACK=true` and points the Upwork URLs at the sandbox unless `UPWORK_BASE_URL` is set.
+`LOCAL_STACK=true`, points the Upwork URLs at the sandbox unless `UPWORK_BASE_URL` is set, and points alert
+deliveries to Slack and Telegram at the outbox (`ALERTS_SANDBOX_URL`).
 """
 
 from __future__ import annotations
@@ -39,12 +40,22 @@ def declared_names(template: Template) -> set[str]:
 
 
 def local_overrides(
-    template: Template, environ: Mapping[str, str], *, sandbox_url: str | None
+    template: Template,
+    environ: Mapping[str, str],
+    *,
+    sandbox_url: str | None,
+    outbox_url: str | None = None,
 ) -> dict[str, str]:
-    """What the local stack sets on top of the template: its own values, then the developer's."""
+    """What the local stack sets on top of the template: its own values, then the developer's.
+
+    `outbox_url`: where the alerts outbox is mounted (Slack and Telegram calls go there:
+    `ALERTS_SANDBOX_URL`).
+    """
     overrides = {"POWERTOOLS_TRACE_DISABLED": "true"}
     if sandbox_url:
         overrides["UPWORK_BASE_URL"] = overrides["UPWORK_API_URL"] = sandbox_url
+    if outbox_url:
+        overrides["ALERTS_SANDBOX_URL"] = outbox_url
     for name in sorted(declared_names(template) | set(PASS_THROUGH)):
         if name in environ and name not in PER_FUNCTION_ONLY:
             overrides[name] = environ[name]

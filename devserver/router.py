@@ -14,6 +14,7 @@ from devserver.template import DEFAULT_ROUTE, Function, Template
 
 WEBHOOK_PATH = "/webhooks/upwork"
 SANDBOX_PREFIX = "/_sandbox/upwork"
+OUTBOX_PREFIX = "/_sandbox"  # alerts outbox: /_sandbox/outbox, /_sandbox/slack/…, /_sandbox/telegram/…
 LOCAL_PREFIX = "/_local"
 
 _LITERAL, _PARAM, _GREEDY = 3, 2, 1

@@ -26,7 +26,7 @@ from devserver.cors import CorsPolicy
 from devserver.environment import function_environment, local_overrides, process_environment
 from devserver.invoker import Invoker, import_paths
 from devserver.queues import EventSource, QueuePoller
-from devserver.router import SANDBOX_PREFIX
+from devserver.router import OUTBOX_PREFIX, SANDBOX_PREFIX
 from devserver.server import LocalServer
 from devserver.template import HTTP_API, Template, load_template
 
@@ -60,6 +60,14 @@ def make_sandbox(resources: Resources) -> Sandbox | None:
     creds = json.loads(resources.secret("upwork_client") or "{}")
     sandbox: Sandbox = UpworkSandbox(str(creds.get("client_id", "")), str(creds.get("client_secret", "")))
     return sandbox
+
+
+def make_outbox() -> Sandbox:
+    """The alerts outbox (sandbox Slack and Telegram endpoints, e-mails from the emulated SES)."""
+    from devserver.sandbox.outbox import Outbox
+
+    outbox: Sandbox = Outbox()
+    return outbox
 
 
 def event_sources(template: Template, resources: Resources) -> list[EventSource]:
@@ -230,7 +238,8 @@ def start_stack(
         sandbox_url = None if developer_env.get("UPWORK_BASE_URL") else f"{server.base_url}{SANDBOX_PREFIX}"
         emulator, resources = prepare_aws(template, developer_env, stack_name=stack_name)
         resources.add_local_endpoints(template, server.base_url)
-        overrides = local_overrides(template, developer_env, sandbox_url=sandbox_url)
+        outbox_url = f"{server.base_url}{OUTBOX_PREFIX}"
+        overrides = local_overrides(template, developer_env, sandbox_url=sandbox_url, outbox_url=outbox_url)
         base_env = dict(os.environ)  # the AWS endpoint, region and credentials configured above
         os.environ.update(process_environment(template, resources, overrides))
         invoker: Invoker
@@ -254,7 +263,9 @@ def start_stack(
         template, emulator, resources, server, invoker, sandbox, developer_env.get("UPWORK_BASE_URL") or None
     )
     cors = cors_policy(template, resources, developer_env.get("ALLOWED_ORIGINS"))
-    server.stack = LocalStack(invoker, sandbox=sandbox, status=stack.status, port=server.port, cors=cors)
+    server.stack = LocalStack(
+        invoker, sandbox=sandbox, status=stack.status, port=server.port, cors=cors, outbox=make_outbox()
+    )
     return stack
 
 

@@ -20,6 +20,7 @@ ALIAS = "AWS::KMS::Alias"
 SECRET = "AWS::SecretsManager::Secret"  # noqa: S105  # a resource type, not a secret  # nosec B105
 LAYER = "AWS::Serverless::LayerVersion"
 HTTP_API = "AWS::Serverless::HttpApi"
+EMAIL_IDENTITY = "AWS::SES::EmailIdentity"
 
 
 @dataclass(frozen=True)

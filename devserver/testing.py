@@ -22,9 +22,9 @@ from devserver.aws import Emulator, Resources, configure_environment, provision,
 from devserver.environment import local_overrides, process_environment
 from devserver.events import LambdaContext, http_event, schedule_event, sqs_event
 from devserver.invoker import Invoker
-from devserver.router import SANDBOX_PREFIX, WEBHOOK_PATH, Router, function_url_function
+from devserver.router import OUTBOX_PREFIX, SANDBOX_PREFIX, WEBHOOK_PATH, Router, function_url_function
 from devserver.server import LocalServer
-from devserver.stack import make_sandbox
+from devserver.stack import make_outbox, make_sandbox
 from devserver.template import Template, load_template
 
 Query = Mapping[str, str | Sequence[str]]
@@ -46,6 +46,7 @@ class LocalAws:
     sandbox: Any = None
     environment: dict[str, str] = field(default_factory=dict)
     _saved_environ: dict[str, str] = field(default_factory=dict, repr=False)
+    outbox: Any = None  # the alerts outbox served at {server}/_sandbox (devserver.sandbox.outbox)
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     @classmethod
@@ -63,14 +64,15 @@ class LocalAws:
             region = configure_environment(emulator.endpoint_url, in_process=not external)
             resources = provision(template, emulator.endpoint_url, region=region, environ=developer_env)
             sandbox = make_sandbox(resources)
-            if sandbox is not None:
-                server = LocalServer("127.0.0.1", 0, LocalStack(None, sandbox=sandbox), quiet=True)
-                server.start_in_thread()
-                sandbox_url = f"{server.base_url}{SANDBOX_PREFIX}"
-            else:
-                sandbox_url = UNREACHABLE_UPWORK
+            outbox = make_outbox()
+            server = LocalServer("127.0.0.1", 0, LocalStack(None, sandbox=sandbox, outbox=outbox), quiet=True)
+            server.start_in_thread()
+            sandbox_url = f"{server.base_url}{SANDBOX_PREFIX}" if sandbox is not None else UNREACHABLE_UPWORK
+            outbox_url = f"{server.base_url}{OUTBOX_PREFIX}"
             resources.add_local_endpoints(template, "http://127.0.0.1:3000")
-            overrides = local_overrides(template, developer_env, sandbox_url=sandbox_url)
+            overrides = local_overrides(
+                template, developer_env, sandbox_url=sandbox_url, outbox_url=outbox_url
+            )
             environment = process_environment(template, resources, overrides)
             os.environ.update(environment)
         except BaseException:
@@ -80,7 +82,7 @@ class LocalAws:
             _restore(saved)
             raise
         invoker = Invoker(template, region=resources.region)
-        return cls(template, emulator, resources, invoker, server, sandbox, environment, saved)
+        return cls(template, emulator, resources, invoker, server, sandbox, environment, saved, outbox)
 
     def stop(self) -> None:
         if self.server is not None:

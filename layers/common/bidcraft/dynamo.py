@@ -89,9 +89,18 @@ def is_condition_failure(exc: Exception) -> bool:
 
 
 def conditional_update(
-    table: str, item_key: dict[str, Any], expression: str, condition: str, values: Mapping[str, Any]
+    table: str,
+    item_key: dict[str, Any],
+    expression: str,
+    condition: str,
+    values: Mapping[str, Any],
+    *,
+    names: Mapping[str, str] | None = None,
 ) -> bool:
-    """One conditional `UpdateItem`: True when applied, False when the condition did not hold."""
+    """One conditional `UpdateItem`: True when applied, False when the condition did not hold.
+
+    `names` are expression attribute names (`{"#status": "status"}`) for reserved words."""
+    extra = {"ExpressionAttributeNames": dict(names)} if names else {}
     try:
         client().update_item(
             TableName=table,
@@ -99,6 +108,7 @@ def conditional_update(
             UpdateExpression=expression,
             ConditionExpression=condition,
             ExpressionAttributeValues=expression_values(values),
+            **extra,
         )
     except Exception as exc:
         if is_condition_failure(exc):

@@ -8,7 +8,8 @@ Two steps, both pure:
   Most operations are one request `<service>:<Operation>` on one resource; the exceptions are spelled out:
   TransactWriteItems is authorized per item (`PutItem`/`UpdateItem`/`DeleteItem`/`ConditionCheckItem` on each
   item's table), TransactGetItems per `GetItem`, Batch* per table, an index query on `table/<t>/index/<i>`,
-  S3 HEAD as `GetObject`, SQS batch sends as `SendMessage`.
+  S3 HEAD as `GetObject`, SQS batch sends as `SendMessage`, SES v2 `SendEmail` as `ses:SendEmail` on the
+  identity of the From address's domain, with the `ses:FromAddress` condition key.
 An operation this module does not know is still reported, as `<service>:<Operation>` on `*`, so the verdict
 flags it instead of ignoring it.
 """
@@ -116,6 +117,8 @@ def facts(service: str, operation: str, params: Mapping[str, Any]) -> dict[str, 
         for name in ("Bucket", "Key"):
             if isinstance(params.get(name), str):
                 found[name] = params[name]
+    elif service == "ses" and isinstance(params.get("FromEmailAddress"), str):
+        found["FromEmailAddress"] = params["FromEmailAddress"]
     return found
 
 
@@ -144,7 +147,21 @@ def requests(call: Call, *, account_id: str, aliases: Mapping[str, str] | None =
         if bucket:
             resource = f"arn:aws:s3:::{bucket}" + (f"/{key}" if key is not None else "")
         return [Request(_S3_ACTIONS.get(op, f"s3:{op}"), resource)]
+    if call.service == "ses" and op == "SendEmail":
+        return [_ses_send(f, region, account_id)]
     return [Request(f"{call.service}:{op}", UNKNOWN_RESOURCE)]
+
+
+def _ses_send(f: Mapping[str, Any], region: str, account_id: str) -> Request:
+    """SES authorizes a send on the sending identity: the From address's domain (or the address itself,
+    when that is the verified identity — this service verifies a domain)."""
+    sender = str(f.get("FromEmailAddress", ""))
+    address = sender.rsplit("<", 1)[-1].rstrip(">").strip()
+    domain = address.rpartition("@")[2]
+    if not domain:
+        return Request("ses:SendEmail", UNKNOWN_RESOURCE)
+    arn = f"arn:aws:ses:{region}:{account_id}:identity/{domain}"
+    return Request("ses:SendEmail", arn, (("ses:FromAddress", address),))
 
 
 def table_arn(name: str, region: str, account_id: str) -> str:

@@ -74,7 +74,12 @@ def test_http_samples_are_payload_v2_events_for_a_route_of_their_function(functi
 
 @pytest.mark.parametrize(
     ("directory", "queue"),
-    [("events_worker", "EventsQueue"), ("ai_worker", "AiJobsQueue"), ("sync_worker", "SyncQueue")],
+    [
+        ("events_worker", "EventsQueue"),
+        ("ai_worker", "AiJobsQueue"),
+        ("sync_worker", "SyncQueue"),
+        ("alerts_worker", "AlertsQueue"),
+    ],
 )
 def test_worker_samples_are_sqs_batches_from_their_queue(directory: str, queue: str) -> None:
     sqs_samples = [p for p in _samples_for(directory) if "Records" in _load(p)]

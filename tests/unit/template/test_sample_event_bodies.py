@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from bidcraft.ai.worker import JobMessage
+from bidcraft.alerts.queue import DeliveryMessage
 from bidcraft.events.models import parse_envelope
 from bidcraft.sync.jobs import SyncMessage
 
@@ -23,7 +24,11 @@ def _bodies(name: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("sample", "model"),
-    [("ai_worker_generate_proposal.json", JobMessage), ("sync_worker_user.json", SyncMessage)],
+    [
+        ("ai_worker_generate_proposal.json", JobMessage),
+        ("sync_worker_user.json", SyncMessage),
+        ("alerts_worker_delivery.json", DeliveryMessage),
+    ],
 )
 def test_worker_samples_parse_as_their_messages(sample: str, model: type[BaseModel]) -> None:
     for body in _bodies(sample):

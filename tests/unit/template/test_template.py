@@ -18,32 +18,47 @@ WORKER_QUEUES = {
     "EventsWorkerFunction": "EventsQueue",
     "AiWorkerFunction": "AiJobsQueue",
     "SyncWorkerFunction": "SyncQueue",
+    "AlertsWorkerFunction": "AlertsQueue",
 }
 DEAD_LETTER_QUEUES = {
     "EventsQueue": "EventsDeadLetterQueue",
     "AiJobsQueue": "AiJobsDeadLetterQueue",
     "SyncQueue": "SyncDeadLetterQueue",
+    "AlertsQueue": "AlertsDeadLetterQueue",
 }
-HTTP_API_FUNCTIONS = {"MetaFunction", "AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction"}
-BEARER_FUNCTIONS = {"AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction"}
+HTTP_API_FUNCTIONS = {
+    "MetaFunction", "AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction", "JobsFunction",
+    "AlertsFunction",
+}  # fmt: skip
+BEARER_FUNCTIONS = {
+    "AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction", "JobsFunction", "AlertsFunction",
+}  # fmt: skip
 
 # Who may read which secret and send to which queue: anything else is a least-privilege regression.
 SECRET_READERS = {
     "SigningKeySecret": BEARER_FUNCTIONS,
-    "UpworkClientSecret": {"AuthFunction", "AiFunction", "UpworkFunction", "SyncWorkerFunction"},
+    "UpworkClientSecret": {"AuthFunction", "AiFunction", "UpworkFunction", "SyncWorkerFunction"}
+    | {"JobsFunction", "JobsPollerFunction"},
     "WebhookSecret": {"WebhooksFunction"},
-    "OpenAISecret": {"AiFunction", "AiWorkerFunction"},
+    "OpenAISecret": {"AiFunction", "AiWorkerFunction", "JobsFunction"},  # JobsFunction: drafts for jobs
+    "TelegramBotSecret": {"AlertsWorkerFunction"},
 }
 QUEUE_SENDERS = {
     "EventsQueue": {"WebhooksFunction", "SyncWorkerFunction"},
     "AiJobsQueue": {"AiFunction"},
     "SyncQueue": {"AuthFunction", "UpworkFunction", "SyncWorkerFunction"},
+    # test alerts (AlertsFunction); retries and quiet-hour holds (AlertsWorkerFunction)
+    "AlertsQueue": {"AlertsFunction", "AlertsWorkerFunction", "JobsPollerFunction"},  # poller: new matches
 }
 TOKEN_KEY_USERS = {
     "AuthFunction": {"upwork_token", "totp_seed"},
     "AiFunction": {"upwork_token"},  # refreshes the user's Upwork token for market data (competition)
     "UpworkFunction": {"upwork_token"},
     "SyncWorkerFunction": {"upwork_token"},
+    "JobsFunction": {"upwork_token"},  # job details with the caller's own token
+    "JobsPollerFunction": {"upwork_token"},  # searches run with their owner's token (docs/jobs.md)
+    "AlertsFunction": {"alert_channel"},  # seals new channels (GenerateDataKey only)
+    "AlertsWorkerFunction": {"alert_channel"},  # opens them to deliver (Decrypt only)
 }
 AUDIT_ACTIONS = {"dynamodb:PutItem", "dynamodb:Query"}
 
@@ -55,6 +70,9 @@ DOCUMENTED_ENV = {
     "WEBHOOK_SECRET_ARN", "OPENAI_SECRET_ARN", "OPENAI_BASE_URL", "OPENAI_MODEL", "EVENTS_QUEUE_URL",
     "AI_JOBS_QUEUE_URL", "SYNC_QUEUE_URL", "REPORTS_BUCKET", "ALLOWED_REDIRECT_URIS", "ALLOWED_ORIGINS",
     "RATE_LIMIT_AI_OPERATIONS", "RATE_LIMIT_AUTH", "RATE_LIMIT_API", "JWT_ISSUER", "JWT_AUDIENCE",
+    "JOBS_TABLE", "JOBS_POLL_MINUTES", "JOBS_UPWORK_CREDENTIALS",
+    "UPWORK_RATE_PER_SECOND", "UPWORK_DAILY_BUDGET",
+    "ALERTS_TABLE", "ALERTS_QUEUE_URL", "TELEGRAM_BOT_SECRET_ARN", "ALERTS_EMAIL_FROM", "ALERTS_SANDBOX_URL",
     # Powertools' own settings
     "POWERTOOLS_SERVICE_NAME",
 }  # fmt: skip
@@ -78,7 +96,7 @@ def test_every_function_sets_timeout_and_memory_explicitly(resources: dict[str, 
 
 
 def test_functions_share_the_runtime_layer_tracing_and_json_logs(functions: dict[str, Any]) -> None:
-    assert len(functions) == 9
+    assert len(functions) == 13
     for name, props in functions.items():
         assert props["Runtime"] == "python3.13", name
         assert props["Architectures"] == ["x86_64"], name
@@ -143,6 +161,9 @@ def test_environment_hands_each_function_what_its_policy_allows(functions: dict[
         "SYNC_QUEUE_URL": "SyncQueue",
         "KMS_KEY_ID": "TokenKey",
         "REPORTS_BUCKET": "ReportsBucket",
+        "ALERTS_TABLE": "AlertsTable",
+        "ALERTS_QUEUE_URL": "AlertsQueue",
+        "TELEGRAM_BOT_SECRET_ARN": "TelegramBotSecret",
     }
     for name, props in functions.items():
         variables = props["Environment"]["Variables"]
@@ -167,7 +188,8 @@ def test_no_wildcard_actions_and_no_wildcard_resources(statements: list[Statemen
 
 def test_audit_table_is_append_only(statements: list[Statement], functions: dict[str, Any]) -> None:
     on_audit = _statements_on(statements, "AuditTable")
-    assert {s.function for s in on_audit} == set(functions) - {"MetaFunction"}
+    # The jobs poller writes no audit record (it acts for no caller).
+    assert {s.function for s in on_audit} == set(functions) - {"MetaFunction", "JobsPollerFunction"}
     for statement in on_audit:
         assert set(statement.actions) <= AUDIT_ACTIONS, f"{statement.function}: {statement.actions}"
         for forbidden in ("UpdateItem", "DeleteItem", "BatchWriteItem", "Scan", "PartiQL"):
@@ -218,6 +240,28 @@ def test_functions_send_only_to_their_queues(statements: list[Statement]) -> Non
             for queue in statement.resource_names:
                 senders.setdefault(queue, set()).add(statement.function)
     assert senders == QUEUE_SENDERS
+
+
+def test_alert_channel_secrets_are_sealed_by_the_api_and_opened_only_by_the_worker(
+    statements: list[Statement],
+) -> None:
+    on_key = {s.function: set(s.actions) for s in _statements_on(statements, "TokenKey")}
+    assert on_key["AlertsFunction"] == {"kms:GenerateDataKey"}
+    assert on_key["AlertsWorkerFunction"] == {"kms:Decrypt"}
+
+
+def test_only_the_alerts_worker_sends_email_and_only_from_the_stacks_identity(
+    statements: list[Statement], resources: dict[str, Any]
+) -> None:
+    ses = [s for s in statements if any(a.startswith("ses:") for a in s.actions)]
+    assert [(s.function, s.actions) for s in ses] == [("AlertsWorkerFunction", ("ses:SendEmail",))]
+    (statement,) = ses
+    assert {name for name in statement.resource_names if not name.startswith("AWS::")} == {
+        "AlertsEmailIdentity"
+    }
+    assert resources["AlertsEmailIdentity"]["Type"] == "AWS::SES::EmailIdentity"
+    from_address = statement.condition["StringEquals"]["ses:FromAddress"]
+    assert from_address == {"Fn::Sub": "alerts@${AlertsEmailDomain}"}
 
 
 def test_reports_bucket_objects_only_for_analytics(statements: list[Statement]) -> None:
@@ -278,7 +322,7 @@ def test_work_queues_redrive_to_their_dead_letter_queue_after_five_receives(queu
 
 
 def test_every_queue_is_encrypted(queues: dict[str, Any]) -> None:
-    assert len(queues) == 6
+    assert len(queues) == 8
     for name, body in queues.items():
         props = body["Properties"]
         assert props.get("SqsManagedSseEnabled") is True or "KmsMasterKeyId" in props, name
@@ -327,7 +371,9 @@ def test_kms_keys_rotate(resources: dict[str, Any]) -> None:
 
 
 def test_tables_are_on_demand_with_pitr_sse_and_ttl(tables: dict[str, Any]) -> None:
-    assert set(tables) == {"UsersTable", "AnalyticsTable", "AuditTable", "IdempotencyTable"}
+    assert set(tables) == {
+        "UsersTable", "AnalyticsTable", "AuditTable", "IdempotencyTable", "JobsTable", "AlertsTable",
+    }  # fmt: skip
     for name, body in tables.items():
         props = body["Properties"]
         assert props["BillingMode"] == "PAY_PER_REQUEST", name
@@ -336,7 +382,7 @@ def test_tables_are_on_demand_with_pitr_sse_and_ttl(tables: dict[str, Any]) -> N
         assert props["TimeToLiveSpecification"]["Enabled"] is True, name
 
 
-@pytest.mark.parametrize("name", ["UsersTable", "AnalyticsTable", "AuditTable"])
+@pytest.mark.parametrize("name", ["UsersTable", "AnalyticsTable", "AuditTable", "AlertsTable"])
 def test_data_tables_follow_the_single_table_key_design(tables: dict[str, Any], name: str) -> None:
     body = tables[name]
     props = body["Properties"]
@@ -417,6 +463,8 @@ def test_http_api_routes_match_the_contract(functions: dict[str, Any]) -> None:
         "GET /health", "GET /openapi.json", "GET /docs", "GET /docs/{proxy+}", "$default",
         "ANY /auth/{proxy+}", "ANY /api/ai/{proxy+}", "ANY /api/analytics/{proxy+}",
         "ANY /api/dashboard/{proxy+}", "ANY /api/security/{proxy+}", "ANY /api/upwork/{proxy+}",
+        "ANY /api/jobs/{proxy+}",
+        "ANY /api/alerts/{proxy+}",
     }  # fmt: skip
     for props in functions.values():
         for event in props.get("Events", {}).values():

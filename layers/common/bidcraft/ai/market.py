@@ -134,9 +134,9 @@ class MarketSource(Protocol):
 
 @functools.cache
 def _upwork_http() -> Any:
-    from bidcraft.upwork import make_client
+    from bidcraft.upwork import budget, make_client
 
-    return make_client()
+    return make_client(before_request=budget.before_request)  # every Upwork call takes a budget slot
 
 
 def _graphql() -> Any:

@@ -1,4 +1,4 @@
-"""KMS envelope encryption of small secrets at rest (Upwork tokens, TOTP seeds).
+"""KMS envelope encryption of small secrets at rest (Upwork tokens, TOTP seeds, alert channel secrets).
 
 Blob layout (version 1)::
 
@@ -38,6 +38,7 @@ from bidcraft.errors import ServiceUnavailable
 
 __all__ = [
     "PURPOSES",
+    "PURPOSE_ALERT_CHANNEL",
     "PURPOSE_TOTP_SEED",
     "PURPOSE_UPWORK_TOKEN",
     "VERSION",
@@ -52,7 +53,8 @@ logger = logging.getLogger(__name__)
 
 PURPOSE_UPWORK_TOKEN: Final = "upwork_token"  # noqa: S105 - a label, not a secret
 PURPOSE_TOTP_SEED: Final = "totp_seed"
-PURPOSES: Final = frozenset({PURPOSE_UPWORK_TOKEN, PURPOSE_TOTP_SEED})
+PURPOSE_ALERT_CHANNEL: Final = "alert_channel"  # an alert channel's target and webhook signing secret
+PURPOSES: Final = frozenset({PURPOSE_UPWORK_TOKEN, PURPOSE_TOTP_SEED, PURPOSE_ALERT_CHANNEL})
 
 VERSION: Final = 0x01
 _HEADER = 3  # version byte + 2-byte length

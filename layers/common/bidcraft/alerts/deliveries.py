@@ -1,0 +1,175 @@
+"""Deliveries: creating and queueing one (at most once per channel and job), and the delivery log.
+
+A delivery is written first (with its at-most-once marker, in one transaction), then its message is queued.
+If queueing fails the delivery and marker are removed again and the error raised, so the caller's retry
+creates it afresh: nothing is left `queued` without a message, and nothing is sent twice.
+
+`GET /api/alerts/deliveries`: newest first from the caller's partition (or, for one channel, from the
+`gsi1` index keyed by user and channel); `status` is a filter, so a page may take up to `MAX_ROUNDS` reads
+before it is returned short with a cursor. Cursors are tamper-evident and bound to the caller and filters.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from bidcraft import clock, dynamo
+from bidcraft.alerts import queue, schedule, store
+from bidcraft.alerts.models import (
+    Delivery,
+    DeliveryPage,
+    DeliveryStatus,
+    DeliveryType,
+    Pagination,
+    QuietHours,
+)
+from bidcraft.errors import DomainError
+from bidcraft.security import cursor as cursors
+
+logger = logging.getLogger(__name__)
+
+RETENTION = timedelta(days=30)
+CURSOR_LABEL = "alert-deliveries"
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 100
+MAX_ROUNDS = 5
+FILTERED_PAGE = 100
+
+
+def new_delivery_id(at: datetime) -> str:
+    """`dl_` + creation time in ms (12 hex digits, so ids sort by time) + 12 random hex digits."""
+    return f"dl_{int(at.timestamp() * 1000):012x}{secrets.token_hex(6)}"
+
+
+def create_and_queue(
+    user_id: str,
+    channel: Mapping[str, Any],
+    *,
+    delivery_type: DeliveryType,
+    job: Mapping[str, Any],
+    search_id: str | None,
+    quiet_hours: QuietHours | None,
+    job_expires_at: datetime | None,
+    not_before: datetime | None,
+    now: datetime,
+) -> str | None:
+    """Create a delivery for `channel` and queue it; its id, or None when this (channel, job) has one."""
+    delivery_id = new_delivery_id(now)
+    job_id = str(job["job_id"]) if delivery_type == "job.matched" else None
+    record = {
+        "delivery_id": delivery_id,
+        "channel_id": str(channel["channel_id"]),
+        "channel_type": str(channel["type"]),
+        "job_id": job_id,
+        "search_id": search_id,
+        "type": delivery_type,
+        "status": "queued",
+        "attempts": 0,
+        "created_at": clock.iso(now),
+        "job_json": json.dumps(dict(job), separators=(",", ":"), ensure_ascii=False),
+        "quiet_hours_json": quiet_hours.model_dump_json() if quiet_hours else None,
+        "job_expires_at": clock.epoch(job_expires_at) if job_expires_at else None,
+        "expires_at": clock.epoch(now + RETENTION),
+    }
+    if not store.create_delivery(user_id, record, job_id=job_id):
+        return None
+    wait = queue.DeliveryMessage(
+        user_id=user_id,
+        delivery_id=delivery_id,
+        attempt=1,
+        not_before=clock.epoch(not_before) if not_before and not_before > now else None,
+    )
+    try:
+        queue.send(wait, delay_seconds=schedule.hop_delay(not_before, now) if not_before else 0)
+    except DomainError:
+        try:
+            store.forget_delivery(user_id, record, job_id=job_id)
+        except DomainError:
+            logger.error("an unqueued delivery could not be removed", extra={"delivery_id": delivery_id})
+        raise
+    return delivery_id
+
+
+def to_api(item: Mapping[str, Any]) -> Delivery:
+    return Delivery(
+        delivery_id=str(item["delivery_id"]),
+        channel_id=str(item["channel_id"]),
+        job_id=item.get("job_id"),
+        type=item["type"],
+        status=item["status"],
+        attempts=int(item.get("attempts", 0)),
+        last_status_code=item.get("last_status_code"),
+        last_error=item.get("last_error"),
+        created_at=item["created_at"],
+        delivered_at=item.get("delivered_at"),
+    )
+
+
+def _scope(user_id: str, channel_id: str | None, status: str | None) -> dict[str, Any]:
+    return {"caller": user_id, "channel_id": channel_id, "status": status}
+
+
+def list_deliveries(
+    user_id: str,
+    *,
+    channel_id: str | None = None,
+    status: DeliveryStatus | None = None,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> DeliveryPage:
+    scope = _scope(user_id, channel_id, status)
+    codec = cursors.codec(CURSOR_LABEL)
+    start_key = codec.decode(cursor, scope) if cursor else None
+    if channel_id:
+        partition = store.channel_index_pk(user_id, channel_id)
+        request: dict[str, Any] = {
+            "IndexName": "gsi1",
+            "KeyConditionExpression": "gsi1pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": partition}},
+        }
+        key_names: tuple[str, ...] = ("pk", "sk", "gsi1pk", "gsi1sk")
+        partition_name = "gsi1pk"
+    else:
+        partition = store.user_pk(user_id)
+        request = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": partition}, ":prefix": {"S": store.DELIVERY_PREFIX}},
+        }
+        key_names = ("pk", "sk")
+        partition_name = "pk"
+    if start_key is not None and start_key.get(partition_name) != {"S": partition}:
+        raise cursors.invalid()
+    request["ScanIndexForward"] = False
+    if status:
+        request["FilterExpression"] = "#status = :status"
+        request["ExpressionAttributeNames"] = {"#status": "status"}
+        request["ExpressionAttributeValues"][":status"] = {"S": status}
+    wanted = limit + 1
+    found: list[dict[str, Any]] = []
+    last_evaluated = start_key
+    for _ in range(MAX_ROUNDS):
+        if last_evaluated is not None:
+            request["ExclusiveStartKey"] = last_evaluated
+        remaining = wanted - len(found)
+        request["Limit"] = max(remaining, FILTERED_PAGE) if status else remaining
+        response = store.query_deliveries(request)
+        found.extend(response.get("Items", []))
+        last_evaluated = response.get("LastEvaluatedKey")
+        if len(found) >= wanted or last_evaluated is None:
+            break
+    page, extra = found[:limit], found[limit:]
+    last_item = page[-1] if extra else {}
+    next_key = {name: {"S": last_item[name]["S"]} for name in key_names} if extra else last_evaluated
+    return DeliveryPage(
+        deliveries=[to_api(dynamo.plain(raw) or {}) for raw in page],
+        pagination=Pagination(
+            limit=limit,
+            next_cursor=codec.encode(next_key, scope) if next_key else None,
+            has_more=next_key is not None,
+        ),
+    )

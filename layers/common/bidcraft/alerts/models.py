@@ -1,0 +1,145 @@
+"""Alerts: the API's shapes (API.md "Alerts") and the small internal records the domain passes around."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_serializer
+
+from bidcraft import clock
+
+ChannelType = Literal["webhook", "slack", "telegram", "email"]
+ChannelStatus = Literal["active", "disabled"]
+DeliveryType = Literal["job.matched", "alert.test"]
+DeliveryStatus = Literal["queued", "delivered", "retrying", "failed", "suppressed"]
+CHANNEL_ID = re.compile(r"^ch_[0-9a-f]{24}$")
+DELIVERY_ID = re.compile(r"^dl_[0-9a-f]{24}$")
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+class _Out(BaseModel):
+    """Response models: optional fields left unset are omitted, not sent as null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_serializer(mode="wrap")
+    def _drop_none(self, handler: Any) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            return {name: value for name, value in data.items() if value is not None}
+        return data
+
+
+class ChannelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: ChannelType
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    target: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=2048,
+            description="webhook: an https URL; slack: a Slack incoming-webhook URL; telegram: a chat id; "
+            "email: an address",
+        ),
+    ]
+
+
+class Channel(_Out):
+    channel_id: str
+    type: ChannelType
+    name: str
+    target: str = Field(description="Masked for URLs and e-mail addresses")
+    status: ChannelStatus
+    created_at: datetime = Field(description="ISO 8601 UTC")
+    last_delivery_at: datetime | None = None
+    consecutive_failures: int = 0
+
+    @field_serializer("created_at", "last_delivery_at")
+    def _iso(self, value: datetime | None) -> str | None:
+        return clock.iso(value) if value is not None else None
+
+
+class ChannelCreated(Channel):
+    secret: str | None = Field(
+        default=None, description="`whsec_…`: a webhook channel's signing secret, shown only in this response"
+    )
+
+
+class ChannelList(BaseModel):
+    channels: list[Channel]
+
+
+class TestAccepted(BaseModel):
+    delivery_id: str
+
+
+class Delivery(_Out):
+    delivery_id: str
+    channel_id: str
+    job_id: str | None = None
+    type: DeliveryType
+    status: DeliveryStatus
+    attempts: int
+    last_status_code: int | None = None
+    last_error: str | None = None
+    created_at: datetime = Field(description="ISO 8601 UTC")
+    delivered_at: datetime | None = None
+
+    @field_serializer("created_at", "delivered_at")
+    def _iso(self, value: datetime | None) -> str | None:
+        return clock.iso(value) if value is not None else None
+
+
+class Pagination(BaseModel):
+    limit: int
+    next_cursor: str | None = None
+    has_more: bool
+
+
+class DeliveryPage(BaseModel):
+    deliveries: list[Delivery]
+    pagination: Pagination
+
+
+class QuietHours(BaseModel):
+    """A daily window (local time of `timezone`) when deliveries wait; `start > end` wraps midnight."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    start: str
+    end: str
+    timezone: str
+
+    @field_validator("start", "end")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError("must be HH:MM (24-hour)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone name") from None
+        return value
+
+    def bounds(self) -> tuple[time, time]:
+        return time.fromisoformat(self.start), time.fromisoformat(self.end)
+
+
+class AlertsSpec(BaseModel):
+    """A saved search's `alerts` object (API.md SearchIn)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    channel_ids: list[str] = Field(default_factory=list)
+    min_score: float = Field(default=0.7, ge=0, le=1)
+    quiet_hours: QuietHours | None = None
