@@ -7,13 +7,15 @@ generated account data is immutable once built.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from devserver.sandbox import graphql
 from devserver.sandbox.data import DEFAULT_PROPOSALS, DEFAULT_SEED, Account, Market
-from devserver.sandbox.oauth import OAuthServer
+from devserver.sandbox.oauth import SERVICE_PRINCIPAL, OAuthServer
+from devserver.sandbox.postings import PublishError
 from devserver.sandbox.ratelimit import SlidingWindowLimiter
 from devserver.sandbox.responses import SandboxResponse, html_response, json_response, too_many_requests
 from devserver.sandbox.store import AccountStore
@@ -24,12 +26,20 @@ AUTHORIZE_PATH = "/ab/account-security/oauth2/authorize"
 TOKEN_PATH = "/api/v3/oauth2/token"  # noqa: S105  # nosec B105 — a URL path, not a secret
 REVOKE_PATH = "/api/v3/oauth2/token/revoke"
 GRAPHQL_PATH = "/graphql"
-_ALLOWED = {AUTHORIZE_PATH: "GET", TOKEN_PATH: "POST", REVOKE_PATH: "POST", GRAPHQL_PATH: "POST", "/": "GET"}
+JOBS_PATH = "/_jobs"  # sandbox-only: publish a job posting now
+_ALLOWED = {
+    AUTHORIZE_PATH: "GET",
+    TOKEN_PATH: "POST",
+    REVOKE_PATH: "POST",
+    GRAPHQL_PATH: "POST",
+    JOBS_PATH: "POST",
+    "/": "GET",
+}
 
 _INDEX = (
     "A local test double of Upwork's documented OAuth 2.0 and GraphQL API (not affiliated with Upwork). "
     f"Endpoints: GET {AUTHORIZE_PATH} (auto-consent; sandbox_user, sandbox_proposals), POST {TOKEN_PATH}, "
-    f"POST {REVOKE_PATH}, POST {GRAPHQL_PATH}. See docs/sandbox.md."
+    f"POST {REVOKE_PATH}, POST {GRAPHQL_PATH}, POST {JOBS_PATH} (publish a job). See docs/sandbox.md."
 )
 
 
@@ -111,11 +121,31 @@ class UpworkSandbox:
             return self.oauth.revoke(headers, body)
         if route == GRAPHQL_PATH:
             return self._graphql(headers, body)
+        if route == JOBS_PATH:
+            return self._publish(body)
         return html_response(200, "Upwork sandbox", _INDEX)
+
+    def _publish(self, body: bytes) -> SandboxResponse:
+        """`POST /_jobs`: a job posting (API.md's `Job` field names) that appears in searches at once."""
+        try:
+            payload = json.loads(body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return json_response(400, {"error": "invalid_request", "error_description": "Body is not JSON"})
+        if not isinstance(payload, dict):
+            return json_response(
+                400, {"error": "invalid_request", "error_description": "Body must be an object"}
+            )
+        try:
+            posting = self.accounts.postings.publish(payload)
+        except PublishError as exc:
+            return json_response(422, {"error": "invalid_request", "error_description": str(exc)})
+        return json_response(201, {"job_id": posting.id, "ciphertext": posting.ciphertext})
 
     def _graphql(self, headers: dict[str, str], body: bytes) -> SandboxResponse:
         authorization = headers.get("authorization")
         account_id = self.oauth.account_for(authorization)
+        if account_id == SERVICE_PRINCIPAL:
+            return graphql.execute(self.accounts, None, body, headers.get("content-type", ""))
         account = self.accounts.get(account_id) if account_id else None
         if account is None:
             challenge = 'Bearer error="invalid_token"' if authorization else 'Bearer realm="upwork-sandbox"'

@@ -16,9 +16,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import accumulate
-from typing import Literal
+from typing import Literal, cast
 
+from devserver.sandbox import outcomes
 from devserver.sandbox.catalog import (
     CATEGORIES,
     CLIENT_NAMES,
@@ -35,25 +35,11 @@ MAX_PROPOSALS = 20_000
 HISTORY_SPAN = timedelta(days=730)  # proposals spread over the ~24 months before the anchor
 STALE_AFTER = timedelta(days=30)  # open proposals with no activity for this long get archived
 MARKET_FREELANCERS_PER_CATEGORY = 150
-MARKET_JOBS_PER_CATEGORY = 100
 
 ProposalStatus = Literal["submitted", "viewed", "interviewing", "hired", "declined", "withdrawn", "archived"]
 ContractType = Literal["hourly", "fixed"]
 OPEN_STATUSES: frozenset[str] = frozenset({"submitted", "viewed", "interviewing"})
 
-# (weight, statuses after "submitted"): what happens to a proposal, unless the anchor cuts it short.
-_OUTCOMES: tuple[tuple[int, tuple[ProposalStatus, ...]], ...] = (
-    (10, ("viewed", "interviewing", "hired")),
-    (8, ("viewed", "interviewing", "declined")),
-    (4, ("viewed", "interviewing")),
-    (20, ("viewed", "declined")),
-    (8, ("viewed",)),
-    (4, ("withdrawn",)),
-    (3, ("viewed", "withdrawn")),
-    (18, ("archived",)),
-    (25, ()),
-)
-_OUTCOME_CUM_WEIGHTS = tuple(accumulate(weight for weight, _ in _OUTCOMES))
 _DELAY_HOURS: dict[str, tuple[float, float]] = {
     "viewed": (0.5, 72.0),
     "interviewing": (2.0, 96.0),
@@ -198,8 +184,10 @@ class Account:
         return f"{self.first_name} {self.last_name}"
 
 
-def _history(rng: random.Random, submitted_at: datetime, anchor: datetime) -> tuple[StatusChange, ...]:
-    chain = rng.choices(_OUTCOMES, cum_weights=_OUTCOME_CUM_WEIGHTS)[0][1]
+def _history(
+    rng: random.Random, submitted_at: datetime, anchor: datetime, hired: bool
+) -> tuple[StatusChange, ...]:
+    chain = cast(tuple[ProposalStatus, ...], outcomes.status_chain(rng, hired))  # the documented ground truth
     changes = [StatusChange("submitted", submitted_at)]
     moment = submitted_at
     for status in chain:
@@ -256,7 +244,20 @@ def _proposal(
         client_name=client_name,
         client_country=client_country,
         cover_letter=cover_letter,
-        history=_history(rng, submitted_at, anchor),
+        history=_history(
+            rng,
+            submitted_at,
+            anchor,
+            outcomes.proposal_hired(
+                seed,
+                account_id,
+                index,
+                category,
+                hourly_rate=hourly_rate,
+                bid_amount=bid_amount,
+                job_budget=job_budget,
+            ),
+        ),
     )
 
 
@@ -436,31 +437,9 @@ class MarketFreelancer:
 
 
 @dataclass(frozen=True, slots=True)
-class MarketJob:
-    id: str
-    ciphertext: str
-    title: str
-    description: str
-    category: Category
-    skills: tuple[str, ...]
-    contract_type: ContractType
-    budget: float | None
-    hourly_min: float | None
-    hourly_max: float | None
-    experience_level: Literal["ENTRY_LEVEL", "INTERMEDIATE", "EXPERT"]
-    total_applicants: int
-    created_at: datetime
-    client_country: str
-    client_total_spent: float
-    client_total_hires: int
-    client_rating: float
-
-
-@dataclass(frozen=True, slots=True)
 class Market:
     anchor: datetime
     freelancers: dict[str, tuple[MarketFreelancer, ...]]  # by category id
-    jobs: dict[str, tuple[MarketJob, ...]]  # by category id
     freelancers_by_key: dict[str, MarketFreelancer]
 
 
@@ -494,50 +473,14 @@ def _market_freelancer(seed: str, category: Category, index: int, anchor: dateti
     )
 
 
-def _market_job(seed: str, category: Category, index: int, anchor: datetime) -> MarketJob:
-    rng = rng_for(seed, "market", "job", category.slug, str(index))
-    skills = tuple(rng.sample(category.skills, k=min(len(category.skills), rng.randint(2, 5))))
-    hourly = rng.random() < 0.55
-    low = float(max(5, round(category.median_rate * rng.uniform(0.4, 0.9))))
-    budget = float(round(math.exp(rng.uniform(math.log(50), math.log(10000))), -1))
-    title = rng.choice(category.titles).format(skill=skills[0])
-    return MarketJob(
-        id=f"7{index:05d}{CATEGORIES.index(category):02d}",
-        ciphertext=_cipher("~02", seed, "market", category.slug, str(index)),
-        title=title,
-        description=f"{title}. Required skills: {', '.join(skills)}. Please describe similar past work.",
-        category=category,
-        skills=skills,
-        contract_type="hourly" if hourly else "fixed",
-        budget=None if hourly else budget,
-        hourly_min=low if hourly else None,
-        hourly_max=float(round(low * rng.uniform(1.3, 2.5))) if hourly else None,
-        experience_level=rng.choice(("ENTRY_LEVEL", "INTERMEDIATE", "EXPERT")),
-        total_applicants=rng.randint(0, 80),
-        created_at=(anchor - timedelta(hours=rng.uniform(0.1, 24 * 30))).replace(microsecond=0),
-        client_country=rng.choice(COUNTRIES)[0],
-        client_total_spent=float(round(rng.uniform(0, 250_000), -2)),
-        client_total_hires=rng.randint(0, 120),
-        client_rating=round(rng.uniform(3.5, 5.0), 2),
-    )
-
-
 def build_market(anchor: datetime, seed: str = DEFAULT_SEED) -> Market:
-    """Competitor profiles and open jobs per category: the same for every account (only `seed` matters)."""
+    """Competitor profiles per category, the same for every account (only `seed` matters).
+
+    Job postings live in `postings.py`."""
     anchor = anchor.replace(microsecond=0)
     freelancers = {
         c.id: tuple(_market_freelancer(seed, c, i, anchor) for i in range(MARKET_FREELANCERS_PER_CATEGORY))
         for c in CATEGORIES
     }
-    jobs = {
-        c.id: tuple(
-            sorted(
-                (_market_job(seed, c, i, anchor) for i in range(MARKET_JOBS_PER_CATEGORY)),
-                key=lambda job: (job.created_at, job.id),
-                reverse=True,
-            )
-        )
-        for c in CATEGORIES
-    }
     by_key = {f.key: f for group in freelancers.values() for f in group}
-    return Market(anchor=anchor, freelancers=freelancers, jobs=jobs, freelancers_by_key=by_key)
+    return Market(anchor=anchor, freelancers=freelancers, freelancers_by_key=by_key)

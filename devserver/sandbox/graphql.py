@@ -18,13 +18,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from devserver.sandbox.catalog import CATEGORIES, Category, find_category
-from devserver.sandbox.data import Account, Contract, MarketFreelancer, MarketJob, Payment, Proposal
+from devserver.sandbox.data import Account, Contract, MarketFreelancer, Payment, Proposal
+from devserver.sandbox.postings import JobQuery, Posting, _skill_key, query_words, skill_keys
 from devserver.sandbox.query import QueryError, RootField, parse_request
 from devserver.sandbox.responses import SandboxResponse, json_response
 from devserver.sandbox.store import AccountStore
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
+MAX_JOB_PAGE_SIZE = 50
 T = TypeVar("T")
 
 # Our lifecycle statuses as Upwork's VendorProposal status enum shows them (`viewedByClient` tells the rest).
@@ -65,8 +67,18 @@ def _bad_input(message: str) -> FieldError:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    account: Account
+    account: Account | None  # None: the service's client-credentials token (public data only)
     store: AccountStore
+
+    def user(self) -> Account:
+        """The token's user; a service token asking for a user's data is refused like Upwork does."""
+        if self.account is None:
+            raise FieldError(
+                "This field requires a user's access token, not a client-credentials token",
+                "FORBIDDEN",
+                fatal=False,
+            )
+        return self.account
 
 
 # ------------------------------------------------------------------------------------------------ rendering
@@ -280,32 +292,94 @@ def render_payment(number: int, payment: Payment, balance: float) -> dict[str, A
     }
 
 
-def render_job(job: MarketJob) -> dict[str, Any]:
+def _verification(verified: bool | None) -> str | None:
+    return None if verified is None else "VERIFIED" if verified else "NOT_VERIFIED"
+
+
+def render_posting(posting: Posting, now: datetime) -> dict[str, Any]:
+    """A `MarketplaceJobPosting` (Upwork's full job object)."""
+    hourly = posting.contract_type == "hourly"
     return {
-        "id": job.id,
-        "ciphertext": job.ciphertext,
-        "title": job.title,
-        "description": job.description,
-        "createdDateTime": _iso(job.created_at),
-        "publishedDateTime": _iso(job.created_at),
-        "category": job.category.label,
-        "categoryId": job.category.id,
-        "subcategory": None,
-        "skills": _skills(job.skills),
-        "contractTerms": {"contractType": _contract_type(job.contract_type)},
-        "amount": _money(job.budget),
-        "hourlyBudgetMin": _money(job.hourly_min),
-        "hourlyBudgetMax": _money(job.hourly_max),
-        "experienceLevel": job.experience_level,
-        "totalApplicants": job.total_applicants,
-        "client": {
-            "totalHires": job.client_total_hires,
-            "totalPostedJobs": job.client_total_hires + 3,
-            "totalFeedback": job.client_rating,
-            "totalSpent": _money(job.client_total_spent),
-            "verificationStatus": "VERIFIED",
-            "location": {"country": job.client_country},
+        "id": posting.id,
+        "content": {"title": posting.title, "description": posting.description},
+        "classification": {
+            "category": _category(posting.category),
+            "skills": [{"id": None, "preferredLabel": s, "prettyName": s} for s in posting.skills],
         },
+        "contractTerms": {
+            "contractType": _contract_type(posting.contract_type),
+            "personsToHire": 1,
+            "experienceLevel": posting.experience_level,
+            "fixedPriceContractTerms": None if hourly else {"amount": _money(posting.budget)},
+            "hourlyContractTerms": {
+                "engagementType": "PART_TIME",
+                "hourlyBudgetMin": posting.hourly_min,
+                "hourlyBudgetMax": posting.hourly_max,
+            }
+            if hourly
+            else None,
+        },
+        "contractorSelection": {
+            "proposalRequirement": {
+                "coverLetterRequired": True,
+                "screeningQuestions": [
+                    {"question": q, "sequenceNumber": n} for n, q in enumerate(posting.screening_questions, 1)
+                ],
+            }
+        },
+        "activityStat": {
+            "jobActivity": {
+                "lastClientActivity": _iso(posting.last_client_activity(now)),
+                "invitesSent": posting.invites_sent,
+                "totalInvitedToInterview": posting.interviewing,
+                "totalHired": 0,
+                "totalUnansweredInvites": 0,
+                "totalOffered": 0,
+            }
+        },
+        "clientCompanyPublic": {
+            "id": f"org-{posting.id}",
+            "country": {"name": posting.client.country} if posting.client.country else None,
+            "paymentVerification": {"paymentVerified": posting.client.payment_verified},
+        },
+    }
+
+
+def render_posting_search(posting: Posting, now: datetime) -> dict[str, Any]:
+    """A `MarketplaceJobPostingSearchResult` (one job-search hit)."""
+    client = posting.client
+    hourly = posting.contract_type == "hourly"
+    return {
+        "id": posting.id,
+        "ciphertext": posting.ciphertext,
+        "title": posting.title,
+        "description": posting.description,
+        "createdDateTime": _iso(posting.created_at),
+        "publishedDateTime": _iso(posting.created_at),
+        "renewedDateTime": None,
+        "category": posting.category.label,
+        "subcategory": None,
+        "skills": [
+            {"id": None, "name": _skill_key(s), "prettyName": s, "highlighted": False} for s in posting.skills
+        ],
+        "amount": _money(0.0 if hourly else posting.budget),
+        "hourlyBudgetType": "DEFAULT" if hourly else None,
+        "hourlyBudgetMin": _money(posting.hourly_min),
+        "hourlyBudgetMax": _money(posting.hourly_max),
+        "experienceLevel": posting.experience_level,
+        "totalApplicants": posting.applicants(now),
+        "applied": False,
+        "client": {
+            "totalHires": client.hires,
+            "totalPostedJobs": client.jobs_posted,
+            "totalSpent": _money(client.total_spent),
+            "verificationStatus": _verification(client.payment_verified),
+            "totalReviews": client.reviews,
+            "totalFeedback": client.rating,
+            "memberSinceDateTime": _iso(client.member_since),
+            "location": {"country": client.country} if client.country else None,
+        },
+        "job": render_posting(posting, now),
     }
 
 
@@ -415,7 +489,7 @@ def _terms(value: Any, name: str) -> list[str]:
 
 
 def resolve_user(context: Context, arguments: dict[str, Any]) -> Any:
-    return render_user(context.account)
+    return render_user(context.user())
 
 
 def resolve_profile(context: Context, arguments: dict[str, Any]) -> Any:
@@ -432,7 +506,7 @@ def resolve_profile(context: Context, arguments: dict[str, Any]) -> Any:
 
 
 def resolve_proposals(context: Context, arguments: dict[str, Any]) -> Any:
-    account = context.account
+    account = context.user()
     filters = _object(arguments.get("filter"), "filter")
     statuses = [s.casefold() for s in _strings(filters.get("status_eq"), "filter.status_eq")]
     statuses += [s.casefold() for s in _strings(filters.get("status_any"), "filter.status_any")]
@@ -461,7 +535,7 @@ def resolve_proposals(context: Context, arguments: dict[str, Any]) -> Any:
 
 
 def resolve_contracts(context: Context, arguments: dict[str, Any]) -> Any:
-    account = context.account
+    account = context.user()
     filters = _object(arguments.get("filter"), "filter")
     statuses = {s.upper() for s in _strings(filters.get("status_eq"), "filter.status_eq")}
     statuses |= {s.upper() for s in _strings(filters.get("status_any"), "filter.status_any")}
@@ -499,9 +573,10 @@ def resolve_transactions(context: Context, arguments: dict[str, Any]) -> Any:
     end = _moment(window.get("rangeEnd"), "rangeEnd", end=True)
     if end < start:
         raise _bad_input("rangeEnd is before rangeStart")
-    payments = context.account.payments
+    account = context.user()
+    payments = account.payments
     times = context.store.view(
-        ("payment-times", context.account.account_id), lambda: [p.occurred_at for p in payments]
+        ("payment-times", account.account_id), lambda: [p.occurred_at for p in payments]
     )
     date_only_end = (
         len(window["rangeEnd"]) == 10
@@ -540,23 +615,80 @@ def _ranked(
     return [item for _, _, item in scored]
 
 
+def _range_start(value: Any, name: str) -> float | None:
+    bounds = _object(value, name)
+    start = bounds.get("rangeStart")
+    if start is not None and (not isinstance(start, int | float) or isinstance(start, bool)):
+        raise _bad_input(f"{name}.rangeStart must be a number")
+    return start
+
+
+def _job_query(filters: dict[str, Any]) -> JobQuery:
+    ids = _strings(filters.get("categoryIds_any"), "categoryIds_any")
+    if any(not ident.isdigit() for ident in ids):
+        raise _bad_input("categoryIds_any takes numeric category ids")
+    job_type = filters.get("jobType_eq")
+    if job_type not in {None, "HOURLY", "FIXED_PRICE"}:
+        raise _bad_input("jobType_eq must be HOURLY or FIXED_PRICE")
+    return JobQuery(
+        category_ids=frozenset(ids),
+        words=query_words(filters.get("searchExpression_eq")),
+        title_words=query_words(filters.get("titleExpression_eq")),
+        skills=skill_keys(filters.get("skillExpression_eq")),
+        job_type=None if job_type is None else "hourly" if job_type == "HOURLY" else "fixed",
+        verified_only=filters.get("verifiedPaymentOnly_eq") is True,
+        min_budget=_range_start(filters.get("budgetRange_eq"), "budgetRange_eq"),
+        min_hourly_rate=_range_start(filters.get("hourlyRate_eq"), "hourlyRate_eq"),
+    )
+
+
+def _job_cursor(posting: Posting) -> str:
+    return _cursor("jobs", int(posting.created_at.timestamp() * 1000)) + "." + posting.id
+
+
 def resolve_jobs(context: Context, arguments: dict[str, Any]) -> Any:
+    """Newest first, keyset-paged (new postings arriving between pages do not shift the pages)."""
     filters = _object(arguments.get("marketPlaceJobFilter"), "marketPlaceJobFilter")
-    categories = _categories(filters.get("categoryIds_any"), "categoryIds_any")
-    terms = _terms(filters.get("searchExpression_eq"), "searchExpression_eq")
-    terms += _terms(filters.get("titleExpression_eq"), "titleExpression_eq")
-    skills = [s.strip() for s in _strings(filters.get("skillExpression_eq"), "skillExpression_eq")]
-    skills = [part.strip() for s in skills for part in s.split(",") if part.strip()]
-    market = context.store.market()
-    key = ("jobs", tuple(c.id for c in categories), tuple(terms), tuple(skills))
+    search = _job_query(filters)
+    pagination = _object(filters.get("pagination_eq"), "pagination_eq")
+    first = pagination.get("first", DEFAULT_PAGE_SIZE)
+    if not isinstance(first, int) or isinstance(first, bool) or not 1 <= first <= MAX_JOB_PAGE_SIZE:
+        raise _bad_input(f"pagination_eq.first must be an integer within 1..{MAX_JOB_PAGE_SIZE}")
+    found = [p for p in context.store.postings.open_postings() if search.matches(p)]
+    after = pagination.get("after")
+    start = 0
+    if after:
+        if not isinstance(after, str):
+            raise _bad_input("pagination_eq.after must be a cursor string")
+        position, _, ident = after.partition(".")
+        millis = _decode_cursor("jobs", position)
+        key = (millis, ident)
+        start = next(
+            (i for i, p in enumerate(found) if (int(p.created_at.timestamp() * 1000), p.id) < key), len(found)
+        )
+    now = context.store.now()
+    chunk = found[start : start + first]
+    edges = [{"cursor": _job_cursor(p), "node": render_posting_search(p, now)} for p in chunk]
+    return {
+        "totalCount": len(found),
+        "edges": edges,
+        "pageInfo": {
+            "hasNextPage": start + len(chunk) < len(found),
+            "hasPreviousPage": start > 0,
+            "startCursor": edges[0]["cursor"] if edges else None,
+            "endCursor": edges[-1]["cursor"] if edges else None,
+        },
+    }
 
-    def build() -> list[MarketJob]:
-        pools = [market.jobs[c.id] for c in (categories or CATEGORIES)]
-        return _ranked(pools, bool(categories), terms, skills, lambda j: j.description, lambda j: j.skills)
 
-    view = context.store.view(key, build)
-    pagination = filters.get("pagination_eq") or arguments.get("pagination")
-    return _page("jobs", view, pagination, render_job)
+def resolve_job(context: Context, arguments: dict[str, Any]) -> Any:
+    ident = arguments.get("id")
+    if not isinstance(ident, str) or not ident:
+        raise _bad_input("id is required")
+    posting = context.store.postings.get(ident)
+    if posting is None:
+        raise FieldError(f"Job posting {ident!r} not found", "NOT_FOUND", fatal=False)
+    return render_posting(posting, context.store.now())
 
 
 def resolve_freelancers(context: Context, arguments: dict[str, Any]) -> Any:
@@ -599,6 +731,7 @@ RESOLVERS: dict[str, Callable[[Context, dict[str, Any]], Any]] = {
     "vendorContracts": resolve_contracts,
     "transactionHistory": resolve_transactions,
     "marketplaceJobPostingsSearch": resolve_jobs,
+    "marketplaceJobPosting": resolve_job,
     "freelancerProfileSearchRecords": resolve_freelancers,
     "__typename": lambda context, arguments: "Query",
 }
@@ -618,7 +751,7 @@ def _failed(errors: list[dict[str, Any]], status: int = 200) -> SandboxResponse:
     return json_response(status, {"data": None, "errors": errors})
 
 
-def execute(store: AccountStore, account: Account, body: bytes, content_type: str) -> SandboxResponse:
+def execute(store: AccountStore, account: Account | None, body: bytes, content_type: str) -> SandboxResponse:
     """Run one GraphQL-over-HTTP POST for `account` (already authenticated)."""
     if content_type.split(";")[0].strip().lower() != "application/json":
         return _failed([_error("Content-Type must be application/json", "BAD_REQUEST")], 400)

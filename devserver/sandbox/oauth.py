@@ -37,6 +37,7 @@ ACCESS_TTL = timedelta(hours=24)
 REFRESH_TTL = timedelta(days=14)
 ROTATION_GRACE = timedelta(hours=24)
 DEFAULT_ACCOUNT = "demo"
+SERVICE_PRINCIPAL = "#service"  # a client-credentials token's owner; `#` never occurs in an account id
 
 _PKCE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 _ACCOUNT_ID = re.compile(r"^[A-Za-z0-9._@+~-]{1,64}$")
@@ -170,6 +171,8 @@ class OAuthServer:
             return self._redeem_code(form)
         if grant_type == "refresh_token":
             return self._refresh(form)
+        if grant_type == "client_credentials":
+            return self._client_credentials()
         if not grant_type:
             return oauth_error(400, "invalid_request", "grant_type is required")
         return oauth_error(400, "unsupported_grant_type", f"grant_type {grant_type!r} is not supported")
@@ -215,6 +218,21 @@ class OAuthServer:
             )  # the old one: 24 h more, at most
             return self._issue(record.account_id, record.grant_id, now)
 
+    def _client_credentials(self) -> SandboxResponse:
+        """The service's own access token: no user, no refresh token (RFC 6749 §4.4.3)."""
+        now = self._clock()
+        access = f"oauth2v2_{secrets.token_hex(16)}"
+        with self._lock:
+            self._tokens[access] = _Token(
+                "access", self._client_id, SERVICE_PRINCIPAL, f"cc-{access}", now + ACCESS_TTL
+            )
+        payload = {
+            "access_token": access,
+            "token_type": "Bearer",  # nosec B105 — a token type, not a secret
+            "expires_in": int(ACCESS_TTL.total_seconds()),
+        }
+        return json_response(200, payload, NO_STORE)
+
     def _issue(self, account_id: str, grant_id: str, now: datetime) -> SandboxResponse:
         access, refresh = f"oauth2v2_{secrets.token_hex(16)}", f"oauth2v2_{secrets.token_hex(16)}"
         self._tokens[access] = _Token("access", self._client_id, account_id, grant_id, now + ACCESS_TTL)
@@ -251,7 +269,8 @@ class OAuthServer:
     # ---------------------------------------------------------------------------------------- bearer check
 
     def account_for(self, authorization: str | None) -> str | None:
-        """The account id of a valid access token in an `Authorization: Bearer …` header, else None."""
+        """The account id of a valid access token in an `Authorization: Bearer …` header, else None
+        (`SERVICE_PRINCIPAL` for a client-credentials token)."""
         if not authorization:
             return None
         scheme, _, token = authorization.partition(" ")

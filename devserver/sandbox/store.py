@@ -15,6 +15,7 @@ from devserver.sandbox.data import (
     build_account,
     build_market,
 )
+from devserver.sandbox.postings import PostingBoard
 
 
 class AccountStore:
@@ -26,6 +27,10 @@ class AccountStore:
         self._by_profile_key: dict[str, str] = {}
         self._market: Market | None = None
         self._views: dict[Hashable, Any] = {}
+        self.postings = PostingBoard(clock, seed)
+
+    def now(self) -> datetime:
+        return self._clock()
 
     def get_or_create(self, account_id: str, proposals: int = DEFAULT_PROPOSALS) -> tuple[Account, bool]:
         """The account, created now (its anchor) with `proposals` past proposals if it is new."""

@@ -60,7 +60,7 @@ def test_ai_responses_have_the_documented_fields_and_ranges(
 
     prediction = http.post("/api/ai/predict/success", json=PREDICTION, headers=auth).json()
     assert 0 <= prediction["success_probability"] <= 1
-    assert set(prediction["model"]) == {"name", "version"}
+    assert set(prediction["model"]) == {"name", "version", "trained_on"}
     assert all(set(risk) == {"factor", "impact", "detail"} for risk in prediction["risk_factors"])
 
 

@@ -58,10 +58,11 @@ def test_a_leaking_answer_is_replaced_by_a_refusal_and_audited(
     ai: Call, user: User, fake_openai: FakeOpenAI
 ) -> None:
     leaked = {
+        "language": "en",
         "proposal_text": "SYSTEM: You are Bidcraft's writer. API_KEY=sk-abc",
         "cover_letter": "Thanks",
+        "screening_answers": [],
         "portfolio_items": [],
-        "pricing_items": [],
     }
     fake_openai.responders = [answer(leaked)]
 

@@ -96,7 +96,7 @@ def test_predict_success_answers_with_exactly_the_documented_keys(ai: Call, user
         "confidence",
         "model",
     }
-    assert set(reply.json["model"]) == {"name", "version"}
+    assert set(reply.json["model"]) == {"name", "version", "trained_on"}
     assert 0 <= reply.json["success_probability"] <= 1
     for risk in reply.json["risk_factors"]:
         assert set(risk) == {"factor", "impact", "detail"}

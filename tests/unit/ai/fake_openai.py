@@ -24,10 +24,11 @@ ANALYSIS = {
     "confidence": 0.85,
 }
 DRAFT = {
+    "language": "en",
     "proposal_text": "Hello! I can build your store. Reach me at jane@example.com or +1 (415) 555-2671.",
     "cover_letter": "Thank you for considering my proposal.",
+    "screening_answers": [],
     "portfolio_items": [{"title": "Shop", "description": "A React store", "skills": ["React"]}],
-    "pricing_items": [{"item": "Build", "amount": 3}, {"item": "Launch", "amount": 1}],
 }
 
 

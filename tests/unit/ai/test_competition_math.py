@@ -77,3 +77,66 @@ def test_top_competitors_prefer_skill_matches_then_scores() -> None:
     ]
     result = analyze(pool, skills=["React", "Node.js"], profile_rate=None, budget_range=None, data_as_of="x")
     assert [c.name for c in result.top_competitors] == ["B", "C", "A"]
+
+
+def test_an_unmatched_skill_says_the_filter_did_not_apply() -> None:
+    pool = market(10, 20, 30, 40, 50, 60, skills=("React",))
+    matched = analyze(pool, skills=["React"], profile_rate=None, budget_range=None, data_as_of="x")
+    unmatched = analyze(pool, skills=["COBOL"], profile_rate=None, budget_range=None, data_as_of="x")
+    none_given = analyze(pool, skills=[], profile_rate=None, budget_range=None, data_as_of="x")
+    assert matched.skill_filter_applied is True
+    assert unmatched.skill_filter_applied is False
+    assert none_given.skill_filter_applied is False
+
+
+def test_competitor_count_scales_upworks_total_by_the_matching_share() -> None:
+    pool = market(10, 20, 30, 40, 50, skills=("React",)) + market(60, 70, 80, 90, 100, skills=("Go",))
+    whole = analyze(pool, skills=[], profile_rate=None, budget_range=None, data_as_of="x", market_size=4_000)
+    react = analyze(
+        pool, skills=["React"], profile_rate=None, budget_range=None, data_as_of="x", market_size=4_000
+    )
+    unknown = analyze(pool, skills=["React"], profile_rate=None, budget_range=None, data_as_of="x")
+    assert (whole.market_size, whole.competitor_count) == (4_000, 4_000)
+    assert (react.competitor_count, react.sample_size) == (2_000, 5)
+    assert unknown.market_size is None
+    assert unknown.competitor_count == 5  # no total from Upwork: the pool itself
+
+
+def test_rates_keep_their_currency_and_are_never_mixed() -> None:
+    pool = [
+        MarketCompetitor("A", 40, currency="EUR"),
+        MarketCompetitor("B", 50, currency="EUR"),
+        MarketCompetitor("C", 1_000, currency="INR"),
+    ]
+    result = analyze(pool, skills=[], profile_rate=None, budget_range=None, data_as_of="x")
+    assert result.currency == "EUR"
+    assert (result.sample_size, result.median_rate) == (2, 45.0)
+    assert (
+        analyze(market(10, 20), skills=[], profile_rate=None, budget_range=None, data_as_of="x").currency
+        == "USD"
+    )
+
+
+def test_an_empty_sample_has_no_label_and_says_why() -> None:
+    result = analyze(market(None, 0), skills=[], profile_rate=30, budget_range=None, data_as_of="x")
+    position = result.model_dump(mode="json")["market_position"]
+    assert position["label"] is None
+    assert position["percentile"] is None
+    assert position["your_rate"] == 30
+    assert "nothing to compare" in position["reason"]
+    assert result.sample_size == 0
+    assert sum(b.count for b in result.rate_distribution) == 0
+
+
+def test_a_placed_rate_has_no_reason() -> None:
+    position = analyze(market(10, 20, 30), skills=[], profile_rate=25, budget_range=None, data_as_of="x")
+    assert "reason" not in position.model_dump(mode="json")["market_position"]
+
+
+def test_job_success_scores_rank_the_top_competitors() -> None:
+    pool = [
+        MarketCompetitor("A", 50, job_success_score=None, skills=("React",)),
+        MarketCompetitor("B", 40, job_success_score=97, skills=("React",)),
+    ]
+    result = analyze(pool, skills=[], profile_rate=None, budget_range=None, data_as_of="x")
+    assert [(c.name, c.job_success_score) for c in result.top_competitors] == [("B", 97), ("A", None)]

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from bidcraft.ai import openai_engine
-from bidcraft.ai.models import ProposalAnalysisRequest, ProposalGenerationRequest
+from bidcraft.ai.drafting import JobContext, planning
+from bidcraft.ai.models import ProposalAnalysisRequest
 from bidcraft.errors import UpstreamError, UpstreamThrottled
 from tests.unit.ai.fake_openai import ANALYSIS, FakeOpenAI, answer, by_schema, status
 
@@ -69,11 +70,30 @@ def test_user_text_only_travels_in_the_escaped_data_section(fake: FakeOpenAI) ->
     assert fake.requests[0]["headers"]["authorization"] == "Bearer sk-test-not-real"
 
 
-def test_draft_pricing_is_scaled_to_the_budget(fake: FakeOpenAI) -> None:
-    result = engine().generate_proposal(
-        ProposalGenerationRequest(project_description="A web shop for handmade soap.", budget=1000)
+def test_a_draft_is_written_from_the_plan_with_the_plans_numbers(fake: FakeOpenAI) -> None:
+    # Given a job with a budget, a screening question and an injection in its description
+    job = JobContext(
+        description="A web shop for handmade soap with a Stripe checkout. " + INJECTION,
+        budget=1000,
+        screening_questions=["Have you used Stripe?"],
     )
-    assert [(p.item, p.amount) for p in result.draft.pricing_items] == [("Build", 750.0), ("Launch", 250.0)]
+    # When the OpenAI engine writes it
+    written = engine().write_draft(planning.plan(job, None), tone="friendly")
+    # Then the texts are the model's, the numbers stay the plan's and every question has an answer
+    assert written.proposal_text.startswith("Hello! I can build your store.")
+    assert [a.question for a in written.screening_answers] == ["Have you used Stripe?"]
+    assert written.screening_answers[0].answer  # the model gave none: the offline answer fills in
+    assert all(p.title != "Shop" for p in written.portfolio_items)  # not the freelancer's work: dropped
+    assert written.usage.total_tokens == 200
+    sent = fake.requests[0]["json"]
+    system, user = sent["messages"]
+    assert "soap" not in system["content"]
+    assert sent["response_format"]["json_schema"]["name"] == "LlmDraft"
+    data = json.loads(user["content"].split("<data>\n", 1)[1].rsplit("\n</data>", 1)[0])
+    assert data["pricing"]["total"] == 1000
+    assert data["language"] == "en"
+    assert data["tone"] == "friendly"
+    assert {"kind": "question", "text": "Have you used Stripe?"} in data["specifics"]
 
 
 def test_rate_limit_becomes_503_with_the_servers_retry_after(fake: FakeOpenAI) -> None:

@@ -83,6 +83,17 @@ class Driver:
         assert response.status == 200, response.body
         return response.json()
 
+    def service_token(self) -> str:
+        """The service's own token (client-credentials grant)."""
+        response = self.token({"grant_type": "client_credentials"})
+        assert response.status == 200, response.body
+        return str(response.json()["access_token"])
+
+    def publish(self, body: dict[str, Any]) -> SandboxResponse:
+        """`POST /_jobs`: publish a job posting now."""
+        headers = {"content-type": "application/json"}
+        return self.sandbox.handle("POST", "/_jobs", {}, headers, json.dumps(body).encode(), self.ip)
+
     def refresh(self, refresh_token: str) -> SandboxResponse:
         return self.token({"grant_type": "refresh_token", "refresh_token": refresh_token})
 

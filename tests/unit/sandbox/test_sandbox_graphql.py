@@ -309,40 +309,6 @@ def test_market_freelancer_profiles_resolve(driver: Driver) -> None:
     assert profile["identity"]["ciphertext"] == key
 
 
-def test_job_search_by_text_and_category(driver: Driver) -> None:
-    token = driver.sign_in()["access_token"]
-    query = (
-        "query($f: MarketplaceJobPostingsSearchFilter!) { "
-        "marketplaceJobPostingsSearch(marketPlaceJobFilter: $f) "
-        "{ totalCount edges { node { title } } } }"
-    )
-
-    found = _data(
-        driver.graphql(token, query, {"f": {"searchExpression_eq": "figma", "pagination_eq": {"first": 5}}})
-    )
-    by_category = _data(driver.graphql(token, query, {"f": {"categoryIds_any": ["translation"]}}))
-
-    jobs = found["marketplaceJobPostingsSearch"]
-    assert 0 < jobs["totalCount"] < 900
-    assert len(jobs["edges"]) == 5
-    assert all("figma" in edge["node"]["description"].lower() for edge in jobs["edges"])
-    assert by_category["marketplaceJobPostingsSearch"]["totalCount"] == 100
-
-
-def test_unknown_category_is_bad_user_input(driver: Driver) -> None:
-    token = driver.sign_in()["access_token"]
-
-    errors = _errors(
-        driver.graphql(
-            token,
-            "{ marketplaceJobPostingsSearch(marketPlaceJobFilter: "
-            '{categoryIds_any: ["Basket weaving"]}) { x } }',
-        )
-    )
-
-    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
-
-
 # ---------------------------------------------------------------------------------------------- error shapes
 
 

@@ -27,16 +27,21 @@ DEAD_LETTER_QUEUES = {
     "AlertsQueue": "AlertsDeadLetterQueue",
 }
 HTTP_API_FUNCTIONS = {
-    "MetaFunction", "AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction", "AlertsFunction",
+    "MetaFunction", "AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction", "JobsFunction",
+    "AlertsFunction",
 }  # fmt: skip
-BEARER_FUNCTIONS = {"AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction", "AlertsFunction"}
+BEARER_FUNCTIONS = {
+    "AuthFunction", "AiFunction", "AnalyticsFunction", "UpworkFunction", "JobsFunction", "AlertsFunction",
+}  # fmt: skip
 
 # Who may read which secret and send to which queue: anything else is a least-privilege regression.
 SECRET_READERS = {
     "SigningKeySecret": BEARER_FUNCTIONS,
-    "UpworkClientSecret": {"AuthFunction", "AiFunction", "UpworkFunction", "SyncWorkerFunction"},
+    "UpworkClientSecret": {
+        "AuthFunction", "AiFunction", "UpworkFunction", "SyncWorkerFunction", "JobsFunction", "JobsPollerFunction",
+    },  # fmt: skip
     "WebhookSecret": {"WebhooksFunction"},
-    "OpenAISecret": {"AiFunction", "AiWorkerFunction"},
+    "OpenAISecret": {"AiFunction", "AiWorkerFunction", "JobsFunction"},  # JobsFunction: drafts for jobs
     "TelegramBotSecret": {"AlertsWorkerFunction"},
 }
 QUEUE_SENDERS = {
@@ -44,13 +49,15 @@ QUEUE_SENDERS = {
     "AiJobsQueue": {"AiFunction"},
     "SyncQueue": {"AuthFunction", "UpworkFunction", "SyncWorkerFunction"},
     # test alerts (AlertsFunction); retries and quiet-hour holds (AlertsWorkerFunction)
-    "AlertsQueue": {"AlertsFunction", "AlertsWorkerFunction"},
+    "AlertsQueue": {"AlertsFunction", "AlertsWorkerFunction", "JobsPollerFunction"},  # poller: new matches
 }
 TOKEN_KEY_USERS = {
     "AuthFunction": {"upwork_token", "totp_seed"},
     "AiFunction": {"upwork_token"},  # refreshes the user's Upwork token for market data (competition)
     "UpworkFunction": {"upwork_token"},
     "SyncWorkerFunction": {"upwork_token"},
+    "JobsFunction": {"upwork_token"},  # job details with the caller's own token
+    "JobsPollerFunction": {"upwork_token"},  # searches run with their owner's token (docs/jobs.md)
     "AlertsFunction": {"alert_channel"},  # seals new channels (GenerateDataKey only)
     "AlertsWorkerFunction": {"alert_channel"},  # opens them to deliver (Decrypt only)
 }
@@ -64,6 +71,7 @@ DOCUMENTED_ENV = {
     "WEBHOOK_SECRET_ARN", "OPENAI_SECRET_ARN", "OPENAI_BASE_URL", "OPENAI_MODEL", "EVENTS_QUEUE_URL",
     "AI_JOBS_QUEUE_URL", "SYNC_QUEUE_URL", "REPORTS_BUCKET", "ALLOWED_REDIRECT_URIS", "ALLOWED_ORIGINS",
     "RATE_LIMIT_AI_OPERATIONS", "RATE_LIMIT_AUTH", "RATE_LIMIT_API", "JWT_ISSUER", "JWT_AUDIENCE",
+    "JOBS_TABLE", "JOBS_POLL_MINUTES", "JOBS_UPWORK_CREDENTIALS", "UPWORK_RATE_PER_SECOND", "UPWORK_DAILY_BUDGET",
     "ALERTS_TABLE", "ALERTS_QUEUE_URL", "TELEGRAM_BOT_SECRET_ARN", "ALERTS_EMAIL_FROM", "ALERTS_SANDBOX_URL",
     # Powertools' own settings
     "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_TRACER_CAPTURE_RESPONSE",
@@ -88,7 +96,7 @@ def test_every_function_sets_timeout_and_memory_explicitly(resources: dict[str, 
 
 
 def test_functions_share_the_runtime_layer_tracing_and_json_logs(functions: dict[str, Any]) -> None:
-    assert len(functions) == 11
+    assert len(functions) == 13
     for name, props in functions.items():
         assert props["Runtime"] == "python3.13", name
         assert props["Architectures"] == ["x86_64"], name
@@ -180,7 +188,8 @@ def test_no_wildcard_actions_and_no_wildcard_resources(statements: list[Statemen
 
 def test_audit_table_is_append_only(statements: list[Statement], functions: dict[str, Any]) -> None:
     on_audit = _statements_on(statements, "AuditTable")
-    assert {s.function for s in on_audit} == set(functions) - {"MetaFunction"}
+    # The jobs poller writes no audit record (it acts for no caller).
+    assert {s.function for s in on_audit} == set(functions) - {"MetaFunction", "JobsPollerFunction"}
     for statement in on_audit:
         assert set(statement.actions) <= AUDIT_ACTIONS, f"{statement.function}: {statement.actions}"
         for forbidden in ("UpdateItem", "DeleteItem", "BatchWriteItem", "Scan", "PartiQL"):
@@ -362,7 +371,9 @@ def test_kms_keys_rotate(resources: dict[str, Any]) -> None:
 
 
 def test_tables_are_on_demand_with_pitr_sse_and_ttl(tables: dict[str, Any]) -> None:
-    assert set(tables) == {"UsersTable", "AnalyticsTable", "AuditTable", "IdempotencyTable", "AlertsTable"}
+    assert set(tables) == {
+        "UsersTable", "AnalyticsTable", "AuditTable", "IdempotencyTable", "JobsTable", "AlertsTable",
+    }  # fmt: skip
     for name, body in tables.items():
         props = body["Properties"]
         assert props["BillingMode"] == "PAY_PER_REQUEST", name
@@ -452,6 +463,7 @@ def test_http_api_routes_match_the_contract(functions: dict[str, Any]) -> None:
         "GET /health", "GET /openapi.json", "GET /docs", "GET /docs/{proxy+}", "$default",
         "ANY /auth/{proxy+}", "ANY /api/ai/{proxy+}", "ANY /api/analytics/{proxy+}",
         "ANY /api/dashboard/{proxy+}", "ANY /api/security/{proxy+}", "ANY /api/upwork/{proxy+}",
+        "ANY /api/jobs/{proxy+}",
         "ANY /api/alerts/{proxy+}",
     }  # fmt: skip
     for props in functions.values():

@@ -1,27 +1,37 @@
 """Competition figures from a market snapshot: pure arithmetic, no I/O.
 
-- **Competitors**: the snapshot's freelancers of the category who list at least one of the requested skills
-  (case-insensitive); when fewer than `MIN_MATCHES` match (or no skills were given), the whole category.
-  `competitor_count` is how many that is.
-- **Sample**: those competitors with a positive hourly rate; `sample_size` is its size.
+- **Skill filter**: the snapshot's freelancers who list at least one of the requested skills
+  (case-insensitive). It applies when at least `MIN_MATCHES` match; with fewer (or no skills given) the
+  figures are the whole category's and `skill_filter_applied` is false — an unmatched skill never silently
+  widens the search. The *pool* is the filtered (or whole) sample.
+- **Currency**: rates are kept in their currency; the answer's `currency` is the pool's most common rate
+  currency (USD on ties or with no rates), and only rates in it are sampled — rates are never mixed.
+- **Sample**: the pool's freelancers with a positive hourly rate in that currency; `sample_size` is its size.
+- `market_size`: Upwork's own total for the category (its `totalCount`), when it gives one.
+  `competitor_count`: the freelancers competing for this filter in the whole market — `market_size` scaled by
+  the pool's share of the snapshot (`round(market_size × pool / snapshot)`), i.e. Upwork's total itself
+  without a skill filter; without a `market_size`, the pool's size.
 - `average_rate` = arithmetic mean of the sample, `median_rate` = its median (mean of the middle two for an
   even size); both 0 for an empty sample. Rounded to cents.
-- `rate_distribution`: fixed USD/hour buckets `[min, max)` (`RATE_EDGES`); the last bucket is `[150, max]`
+- `rate_distribution`: fixed buckets `[min, max)` (`RATE_EDGES`, per hour); the last bucket is `[150, max]`
   with `max` = the highest rate seen (at least 200), so every sampled rate lands in exactly one bucket and the
   counts add up to `sample_size`.
 - `market_position.percentile` = mid-rank percentile of `your_rate` among the sample:
-  `100 x (rates below + ½ x rates equal) / sample_size` (50 for an empty sample). `label`: below 25 →
-  `below_market`, 25-75 → `competitive`, above 75 → `premium`.
+  `100 x (rates below + ½ x rates equal) / sample_size`. `label`: below 25 → `below_market`, 25-75 →
+  `competitive`, above 75 → `premium`. With an empty sample there is nothing to place you in: `percentile` and
+  `label` are null and `reason` says why.
 - `your_rate`: the user's Upwork profile rate; else the midpoint of `budget_range` when that range is a
   plausible hourly band (upper bound ≤ `MAX_HOURLY_RANGE`, a bigger range is a project budget, not a rate);
-  else the market median (you are then placed at the 50th percentile, `competitive`).
-- `top_competitors`: up to five, by skills matched, then job success score, feedback score, jobs done, name.
+  else the market median (you are then placed at the 50th percentile, `competitive`); null when none exists.
+- `top_competitors`: up to five, by skills matched, then job success score (fetched from the full profile for
+  the top of Upwork's ranking, see `market.ENRICH_TOP`), feedback score, jobs done, name.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -50,17 +60,31 @@ class MarketCompetitor:
     feedback_score: float | None = None
     total_jobs: int | None = None
     skills: tuple[str, ...] = field(default_factory=tuple)
+    currency: str = "USD"
 
     def matches(self, wanted: set[str]) -> int:
         return sum(1 for skill in self.skills if skill.casefold() in wanted)
 
 
-def relevant(competitors: Sequence[MarketCompetitor], skills: Sequence[str]) -> list[MarketCompetitor]:
+def relevant(
+    competitors: Sequence[MarketCompetitor], skills: Sequence[str]
+) -> tuple[list[MarketCompetitor], bool]:
+    """(the pool, whether the skill filter applied)."""
     wanted = {s.casefold() for s in skills}
     if not wanted:
-        return list(competitors)
+        return list(competitors), False
     matching = [c for c in competitors if c.matches(wanted)]
-    return matching if len(matching) >= MIN_MATCHES else list(competitors)
+    if len(matching) >= MIN_MATCHES:
+        return matching, True
+    return list(competitors), False
+
+
+def main_currency(pool: Sequence[MarketCompetitor]) -> str:
+    counts = Counter(c.currency for c in pool if c.hourly_rate is not None and c.hourly_rate > 0)
+    if not counts:
+        return "USD"
+    top = max(counts.values())
+    return "USD" if counts.get("USD") == top else min(cur for cur, n in counts.items() if n == top)
 
 
 def distribution(rates: Sequence[float]) -> list[RateBucket]:
@@ -91,7 +115,7 @@ def label(pct: float) -> PositionLabel:
     return "competitive"
 
 
-def choose_rate(profile_rate: float | None, budget_range: str | None, median: float) -> float:
+def choose_rate(profile_rate: float | None, budget_range: str | None, median: float | None) -> float | None:
     if profile_rate and profile_rate > 0:
         return float(profile_rate)
     if budget_range:
@@ -101,6 +125,23 @@ def choose_rate(profile_rate: float | None, budget_range: str | None, median: fl
     return median
 
 
+def position(your_rate: float | None, rates: Sequence[float], *, skills_given: bool) -> MarketPosition:
+    if not rates:
+        where = "with these skills" if skills_given else "in this category"
+        return MarketPosition(
+            your_rate=your_rate,
+            percentile=None,
+            label=None,
+            reason=f"No freelancer {where} in Upwork's sample lists an hourly rate: nothing to compare with.",
+        )
+    if your_rate is None:
+        return MarketPosition(
+            your_rate=None, percentile=None, label=None, reason="No rate of yours is known to compare."
+        )
+    pct = percentile(your_rate, rates)
+    return MarketPosition(your_rate=your_rate, percentile=pct, label=label(pct))
+
+
 def analyze(
     competitors: Sequence[MarketCompetitor],
     *,
@@ -108,13 +149,18 @@ def analyze(
     profile_rate: float | None,
     budget_range: str | None,
     data_as_of: str,
+    market_size: int | None = None,
 ) -> CompetitionAnalysis:
-    pool = relevant(competitors, skills)
-    rates = sorted(float(c.hourly_rate) for c in pool if c.hourly_rate is not None and c.hourly_rate > 0)
+    pool, filtered = relevant(competitors, skills)
+    currency = main_currency(pool)
+    rates = sorted(
+        float(c.hourly_rate)
+        for c in pool
+        if c.hourly_rate is not None and c.hourly_rate > 0 and c.currency == currency
+    )
     average = round(statistics.fmean(rates), 2) if rates else 0.0
     median = round(float(statistics.median(rates)), 2) if rates else 0.0
-    your_rate = choose_rate(profile_rate, budget_range, median)
-    pct = percentile(your_rate, rates)
+    your_rate = choose_rate(profile_rate, budget_range, median if rates else None)
     wanted = {s.casefold() for s in skills}
     ranked = sorted(
         pool,
@@ -126,10 +172,16 @@ def analyze(
             c.name,
         ),
     )
+    if market_size is not None and competitors:
+        competitor_count = round(market_size * len(pool) / len(competitors))
+    else:
+        competitor_count = len(pool)
     return CompetitionAnalysis(
-        competitor_count=len(pool),
+        competitor_count=competitor_count,
+        market_size=market_size,
         average_rate=average,
         median_rate=median,
+        currency=currency,
         rate_distribution=distribution(rates),
         top_competitors=[
             TopCompetitor(
@@ -140,7 +192,8 @@ def analyze(
             )
             for c in ranked[:TOP_N]
         ],
-        market_position=MarketPosition(your_rate=your_rate, percentile=pct, label=label(pct)),
+        market_position=position(your_rate, rates, skills_given=bool(wanted)),
+        skill_filter_applied=filtered,
         sample_size=len(rates),
         data_as_of=data_as_of,
     )

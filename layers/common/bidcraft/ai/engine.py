@@ -15,13 +15,17 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bidcraft import secrets
-from bidcraft.ai import generation, scoring
-from bidcraft.ai.models import ProposalAnalysisRequest, ProposalGenerationRequest, TokenUsage
+from bidcraft.ai import scoring
+from bidcraft.ai.models import ProposalAnalysisRequest, TokenUsage
 from bidcraft.ai.settings import settings
 from bidcraft.errors import DomainError
+
+if TYPE_CHECKING:
+    from bidcraft.ai.drafting.planning import Plan
+    from bidcraft.ai.drafting.written import Written
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +37,6 @@ _SELECTION_TTL = 300.0
 @dataclass(frozen=True)
 class Analysis:
     scorecard: scoring.Scorecard
-    usage: TokenUsage
-
-
-@dataclass(frozen=True)
-class Drafted:
-    draft: generation.Draft
     usage: TokenUsage
 
 
@@ -55,13 +53,13 @@ class Engine(Protocol):
 
     def analyze_proposal(self, request: ProposalAnalysisRequest) -> Analysis: ...
 
-    def generate_proposal(
-        self, request: ProposalGenerationRequest, *, hourly_rate: float | None = None
-    ) -> Drafted: ...
+    def write_draft(self, plan: Plan, *, tone: str | None = None) -> Written:
+        """The texts of a draft for `plan` (`bidcraft.ai.drafting`), in the plan's language."""
+        ...
 
 
 class OfflineEngine:
-    """Deterministic, explainable heuristics (`scoring`, `generation`); no network, usage zero."""
+    """Deterministic, explainable heuristics (`scoring`, `drafting.compose`); no network, usage zero."""
 
     name = OFFLINE
     metered = False
@@ -69,10 +67,10 @@ class OfflineEngine:
     def analyze_proposal(self, request: ProposalAnalysisRequest) -> Analysis:
         return Analysis(scoring.score_proposal(request), TokenUsage())
 
-    def generate_proposal(
-        self, request: ProposalGenerationRequest, *, hourly_rate: float | None = None
-    ) -> Drafted:
-        return Drafted(generation.draft(request, hourly_rate=hourly_rate), TokenUsage())
+    def write_draft(self, plan: Plan, *, tone: str | None = None) -> Written:
+        from bidcraft.ai.drafting.compose import compose
+
+        return compose(plan, tone=tone)
 
 
 _lock = threading.Lock()

@@ -1,16 +1,19 @@
 """Market data synced from Upwork, kept at most 24 hours (Upwork's API terms).
 
 Item: AnalyticsTable `MARKET#<Upwork category id, or the normalised name>` / `SNAPSHOT` — category,
-upwork_category, competitors [{name, hourly_rate, job_success_score, feedback_score, total_jobs, skills}],
-fetched_at, expires_at (fetched_at + 24 h, the table's TTL attribute). Freshness is decided on
-`fetched_at`, never on TTL deletion (which can lag by a day or two): a snapshot older than 24 hours is
-refreshed before use, and if the refresh fails the stale data is NOT served (the Upwork error is).
+upwork_category, market_size (Upwork's `totalCount` for the category, when given), competitors [{name,
+hourly_rate, currency, job_success_score, feedback_score, total_jobs, skills}], fetched_at, expires_at
+(fetched_at + 24 h, the table's TTL attribute). Freshness is decided on `fetched_at`, never on TTL deletion
+(which can lag by a day or two): a snapshot older than 24 hours is refreshed before use, and if the refresh
+fails the stale data is NOT served (the Upwork error is).
 
 Refresh: Upwork GraphQL `freelancerProfileSearchRecords` (`bidcraft.upwork.UpworkGraphQL.search_freelancers`)
 with the CALLER's Upwork access token (`bidcraft.auth.upwork_tokens.get_valid_access_token`), the whole
 category (not the caller's skills, so one snapshot serves every user of the category), at most
-`SAMPLE_LIMIT` freelancers. Category names, slugs and labels are resolved to Upwork category ids
-(`CATEGORY_IDS`); numeric ids pass through; anything else is a 422 naming the known categories.
+`SAMPLE_LIMIT` freelancers; the first `ENRICH_TOP` of Upwork's ranking get their job success score from their
+full profile (the search records lack it; one query each). Category names, slugs and labels are resolved to
+Upwork category ids (`CATEGORY_IDS`); numeric ids pass through; anything else is a 422 naming the known
+categories.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ import functools
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from bidcraft import clock, dynamo
 from bidcraft.ai.competition import MarketCompetitor
@@ -31,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 FRESH_FOR = timedelta(hours=24)
 SAMPLE_LIMIT = 200
+ENRICH_TOP = 10
 
 # Upwork's top-level category ids, by the names clients are likely to send (normalised, see `category_key`).
 _WEB = "531770282580668418"
@@ -97,37 +104,67 @@ def _unknown_category() -> Unprocessable:
 
 
 class Snapshot:
-    def __init__(self, category: str, competitors: list[MarketCompetitor], fetched_at: datetime) -> None:
+    def __init__(
+        self,
+        category: str,
+        competitors: list[MarketCompetitor],
+        fetched_at: datetime,
+        market_size: int | None = None,
+    ) -> None:
         self.category = category
         self.competitors = competitors
         self.fetched_at = fetched_at
+        self.market_size = market_size
 
     def fresh(self, now: datetime) -> bool:
         return now - self.fetched_at < FRESH_FOR
 
 
+@dataclass(frozen=True)
+class MarketSample:
+    """One talent search: the freelancers read and Upwork's own total for the filter (None: not given)."""
+
+    competitors: list[MarketCompetitor]
+    total: int | None = None
+
+
 class MarketSource(Protocol):
-    def fetch(self, user_id: str, upwork_category_id: str) -> list[MarketCompetitor]: ...
+    def fetch(self, user_id: str, upwork_category_id: str) -> MarketSample: ...
 
 
 @functools.cache
 def _upwork_http() -> Any:
-    from bidcraft.upwork import make_client
+    from bidcraft.upwork import budget, make_client
 
-    return make_client()
+    return make_client(before_request=budget.before_request)  # every Upwork call takes a budget slot
+
+
+def _graphql() -> Any:
+    from bidcraft.upwork import UpworkGraphQL
+
+    return UpworkGraphQL(settings().upwork_api_url, _upwork_http())
 
 
 class UpworkMarketSource:
     """Competitors from Upwork's talent search, with the caller's own Upwork token."""
 
-    def fetch(self, user_id: str, upwork_category_id: str) -> list[MarketCompetitor]:
+    def fetch(self, user_id: str, upwork_category_id: str) -> MarketSample:
         from bidcraft.auth.upwork_tokens import get_valid_access_token
-        from bidcraft.upwork import UpworkGraphQL
 
         token = get_valid_access_token(user_id)
-        client = UpworkGraphQL(settings().upwork_api_url, _upwork_http())
-        found = client.search_freelancers(token, upwork_category_id, (), limit=SAMPLE_LIMIT)
-        return [_competitor(f) for f in found]
+        found = _graphql().search_freelancers(
+            token, upwork_category_id, (), limit=SAMPLE_LIMIT, enrich_top=ENRICH_TOP
+        )
+        freelancers, total = _search_result(found)
+        return MarketSample([_competitor(f) for f in freelancers], total)
+
+
+def _search_result(found: Any) -> tuple[Iterable[Any], int | None]:
+    """`UpworkFreelancerSearch(total_count, freelancers)`. Transitional: until the `upwork` branch's client
+    returns it, a bare iterator of freelancers (no total) is accepted too — remove after that merge."""
+    if hasattr(found, "freelancers"):
+        return found.freelancers, found.total_count
+    return found, None
 
 
 def _competitor(found: Any) -> MarketCompetitor:
@@ -138,6 +175,7 @@ def _competitor(found: Any) -> MarketCompetitor:
         feedback_score=getattr(found, "feedback_score", None),
         total_jobs=getattr(found, "total_jobs", None),
         skills=tuple(str(s) for s in (getattr(found, "skills", None) or ())),
+        currency=str(getattr(found, "currency", None) or "USD"),
     )
 
 
@@ -159,6 +197,7 @@ def _as_dicts(competitors: Iterable[MarketCompetitor]) -> list[dict[str, Any]]:
             "feedback_score": c.feedback_score,
             "total_jobs": c.total_jobs,
             "skills": list(c.skills),
+            "currency": c.currency,
         }
         for c in competitors
     ]
@@ -176,11 +215,18 @@ def load(category: str) -> Snapshot | None:
             feedback_score=c.get("feedback_score"),
             total_jobs=c.get("total_jobs"),
             skills=tuple(c.get("skills") or ()),
+            currency=str(c.get("currency") or "USD"),
         )
         for c in raw.get("competitors") or []
     ]
     fetched_at = datetime.fromisoformat(str(raw["fetched_at"]).replace("Z", "+00:00"))
-    return Snapshot(str(raw.get("category") or category), competitors, fetched_at)
+    size = raw.get("market_size")
+    return Snapshot(
+        str(raw.get("category") or category),
+        competitors,
+        fetched_at,
+        int(size) if size is not None else None,
+    )
 
 
 def save(snapshot: Snapshot) -> None:
@@ -189,6 +235,7 @@ def save(snapshot: Snapshot) -> None:
         "category": snapshot.category,
         "upwork_category": upwork_category(snapshot.category),
         "competitors": _as_dicts(snapshot.competitors),
+        "market_size": snapshot.market_size,
         "fetched_at": clock.iso(snapshot.fetched_at),
         "expires_at": clock.epoch(snapshot.fetched_at + FRESH_FOR),
     }
@@ -196,7 +243,7 @@ def save(snapshot: Snapshot) -> None:
         dynamo.client().put_item(
             TableName=settings().analytics_table, Item={**_key(snapshot.category), **dynamo.item(entry)}
         )
-    except Exception as exc:
+    except (ClientError, BotoCoreError) as exc:
         # The answer can still be given from what was just fetched; the next call fetches again.
         logger.error(
             "market snapshot not saved",
@@ -216,15 +263,16 @@ def snapshot(
     from bidcraft.upwork.errors import UpworkError
 
     try:
-        competitors = (source or UpworkMarketSource()).fetch(user_id, upwork_id)
+        sample = (source or UpworkMarketSource()).fetch(user_id, upwork_id)
     except UpworkError as exc:
         if exc.code == "BAD_USER_INPUT" and category_key(category).isdigit():
             # A numeric id passed through and Upwork does not know it: the client's mistake, not Upwork's.
             raise _unknown_category() from exc
         raise
-    fresh = Snapshot(category, competitors, moment.replace(microsecond=0))
+    fresh = Snapshot(category, sample.competitors, moment.replace(microsecond=0), sample.total)
     save(fresh)
     logger.info(
-        "market snapshot refreshed", extra={"category": snapshot_key(category), "size": len(competitors)}
+        "market snapshot refreshed",
+        extra={"category": snapshot_key(category), "size": len(sample.competitors), "total": sample.total},
     )
     return fresh

@@ -238,18 +238,38 @@ class TopCompetitor(Reply):
 
 
 class MarketPosition(Reply):
-    your_rate: float
-    percentile: Annotated[float, Field(ge=0, le=100)]
-    label: Literal["below_market", "competitive", "premium"]
+    """`label` (and `percentile`, `your_rate` when nothing gives one) is null — sent, not omitted — when
+    there is no sample to place you in; `reason` then says why."""
+
+    your_rate: float | None
+    percentile: Annotated[float, Field(ge=0, le=100)] | None
+    label: Literal["below_market", "competitive", "premium"] | None
+    reason: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_none(self, handler: Any) -> Any:  # overrides Reply._drop_none: nulls kept, but `reason`
+        data = handler(self)
+        if isinstance(data, dict) and data.get("reason") is None:
+            data.pop("reason", None)
+        return data
 
 
 class CompetitionAnalysis(Reply):
-    competitor_count: int
+    competitor_count: int = Field(
+        description="Freelancers competing in this category (and skills, when the filter applied): Upwork's "
+        "total, scaled by the sample's share of matching profiles"
+    )
+    market_size: int | None = Field(default=None, description="Upwork's own total for the category")
     average_rate: float
     median_rate: float
+    currency: str = Field(description="Currency of every rate in this answer (ISO 4217)")
     rate_distribution: list[RateBucket]
     top_competitors: list[TopCompetitor]
     market_position: MarketPosition
+    skill_filter_applied: bool = Field(
+        description="False when no skill was given or too few profiles matched: the figures are the "
+        "whole category's"
+    )
     sample_size: int
     data_as_of: str = Field(description="When the market data was fetched from Upwork (ISO 8601 UTC)")
 
@@ -261,11 +281,20 @@ Complexity = Literal["low", "medium", "high"]
 class SuccessPredictionRequest(Request):
     project_category: ShortText
     budget: Annotated[float, Field(gt=0, le=10_000_000, description="USD"), Number]
-    client_rating: Annotated[float, Field(ge=0, le=5), Number]
+    client_rating: Annotated[float, Field(ge=0, le=5), Number] | None = Field(
+        default=None, description="0..5; leave it out when the client has no reviews yet (not 0 stars)"
+    )
     project_complexity: Complexity
     proposal_score: Fraction | None = None
     client_hire_rate: Fraction | None = Field(default=None, description="Fraction of the client's jobs hired")
     proposals_count: Annotated[int, Field(ge=0, le=10_000), Number] | None = None
+    bid: Annotated[float, Field(gt=0, le=10_000_000), Number] | None = Field(
+        default=None, description="Your bid in USD: an hourly rate or a fixed price"
+    )
+    client_payment_verified: bool | None = None
+    client_total_spent: Annotated[float, Field(ge=0, le=1_000_000_000, description="USD"), Number] | None = (
+        None
+    )
 
 
 class RiskFactor(Reply):
@@ -277,6 +306,9 @@ class RiskFactor(Reply):
 class PredictionModel(Reply):
     name: str
     version: str
+    trained_on: int = Field(
+        ge=0, description="The caller's own decided proposals the estimate learned from (0: the prior alone)"
+    )
 
 
 class SuccessPrediction(Reply):

@@ -23,19 +23,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bidcraft.ai import generation, prompts, scoring, text
-from bidcraft.ai.engine import Analysis, Drafted
-from bidcraft.ai.models import (
-    PortfolioItem,
-    PricingItem,
-    ProposalAnalysisRequest,
-    ProposalGenerationRequest,
-    TokenUsage,
-)
+from bidcraft.ai import prompts, scoring, text
+from bidcraft.ai.engine import Analysis
+from bidcraft.ai.models import PortfolioItem, ProposalAnalysisRequest, TokenUsage
 from bidcraft.errors import UpstreamError, UpstreamThrottled
 
 if TYPE_CHECKING:
     import httpx2
+
+    from bidcraft.ai.drafting.planning import Plan
+    from bidcraft.ai.drafting.written import Written
 
 logger = logging.getLogger(__name__)
 
@@ -68,16 +65,17 @@ class LlmPortfolioItem(BaseModel):
     skills: list[str]
 
 
-class LlmPricingItem(BaseModel):
-    item: str
-    amount: float
+class LlmScreeningAnswer(BaseModel):
+    question: str
+    answer: str
 
 
 class LlmDraft(BaseModel):
+    language: str
     proposal_text: str
     cover_letter: str
+    screening_answers: list[LlmScreeningAnswer]
     portfolio_items: list[LlmPortfolioItem]
-    pricing_items: list[LlmPricingItem]
 
 
 def make_http_client(timeout: float) -> httpx2.Client:
@@ -259,46 +257,72 @@ class OpenAIEngine:
         )
         return Analysis(card, usage)
 
-    def generate_proposal(
-        self, request: ProposalGenerationRequest, *, hourly_rate: float | None = None
-    ) -> Drafted:
-        payload = request.model_dump(exclude_none=True)
-        if hourly_rate:
-            payload["freelancer_hourly_rate_usd"] = hourly_rate
+    def write_draft(self, plan: Plan, *, tone: str | None = None) -> Written:
+        """The model writes the texts from the plan (as data); numbers stay the plan's. A screening question
+        the model left unanswered gets the offline answer, so every question has one."""
+        from bidcraft.ai.drafting.compose import compose
+        from bidcraft.ai.drafting.models import ScreeningAnswer
+        from bidcraft.ai.drafting.written import Written
+
         answer, usage = self._parse(
-            prompts.GENERATE_SYSTEM,
-            prompts.data_section("Write the proposal for this project.", payload),
+            prompts.system_prompt(prompts.DRAFT_PROMPT),
+            prompts.data_section("Write the proposal for this job.", draft_payload(plan, tone)),
             LlmDraft,
         )
-        skills = list(request.skills or [])
-        total = request.budget or sum(
-            max(0.0, i.amount) for i in answer.pricing_items if math.isfinite(i.amount)
+        fallback = compose(plan, tone=tone)
+        given = {a.question.strip(): a.answer.strip() for a in answer.screening_answers if a.answer.strip()}
+        screening = [
+            ScreeningAnswer(
+                question=question,
+                answer=given.get(question.strip())
+                or (answer.screening_answers[i].answer.strip() if i < len(answer.screening_answers) else "")
+                or fallback.screening_answers[i].answer,
+            )
+            for i, question in enumerate(q for q in plan.job.screening_questions if q.strip())
+        ]
+        titles = {m.work.title for m in plan.matches}
+        portfolio = [
+            PortfolioItem(title=p.title[:200], description=p.description[:1000], skills=p.skills[:10])
+            for p in answer.portfolio_items[:3]
+            if p.title in titles  # only the freelancer's own work, never an invented item
+        ]
+        language = answer.language.strip().lower()[:2] or plan.language
+        warnings = (
+            [] if language == plan.language else [f"language:{language} — the job is in {plan.language}"]
         )
-        if total <= 0:
-            total = generation.estimate_total(request.timeline, hourly_rate)
-        draft = generation.Draft(
+        return Written(
+            language=language,
             proposal_text=answer.proposal_text.strip(),
             cover_letter=answer.cover_letter.strip(),
-            portfolio_items=[
-                PortfolioItem(title=p.title[:200], description=p.description[:1000], skills=p.skills[:10])
-                for p in answer.portfolio_items[:3]
-            ],
-            pricing_items=_priced(answer.pricing_items, total, skills),
+            screening_answers=screening,
+            portfolio_items=portfolio or fallback.portfolio_items,
+            warnings=warnings,
+            usage=usage,
         )
-        return Drafted(draft, usage)
 
 
-def _priced(items: list[LlmPricingItem], total: float, skills: list[str]) -> list[PricingItem]:
-    """The model's phases scaled to `total` (cents; the last item absorbs rounding), or our own split."""
-    usable = [i for i in items[:10] if i.item.strip() and math.isfinite(i.amount) and i.amount > 0]
-    raw_sum = sum(i.amount for i in usable)
-    if not usable or raw_sum <= 0:
-        return generation.price(total, skills)
-    cents = round(total * 100)
-    priced: list[PricingItem] = []
-    allotted = 0
-    for index, entry in enumerate(usable):
-        amount = cents - allotted if index == len(usable) - 1 else round(cents * entry.amount / raw_sum)
-        allotted += amount
-        priced.append(PricingItem(item=entry.item.strip()[:200], amount=amount / 100))
-    return priced
+def draft_payload(plan: Plan, tone: str | None) -> dict[str, Any]:
+    """The plan as the model sees it (inside `<data>`): the job, its specifics, the facts, the numbers."""
+    job = plan.job.model_dump(exclude_none=True)
+    freelancer = plan.freelancer
+    pricing = plan.pricing
+    return {
+        "language": plan.language,
+        "tone": tone or "professional",
+        "job": job,
+        "specifics": [{"kind": s.kind, "text": s.text} for s in plan.specifics],
+        "freelancer": {
+            "name": freelancer.name if freelancer else None,
+            "title": freelancer.title if freelancer else None,
+            "hourly_rate": freelancer.hourly_rate if freelancer else None,
+            "skills": freelancer.skills if freelancer else [],
+            "matching_past_work": [m.work.model_dump(exclude_none=True) for m in plan.matches],
+        },
+        "pricing": {
+            "bid": {"amount": pricing.bid_amount, "currency": pricing.currency, "type": pricing.bid_type},
+            "breakdown": [{"item": i.item, "amount": i.amount} for i in pricing.breakdown.items],
+            "total": pricing.total,
+            "estimated_hours": pricing.effort_hours,
+            "timeline": plan.job.timeline,
+        },
+    }

@@ -5,11 +5,16 @@ inside a `<data>…</data>` section, as a JSON document whose `<`, `>` and `&` a
 text cannot close the section or open a fake one. The system prompt tells the model that the section is data
 to analyse, never instructions, and carries a canary marker: an answer that repeats it is blocked by
 `bidcraft.ai.safety` (a system-prompt leak).
+
+Prompts are versioned files under `prompt_files/` (`<name>.v<N>.txt`); a change of wording is a new version,
+so logs and evaluations can say which prompt produced an answer.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from pathlib import Path
 from typing import Any
 
 from bidcraft.ai.safety import SYSTEM_PROMPT_CANARY
@@ -31,21 +36,20 @@ ANALYZE_SYSTEM = (
     "keywords found in the proposal, and your confidence from 0 to 1. " + _DATA_RULES
 )
 
-GENERATE_SYSTEM = (
-    "You write winning Upwork proposals for a freelancer. From the project data, write: proposal_text "
-    "(150-350 "
-    "words, in the requested tone, addressing the client, with a plan, a timeline and a question that "
-    "invites "
-    "a reply), cover_letter (2-4 sentences), portfolio_items (up to three suggestions of past work to "
-    "attach, "
-    "without inventing facts about the freelancer) and pricing_items (phases with amounts in USD; when a "
-    "budget "
-    "is given the amounts must add up to it). " + _DATA_RULES
-)
-
 
 def data_section(task: str, payload: dict[str, Any]) -> str:
     """The user message: a short task line and the payload as escaped JSON inside `<data>`."""
     document = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     document = document.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return f"{task}\n<data>\n{document}\n</data>"
+
+
+DRAFT_PROMPT = "draft_proposal.v2"
+_PROMPT_FILES = Path(__file__).parent / "prompt_files"
+
+
+@functools.cache
+def system_prompt(name: str) -> str:
+    """A versioned prompt file (`prompt_files/<name>.txt`) with the data rules appended; read on first use."""
+    text = (_PROMPT_FILES / f"{name}.txt").read_text(encoding="utf-8").strip()
+    return f"{text}\n\n{_DATA_RULES}"

@@ -12,16 +12,14 @@ import uuid
 from typing import Any
 
 from bidcraft import clock
-from bidcraft.ai import competition, inspection, jobs, market, prediction, safety, usage
+from bidcraft.ai import competition, drafting, generation, inspection, jobs, market, prediction, safety, usage
 from bidcraft.ai import engine as engines
+from bidcraft.ai.drafting import Draft, FreelancerContext, JobContext
 from bidcraft.ai.models import (
     AiJob,
     AiJobAccepted,
     CompetitionAnalysis,
     CompetitionRequest,
-    PortfolioItem,
-    PricingBreakdown,
-    PricingItem,
     ProposalAnalysis,
     ProposalAnalysisRequest,
     ProposalDraft,
@@ -105,45 +103,63 @@ def _scan_generation(user_id: str, request: ProposalGenerationRequest, meta: Any
     )
 
 
-def generate(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> ProposalDraft:
-    """Draft a proposal (inputs already scanned): the synchronous route and the worker share this."""
+def _draft(
+    user_id: str,
+    job: JobContext,
+    *,
+    operation: str,
+    tone: str | None = None,
+    bid: float | None = None,
+    freelancer: FreelancerContext | None = None,
+    meta: Any = None,
+) -> Draft:
     engine = engines.select()
     if engine.metered:
         usage.ensure_budget(user_id)
-    result = engine.generate_proposal(request, hourly_rate=_profile_rate(user_id))
-    usage.record(user_id, result.usage, engine=engine.name)
-    draft = result.draft
-    texts = {"proposal_text": draft.proposal_text, "cover_letter": draft.cover_letter}
-    for index, item in enumerate(draft.portfolio_items):
-        texts[f"portfolio.{index}.title"] = item.title
-        texts[f"portfolio.{index}.description"] = item.description
-    for index, price in enumerate(draft.pricing_items):
-        texts[f"pricing.{index}"] = price.item
-    checked, warnings = safety.check_all(texts)
-    if any(w.startswith("blocked:") for w in warnings):
+    context = freelancer if freelancer is not None else drafting.load_freelancer_context(user_id)
+    draft = drafting.draft_for_job(job, context, tone=tone, bid=bid, engine=engine)
+    usage.record(user_id, draft.usage, engine=engine.name)
+    if any(w.startswith("blocked:") for w in draft.content_warnings):
         inspection.output_blocked(
-            user_id, operation="generate_proposal", warnings=warnings, engine=engine.name, meta=meta
+            user_id, operation=operation, warnings=draft.content_warnings, engine=engine.name, meta=meta
         )
-    items = [
-        PricingItem(item=checked[f"pricing.{i}"], amount=p.amount) for i, p in enumerate(draft.pricing_items)
-    ]
-    return ProposalDraft(
-        proposal_text=checked["proposal_text"],
-        cover_letter=checked["cover_letter"],
-        portfolio_items=[
-            PortfolioItem(
-                title=checked[f"portfolio.{i}.title"],
-                description=checked[f"portfolio.{i}.description"],
-                skills=list(p.skills),
-            )
-            for i, p in enumerate(draft.portfolio_items)
-        ],
-        pricing_breakdown=PricingBreakdown(
-            items=items, total=round(sum(i.amount for i in items), 2), currency="USD"
-        ),
-        engine=engine.name,
-        usage=result.usage,
-        content_warnings=warnings,
+    return draft
+
+
+def generate(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> ProposalDraft:
+    """Draft a proposal (inputs already scanned): the synchronous route and the worker share this."""
+    draft = _draft(
+        user_id, generation.job_context(request), operation="generate_proposal", tone=request.tone, meta=meta
+    )
+    return generation.response(draft)
+
+
+def draft_for_user(
+    user_id: str,
+    job: JobContext,
+    *,
+    tone: str | None = None,
+    bid: float | None = None,
+    freelancer: FreelancerContext | None = None,
+    meta: Any = None,
+) -> Draft:
+    """A draft for `user_id` (the jobs feature's entry point): the job's texts scanned (audit, never block),
+    the engine's token budget checked, usage recorded, blocked output audited. `freelancer` defaults to
+    what we have stored (`drafting.load_freelancer_context`)."""
+    inspection.inspect(
+        user_id,
+        {
+            "title": job.title,
+            "description": job.description,
+            "skills": job.skills,
+            "screening_questions": job.screening_questions,
+            "timeline": job.timeline,
+        },
+        operation="draft_for_job",
+        meta=meta,
+    )
+    return _draft(
+        user_id, job, operation="draft_for_job", tone=tone, bid=bid, freelancer=freelancer, meta=meta
     )
 
 
@@ -210,6 +226,7 @@ def analyze_competition(
         profile_rate=_profile_rate(user_id),
         budget_range=request.budget_range,
         data_as_of=clock.iso(snap.fetched_at),
+        market_size=snap.market_size,
     )
 
 
@@ -220,4 +237,4 @@ def predict_success(
     inspection.inspect(
         user_id, {"project_category": request.project_category}, operation="predict_success", meta=meta
     )
-    return prediction.predict(request)
+    return prediction.predict(user_id, request)

@@ -32,9 +32,10 @@ def use_http_client(client: httpx2.Client | None) -> None:
 
 @functools.cache
 def _default_http() -> httpx2.Client:
+    from bidcraft.upwork import budget
     from bidcraft.upwork.http import make_client
 
-    return make_client()
+    return make_client(before_request=budget.before_request)  # every Upwork call takes a budget slot
 
 
 def http() -> httpx2.Client:

@@ -1,6 +1,12 @@
 """Upwork OAuth 2.0 and GraphQL client over httpx2: the same code for www.upwork.com and the sandbox."""
 
-from bidcraft.upwork.errors import UpworkAuthError, UpworkError, UpworkGrantError, UpworkRateLimited
+from bidcraft.upwork.errors import (
+    UpworkAuthError,
+    UpworkError,
+    UpworkGrantError,
+    UpworkNotFound,
+    UpworkRateLimited,
+)
 from bidcraft.upwork.graphql import UpworkGraphQL
 from bidcraft.upwork.http import RetryPolicy, make_client
 from bidcraft.upwork.models import (
@@ -14,6 +20,7 @@ from bidcraft.upwork.models import (
     UpworkPayment,
     UpworkProfile,
     UpworkProposal,
+    UpworkServiceToken,
     UpworkTokens,
 )
 from bidcraft.upwork.oauth import UpworkOAuth, authorize_url
@@ -31,11 +38,13 @@ __all__ = [
     "UpworkJob",
     "UpworkJobActivity",
     "UpworkJobClient",
+    "UpworkNotFound",
     "UpworkOAuth",
     "UpworkPayment",
     "UpworkProfile",
     "UpworkProposal",
     "UpworkRateLimited",
+    "UpworkServiceToken",
     "UpworkTokens",
     "authorize_url",
     "make_client",

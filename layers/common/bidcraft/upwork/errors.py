@@ -44,3 +44,9 @@ class UpworkRateLimited(UpstreamThrottled, UpworkError):
     """Upwork kept answering 429 after our retries (503 with `Retry-After`)."""
 
     slug, title = "upwork-throttled", "Upwork is rate limiting us"
+
+
+class UpworkNotFound(UpworkError):
+    """Upwork has no such object (a job posting that was removed or never existed): 404."""
+
+    status, slug, title = 404, "upwork-not-found", "Not found on Upwork"

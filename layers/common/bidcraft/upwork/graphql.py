@@ -9,6 +9,7 @@ waiting `Retry-After` when Upwork sends one that is not above the cap.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -19,9 +20,11 @@ from pydantic import SecretStr
 
 from bidcraft.clock import now as utc_now
 from bidcraft.upwork import mapping, queries
-from bidcraft.upwork.errors import UpworkAuthError, UpworkError, UpworkRateLimited
+from bidcraft.upwork.categories import category_id
+from bidcraft.upwork.errors import UpworkAuthError, UpworkError, UpworkNotFound, UpworkRateLimited
 from bidcraft.upwork.http import RetryPolicy, raise_for_throttling, send
 from bidcraft.upwork.models import (
+    ContractType,
     UpworkContract,
     UpworkFreelancer,
     UpworkIdentity,
@@ -33,6 +36,8 @@ from bidcraft.upwork.models import (
 logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
+MAX_JOB_PAGE_SIZE = 50  # marketplaceJobPostingsSearch `pagination_eq.first` (docs/upwork.md: to verify live)
+UPWORK_CONTRACT_TYPE: dict[ContractType, str] = {"hourly": "HOURLY", "fixed": "FIXED_PRICE"}
 MAX_PAGES = 1_000  # a guard against a server that never stops saying hasNextPage
 _AUTH_CODES = {"UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN"}
 _THROTTLE_CODES = {"TOO_MANY_REQUESTS", "RATE_LIMITED", "THROTTLED"}
@@ -44,9 +49,9 @@ def _reveal(token: Token) -> str:
     return token.get_secret_value() if isinstance(token, SecretStr) else token
 
 
-def _page_size(value: int) -> int:
-    if not 1 <= value <= MAX_PAGE_SIZE:
-        raise ValueError(f"page_size must be within 1..{MAX_PAGE_SIZE}")
+def _page_size(value: int, maximum: int = MAX_PAGE_SIZE) -> int:
+    if not 1 <= value <= maximum:
+        raise ValueError(f"page_size must be within 1..{maximum}")
     return value
 
 
@@ -295,24 +300,95 @@ class UpworkGraphQL:
         query: str | None = None,
         category: str | None = None,
         skills: Sequence[str] = (),
+        job_type: ContractType | None = None,
+        min_budget: float | None = None,
+        min_hourly_rate: float | None = None,
+        verified_payment_only: bool = False,
+        posted_after: datetime | None = None,
         limit: int = 100,
-        page_size: int = 50,
+        page_size: int = MAX_JOB_PAGE_SIZE,
     ) -> Iterator[UpworkJob]:
-        """Open marketplace jobs matching `query` / `category` / `skills`, most relevant first."""
-        size = _page_size(page_size)
-        search: dict[str, Any] = {}
-        if query:
-            search["searchExpression_eq"] = query
-        if category:
-            search["categoryIds_any"] = [category]
-        if skills:
-            search["skillExpression_eq"] = ", ".join(skills)
+        """Open marketplace jobs for a saved search, newest first, stopping at `posted_after`.
+
+        Works with a user's token or the service's client-credentials token. `category` is Upwork's id or
+        label; `skills` are ORed (Upwork's `skillExpression_eq`). Budget filters follow Upwork: a minimum
+        budget does not exclude hourly jobs, a minimum hourly rate does not exclude fixed-price ones.
+        """
+        size = _page_size(page_size, MAX_JOB_PAGE_SIZE)
+        search = job_search_filter(
+            query=query,
+            category=category,
+            skills=skills,
+            job_type=job_type,
+            min_budget=min_budget,
+            min_hourly_rate=min_hourly_rate,
+            verified_payment_only=verified_payment_only,
+        )
 
         def variables(after: str | None) -> dict[str, Any]:
-            return {"filter": {**search, "pagination_eq": {"first": size, "after": after}}}
+            pagination: dict[str, Any] = {"first": size}
+            if after:
+                pagination["after"] = after
+            return {
+                "filter": {**search, "pagination_eq": pagination},
+                "sortAttributes": [{"field": "RECENCY"}],
+            }
 
-        nodes = self._connection(
-            access_token, queries.JOBS, "marketplaceJobPostingsSearch", variables, limit=limit
-        )
+        nodes = self._connection(access_token, queries.JOB_SEARCH, "marketplaceJobPostingsSearch", variables)
+        count = 0
         for node in nodes:
-            yield mapping.job(node)
+            found = mapping.job(node)
+            if posted_after is not None and found.posted_at is not None and found.posted_at < posted_after:
+                return  # newest first: everything after this is older still
+            if job_type is not None and found.contract_type not in {None, job_type}:
+                continue
+            yield found
+            count += 1
+            if count >= limit:
+                return
+
+    def get_job(self, access_token: Token, job_id: str) -> UpworkJob:
+        """One job posting with its description and screening questions (`UpworkNotFound` when gone)."""
+        try:
+            data = self.execute(access_token, queries.JOB, {"id": job_id}, operation_name="BidcraftJob")
+        except UpworkError as exc:
+            if exc.code == "NOT_FOUND" and not isinstance(exc, UpworkAuthError):
+                raise UpworkNotFound(f"Upwork has no job posting {job_id}", code=exc.code) from exc
+            raise
+        node = data.get("marketplaceJobPosting")
+        if not isinstance(node, dict):
+            raise UpworkNotFound(f"Upwork has no job posting {job_id}")
+        return mapping.job_posting(node)
+
+
+def job_search_filter(
+    *,
+    query: str | None = None,
+    category: str | None = None,
+    skills: Sequence[str] = (),
+    job_type: ContractType | None = None,
+    min_budget: float | None = None,
+    min_hourly_rate: float | None = None,
+    verified_payment_only: bool = False,
+) -> dict[str, Any]:
+    """A `MarketplaceJobPostingsSearchFilter` (without `pagination_eq`) for a saved search."""
+    search: dict[str, Any] = {}
+    if query and query.strip():
+        search["searchExpression_eq"] = query.strip()
+    if category:
+        ident = category_id(category)
+        if ident is None:
+            raise ValueError(f"unknown Upwork category {category!r}")
+        search["categoryIds_any"] = [ident]
+    wanted = [s.strip() for s in skills if s and s.strip()]
+    if wanted:
+        search["skillExpression_eq"] = ",".join(wanted)
+    if job_type is not None:
+        search["jobType_eq"] = UPWORK_CONTRACT_TYPE[job_type]
+    if min_budget is not None:
+        search["budgetRange_eq"] = {"rangeStart": math.ceil(min_budget)}
+    if min_hourly_rate is not None:
+        search["hourlyRate_eq"] = {"rangeStart": math.ceil(min_hourly_rate)}
+    if verified_payment_only:
+        search["verifiedPaymentOnly_eq"] = True
+    return search

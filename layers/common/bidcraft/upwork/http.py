@@ -18,12 +18,20 @@ logger = logging.getLogger(__name__)
 USER_AGENT = "bidcraft/0.1 (+https://bidcraft.dev)"
 
 
-def make_client(timeout: float = 10.0, transport: httpx2.BaseTransport | None = None) -> httpx2.Client:
+def make_client(
+    timeout: float = 10.0,
+    transport: httpx2.BaseTransport | None = None,
+    *,
+    before_request: Callable[[httpx2.Request], None] | None = None,
+) -> httpx2.Client:
     """An httpx2 client for Upwork: JSON, no redirects followed, no proxy settings from the environment.
 
-    Caching one per container is the caller's business (`functools.cache` around a getter).
+    `before_request` runs before every request sent, retries included: the deployed clients pass
+    `bidcraft.upwork.budget.before_request`, the service-wide Upwork call budget. Caching one per container
+    is the caller's business (`functools.cache` around a getter).
     """
     return httpx2.Client(
+        event_hooks={"request": [before_request]} if before_request is not None else None,
         timeout=httpx2.Timeout(timeout, connect=min(timeout, 5.0)),
         transport=transport,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},

@@ -18,6 +18,8 @@ from bidcraft.upwork.models import (
     UpworkFreelancer,
     UpworkIdentity,
     UpworkJob,
+    UpworkJobActivity,
+    UpworkJobClient,
     UpworkPayment,
     UpworkProfile,
     UpworkProposal,
@@ -209,24 +211,110 @@ def payment(row: Mapping[str, Any]) -> UpworkPayment:
     )
 
 
+JOB_URL = "https://www.upwork.com/jobs/{ciphertext}"
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _verified(status: Any) -> bool | None:
+    """Upwork's `ClientVerificationStatus` (`VERIFIED`, …) → payment verified; None when not given."""
+    return status.upper() == "VERIFIED" if isinstance(status, str) and status else None
+
+
+def _activity(job_activity: Any) -> UpworkJobActivity:
+    return UpworkJobActivity(
+        interviewing=_int(dig(job_activity, "totalInvitedToInterview")),
+        invites_sent=_int(dig(job_activity, "invitesSent")),
+        last_client_activity=moment(dig(job_activity, "lastClientActivity")),
+    )
+
+
+def _client(info: Any) -> UpworkJobClient:
+    hires, posted = _int(dig(info, "totalHires")), _int(dig(info, "totalPostedJobs"))
+    reviews = _int(dig(info, "totalReviews"))
+    rating = _number(dig(info, "totalFeedback"))
+    return UpworkJobClient(
+        payment_verified=_verified(dig(info, "verificationStatus")),
+        total_spent=money(dig(info, "totalSpent")),
+        hires=hires,
+        jobs_posted=posted,
+        hire_rate=min(1.0, hires / posted) if hires is not None and posted else None,
+        rating=rating if rating is not None and reviews != 0 else None,  # no reviews: no rating, not 0
+        reviews=reviews,
+        member_since=moment(dig(info, "memberSinceDateTime")),
+        country=dig(info, "location", "country") or None,
+    )
+
+
 def job(node: Mapping[str, Any]) -> UpworkJob:
+    """A `MarketplaceJobPostingSearchResult` (job search)."""
     hourly_min, hourly_max = money(node.get("hourlyBudgetMin")), money(node.get("hourlyBudgetMax"))
-    budget = money(node.get("amount"))
+    amount = money(node.get("amount"))
+    kind = _contract_type(dig(node, "job", "contractTerms", "contractType"))
+    if kind is None:
+        kind = "hourly" if hourly_min or hourly_max else "fixed" if amount else None
+    ciphertext = node.get("ciphertext") or None
     return _build(
         UpworkJob,
         "job",
         job_id=_required(node, "id", "job"),
-        ciphertext=node.get("ciphertext"),
+        ciphertext=ciphertext,
         title=str(node.get("title") or ""),
-        description=node.get("description"),
-        category=node.get("category"),
+        url=JOB_URL.format(ciphertext=ciphertext) if ciphertext else None,
+        category=node.get("category") or None,
         skills=_labels(node.get("skills"), "prettyName"),
-        contract_type="hourly" if hourly_min is not None else "fixed" if budget is not None else None,
-        budget=budget,
-        hourly_min=hourly_min,
-        hourly_max=hourly_max,
-        posted_at=moment(node.get("createdDateTime")),
-        total_applicants=node.get("totalApplicants"),
+        contract_type=kind,
+        budget=amount if kind == "fixed" and amount else None,
+        hourly_min=hourly_min if kind != "fixed" else None,
+        hourly_max=hourly_max if kind != "fixed" else None,
+        currency=currency(node.get("amount") if kind == "fixed" else node.get("hourlyBudgetMin")),
+        posted_at=moment(node.get("publishedDateTime")) or moment(node.get("createdDateTime")),
+        total_applicants=_int(node.get("totalApplicants")),
+        client=_client(node.get("client")),
+        activity=_activity(dig(node, "job", "activityStat", "jobActivity")).model_copy(
+            update={"applicants": _int(node.get("totalApplicants"))}
+        ),
+        applied=node.get("applied") if isinstance(node.get("applied"), bool) else None,
+    )
+
+
+def job_posting(node: Mapping[str, Any]) -> UpworkJob:
+    """A `MarketplaceJobPosting` (one job, with its description and screening questions)."""
+    terms = node.get("contractTerms") or {}
+    kind = _contract_type(terms.get("contractType"))
+    hourly = terms.get("hourlyContractTerms") if kind == "hourly" else None
+    fixed = dig(terms, "fixedPriceContractTerms", "amount")
+    questions = dig(node, "contractorSelection", "proposalRequirement", "screeningQuestions") or []
+    ordered = sorted(
+        (q for q in questions if isinstance(q, Mapping) and q.get("question")),
+        key=lambda q: _int(q.get("sequenceNumber")) or 0,
+    )
+    verified = dig(node, "clientCompanyPublic", "paymentVerification", "paymentVerified")
+    return _build(
+        UpworkJob,
+        "job",
+        job_id=_required(node, "id", "job"),
+        title=str(dig(node, "content", "title") or ""),
+        description=dig(node, "content", "description"),
+        category=dig(node, "classification", "category", "preferredLabel"),
+        skills=_labels(dig(node, "classification", "skills"), "preferredLabel"),
+        contract_type=kind,
+        budget=money(fixed) if kind == "fixed" else None,
+        hourly_min=_number(dig(hourly, "hourlyBudgetMin")),
+        hourly_max=_number(dig(hourly, "hourlyBudgetMax")),
+        currency=currency(fixed),
+        client=UpworkJobClient(
+            payment_verified=verified if isinstance(verified, bool) else None,
+            country=dig(node, "clientCompanyPublic", "country", "name") or None,
+        ),
+        activity=_activity(dig(node, "activityStat", "jobActivity")),
+        screening_questions=tuple(str(q["question"]) for q in ordered),
     )
 
 

@@ -29,6 +29,16 @@ class UpworkTokens(_Model):
         return self.expires_at - margin <= now
 
 
+class UpworkServiceToken(_Model):
+    """The service's own access token (client-credentials grant): no user, no refresh token."""
+
+    access_token: SecretStr
+    expires_at: AwareDatetime
+
+    def expires_within(self, margin: timedelta, now: datetime) -> bool:
+        return self.expires_at - margin <= now
+
+
 class UpworkProfile(_Model):
     profile_id: str  # Upwork's profile key (ciphertext, `~01…`)
     title: str | None = None

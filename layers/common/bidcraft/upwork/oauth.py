@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from bidcraft.clock import now as utc_now
 from bidcraft.upwork.errors import UpworkAuthError, UpworkError, UpworkGrantError
 from bidcraft.upwork.http import RetryPolicy, raise_for_throttling, send
-from bidcraft.upwork.models import UpworkTokens
+from bidcraft.upwork.models import UpworkServiceToken, UpworkTokens
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,14 @@ def _reveal(secret: str | SecretStr) -> str:
     return secret.get_secret_value() if isinstance(secret, SecretStr) else secret
 
 
+def _expires_in(value: Any) -> int | None:
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        return None
+    return value
+
+
 class UpworkOAuth:
     def __init__(
         self,
@@ -94,6 +102,16 @@ class UpworkOAuth:
             TOKEN_PATH, {"grant_type": "refresh_token", "refresh_token": presented}, "refresh"
         )
         return self._tokens(payload, fallback_refresh=presented)
+
+    def client_credentials(self) -> UpworkServiceToken:
+        """The service's own token (client-credentials grant), for public data such as job search."""
+        payload = self._post(TOKEN_PATH, {"grant_type": "client_credentials"}, "client credentials")
+        access, expires_in = payload.get("access_token"), _expires_in(payload.get("expires_in"))
+        if not isinstance(access, str) or not access or expires_in is None:
+            raise UpworkError("Upwork returned a client-credentials response without a usable token")
+        return UpworkServiceToken(
+            access_token=SecretStr(access), expires_at=self._clock() + timedelta(seconds=expires_in)
+        )
 
     def revoke(self, token: str | SecretStr) -> None:
         """Revoke an access or refresh token (unknown tokens are fine: RFC 7009)."""
@@ -152,9 +170,8 @@ class UpworkOAuth:
         token_type = payload.get("token_type") or "Bearer"
         if not isinstance(access, str) or not access or not isinstance(refresh, str) or not refresh:
             raise UpworkError("Upwork returned a token response without tokens")
-        if isinstance(expires_in, str) and expires_in.isdigit():
-            expires_in = int(expires_in)
-        if not isinstance(expires_in, int) or isinstance(expires_in, bool) or expires_in <= 0:
+        expires_in = _expires_in(expires_in)
+        if expires_in is None:
             raise UpworkError("Upwork returned a token response without a valid expires_in")
         if str(token_type).lower() != "bearer":
             raise UpworkError("Upwork returned a token type other than Bearer")

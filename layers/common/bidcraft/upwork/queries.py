@@ -86,10 +86,12 @@ query BidcraftTransactions($filter: TransactionHistoryFilter!) {{
 }}
 """
 
-JOBS = f"""
-query BidcraftJobs($filter: MarketplaceJobPostingsSearchFilter!) {{
+JOB_SEARCH = f"""
+query BidcraftJobSearch(
+  $filter: MarketplaceJobPostingsSearchFilter!, $sortAttributes: [MarketplaceJobPostingSearchSortAttribute]
+) {{
   marketplaceJobPostingsSearch(
-    marketPlaceJobFilter: $filter, searchType: USER_JOBS_SEARCH, sortAttributes: [{{field: RECENCY}}]
+    marketPlaceJobFilter: $filter, searchType: USER_JOBS_SEARCH, sortAttributes: $sortAttributes
   ) {{
     totalCount
     edges {{
@@ -98,17 +100,50 @@ query BidcraftJobs($filter: MarketplaceJobPostingsSearchFilter!) {{
         id
         ciphertext
         title
-        description
         createdDateTime
+        publishedDateTime
         category
-        skills {{ prettyName }}
+        skills {{ name prettyName }}
         amount {_MONEY}
         hourlyBudgetMin {_MONEY}
         hourlyBudgetMax {_MONEY}
         totalApplicants
+        applied
+        client {{
+          totalHires
+          totalPostedJobs
+          totalSpent {_MONEY}
+          verificationStatus
+          totalReviews
+          totalFeedback
+          memberSinceDateTime
+          location {{ country }}
+        }}
+        job {{
+          contractTerms {{ contractType }}
+          activityStat {{ jobActivity {{ lastClientActivity invitesSent totalInvitedToInterview }} }}
+        }}
       }}
     }}
     pageInfo {{ hasNextPage endCursor }}
+  }}
+}}
+"""
+
+JOB = f"""
+query BidcraftJob($id: ID!) {{
+  marketplaceJobPosting(id: $id) {{
+    id
+    content {{ title description }}
+    classification {{ category {{ id preferredLabel }} skills {{ preferredLabel }} }}
+    contractTerms {{
+      contractType
+      fixedPriceContractTerms {{ amount {_MONEY} }}
+      hourlyContractTerms {{ hourlyBudgetMin hourlyBudgetMax }}
+    }}
+    contractorSelection {{ proposalRequirement {{ screeningQuestions {{ question sequenceNumber }} }} }}
+    activityStat {{ jobActivity {{ lastClientActivity invitesSent totalInvitedToInterview }} }}
+    clientCompanyPublic {{ country {{ name }} paymentVerification {{ paymentVerified }} }}
   }}
 }}
 """

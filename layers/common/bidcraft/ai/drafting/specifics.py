@@ -1,0 +1,157 @@
+"""The specifics of a job the draft must answer one by one: the client's questions and requirements.
+
+`extract(description, screening_questions)` reads the description line by line (bullets and numbered items are
+requirements by construction) and sentence by sentence, in English, Ukrainian and Spanish:
+
+- a *question* ends with `?` (or opens with `¿`), or is one of the posting's screening questions;
+- a *deliverable* asks for something to be built or done (`build`, `create`, `we need a …`, `потрібно
+  зробити`, `necesitamos …`, or a bullet);
+- a *qualification* asks about the freelancer (`experience with`, `must know`, `досвід`, `experiencia`);
+- a *constraint* is about time, budget, hours or time zones.
+
+Greetings, thanks and sentences about the client's company are context, not specifics. Each specific keeps the
+client's own words (shortened), so the draft can quote it: quoting is grammatical in every language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["question", "deliverable", "qualification", "constraint"]
+MAX_SPECIFICS = 8
+MAX_QUOTE = 140
+
+_BULLET = re.compile(r"^\s*(?:[-*•▪◦·–]|\d{1,2}[.)]|[a-z][.)])\s+", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[.!?])$")
+_WORD = re.compile(r"[^\W_]+(?:[+#.\-][^\W_]+)*[+#]*", re.UNICODE)
+
+_QUALIFICATION = re.compile(
+    r"experience|experienced|expert|proficien|familiar|knowledge of|skilled|portfolio|years? of|must know"
+    r"|background in|track record|certified|native speaker|fluent"
+    r"|досвід|досвідчен|знанн|вміння|володі|портфоліо|рок(?:и|ів) |знати|носій"
+    r"|experiencia|experto|conocimiento|dominio|portafolio|portfolio|años de|nativo|fluido",
+    re.IGNORECASE,
+)
+_CONSTRAINT = re.compile(
+    r"deadline|timeline|budget|time ?zone|hours? (?:a|per) (?:day|week)|overlap|available|availability"
+    r"|start (?:immediately|asap|today)|by (?:monday|tuesday|wednesday|thursday|friday|the end)"
+    r"|термін|дедлайн|бюджет|часов(?:ий|ому) пояс|годин на тиждень|доступн|до кінця"
+    r"|plazo|fecha límite|presupuesto|zona horaria|horas (?:a|por) semana|disponib",
+    re.IGNORECASE,
+)
+_DELIVERABLE = re.compile(
+    r"\b(?:need|needs|want|looking for|require|build|create|develop|design|implement|integrate|set up|setup"
+    r"|migrate|fix|write|translate|redesign|optimi[sz]e|automate|convert|deliver|produce|edit|analy[sz]e"
+    r"|connect|add|make|launch|deploy|improve|update|prepare|research|manage|clean)\b"
+    r"|потріб|необхідно|треба|зроби|створ|розроб|налашту|інтегр|переклас|написа|виправ|оптиміз"
+    r"|підключ|додат|запуст|оновит|перенест|проаналіз|підготу"
+    r"|necesit|quiero|queremos|buscamos|crear|desarroll|diseñ|implement|integrar|configur|migrar"
+    r"|arreglar|corregir|escribir|traducir|optimiz|automatiz|conectar|agregar|añadir|lanzar|mejorar"
+    r"|actualizar|preparar|analizar",
+    re.IGNORECASE,
+)
+_CONTEXT_ONLY = re.compile(
+    r"^(?:hi|hello|hey|dear|thanks|thank you|regards|best|cheers|вітаю|привіт|добр(?:ий|ого) д|дякую"
+    r"|з повагою|hola|buen(?:os|as) d|gracias|saludos)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Specific:
+    kind: Kind
+    text: str  # the client's words, shortened for quoting
+    terms: tuple[str, ...] = field(default=())  # its content words, lower-cased (for matching evidence)
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def quote(text: str, limit: int = MAX_QUOTE) -> str:
+    """`text` on one line, without a leading bullet or trailing punctuation, cut at a word boundary."""
+    line = _BULLET.sub("", " ".join(text.split())).strip().rstrip(".;:,")
+    line = line[:1].upper() + line[1:]
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0].rstrip(",;:-–") + "…"
+
+
+_REQUEST_LEAD = re.compile(
+    r"^(?:(?:we|i)(?:'d| would)? (?:also )?(?:need|want|require|are looking for|am looking for)"
+    r"|(?:we|i)'re looking for|looking for|need|we'd like|i'd like"
+    r"|(?:нам|мені) (?:потрібн\w*|треба)|потрібн\w*|необхідно|треба|шукаємо|хочемо"
+    r"|necesit\w*|buscamos|busco|queremos|quiero)\s+(?:(?:a|an|to|someone to|un|una|que)\s+)?",
+    re.IGNORECASE,
+)
+
+
+def label(text: str, limit: int = 60) -> str:
+    """A requirement as a short noun-like label (`We need a new checkout` → `New checkout`), for price lines
+    and questions back to the client; the client's own words, without the request verb."""
+    stripped = _REQUEST_LEAD.sub("", quote(text, 400)).strip()
+    return quote(stripped or text, limit)
+
+
+def _pieces(description: str) -> list[tuple[str, bool]]:
+    """(sentence, came from a bullet) in order."""
+    out: list[tuple[str, bool]] = []
+    for line in description.splitlines():
+        if not line.strip():
+            continue
+        bullet = _BULLET.match(line) is not None
+        for sentence in _SENTENCE.split(line.strip()):
+            if sentence.strip():
+                out.append((sentence.strip(), bullet))
+    return out
+
+
+def _kind(sentence: str, bullet: bool) -> Kind | None:
+    stripped = sentence.strip()
+    if stripped.endswith("?") or stripped.startswith("¿"):
+        return "question"
+    greeting = _CONTEXT_ONLY.match(stripped)
+    if greeting is not None and not bullet:
+        rest = stripped[greeting.end() :].lstrip(" ,!.:-—")
+        if len(words(rest)) < 4:  # "Hi there!", "Thanks in advance"
+            return None
+        stripped = rest
+    if _QUALIFICATION.search(stripped):
+        return "qualification"
+    if _CONSTRAINT.search(stripped):
+        return "constraint"
+    if bullet or _DELIVERABLE.search(stripped):
+        return "deliverable"
+    return None
+
+
+def _without_greeting(sentence: str) -> str:
+    greeting = _CONTEXT_ONLY.match(sentence.strip())
+    return sentence.strip()[greeting.end() :].lstrip(" ,!.:-—") if greeting else sentence
+
+
+def extract(description: str, screening_questions: list[str] | tuple[str, ...] = ()) -> list[Specific]:
+    """The job's questions (screening questions first) and requirements, in order, without duplicates."""
+    found: list[Specific] = []
+    seen: set[str] = set()
+
+    def add(kind: Kind, sentence: str) -> None:
+        text = quote(sentence)
+        key = " ".join(words(text))
+        if len(key) < 3 or key in seen:
+            return
+        seen.add(key)
+        found.append(Specific(kind, text, tuple(words(text))))
+
+    for question in screening_questions:
+        if question.strip():
+            add("question", question)
+    for sentence, bullet in _pieces(description):
+        kind = _kind(sentence, bullet)
+        if kind is not None:
+            add(kind, _without_greeting(sentence))
+    questions = [s for s in found if s.kind == "question"]
+    others = [s for s in found if s.kind != "question"]
+    return (questions + others)[: max(MAX_SPECIFICS, len(questions))]

@@ -1,0 +1,108 @@
+"""What we have stored about a freelancer, read for a draft in a fixed number of calls (never by history).
+
+Two reads, whatever the user's history holds:
+1. `USER#<id>` / `PROFILE` in the users table (GetItem): name, Upwork title, hourly rate, Job Success Score;
+2. one Query of the user's proposals index (`gsi1`, `USER#<id>#PROPOSALS`, newest first) reading at most
+   `RECENT_PROPOSALS` items and keeping those the client hired: the won jobs' titles, categories and the bid
+   (fixed price or hourly rate). Contracts carry no title in our store; the won proposal holds it.
+
+And, for pricing, the category's market median from the 24-hour market snapshot (`bidcraft.ai.market`, one
+GetItem; absent or stale → none: drafting never calls Upwork).
+
+A failed read is logged and leaves that part empty: a draft without past work claims none; it does not fail.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from bidcraft import clock, dynamo
+from bidcraft.ai.drafting.models import FreelancerContext, PastWork
+from bidcraft.ai.settings import settings
+from bidcraft.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+RECENT_PROPOSALS = 200
+MAX_PAST_WORK = 20
+
+
+def _past_work(user_id: str) -> list[PastWork]:
+    response = dynamo.client().query(
+        TableName=settings().analytics_table,
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :pk",
+        FilterExpression="#status = :hired",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}#PROPOSALS"}, ":hired": {"S": "hired"}},
+        ScanIndexForward=False,
+        Limit=RECENT_PROPOSALS,
+    )
+    found: list[PastWork] = []
+    for raw in response.get("Items", []):
+        item = dynamo.plain(raw) or {}
+        title = str(item.get("job_title") or "").strip()
+        if not title:
+            continue
+        hourly = item.get("hourly_rate")
+        fixed = item.get("budget")
+        found.append(
+            PastWork(
+                title=title,
+                category=item.get("category"),
+                contract_type="hourly" if hourly else "fixed" if fixed else None,
+                amount=float(hourly or fixed) if (hourly or fixed) else None,
+                outcome="hired",
+            )
+        )
+    return found[:MAX_PAST_WORK]
+
+
+def load_freelancer_context(user_id: str) -> FreelancerContext:
+    """The freelancer as our synced data knows them (profile + recent won work); empty parts on failure."""
+    from bidcraft.users import store as users
+
+    context: dict[str, Any] = {}
+    try:
+        record = users.get(user_id)
+    except DomainError as exc:
+        logger.warning("profile unavailable for drafting", extra={"user_id": user_id, "problem": exc.slug})
+        record = None
+    if record is not None:
+        profile = record.upwork_profile
+        context.update(
+            name=record.name or None,
+            title=profile.title,
+            hourly_rate=float(profile.hourly_rate) if profile.hourly_rate else None,
+            job_success_score=profile.job_success_score,
+        )
+    try:
+        context["past_work"] = _past_work(user_id)
+    except (ClientError, BotoCoreError) as exc:
+        logger.warning(
+            "past work unavailable for drafting", extra={"user_id": user_id, "error_type": type(exc).__name__}
+        )
+    return FreelancerContext(**context)
+
+
+def market_median(category: str | None) -> float | None:
+    """The median hourly rate of the category's fresh market snapshot, if we hold one."""
+    if not category:
+        return None
+    from bidcraft.ai import market
+
+    if market.upwork_category(category) is None:
+        return None
+    try:
+        snapshot = market.load(category)
+    except DomainError as exc:
+        logger.warning("market snapshot unavailable for drafting", extra={"problem": exc.slug})
+        return None
+    if snapshot is None or not snapshot.fresh(clock.now()):
+        return None
+    rates = [float(c.hourly_rate) for c in snapshot.competitors if c.hourly_rate and c.hourly_rate > 0]
+    return round(float(statistics.median(rates)), 2) if rates else None

@@ -1,0 +1,166 @@
+"""The service-wide Upwork call budget: every request to Upwork of every function takes one slot first.
+
+Upwork allows 10 requests per second (per IP) and 40,000 per day (per key). Lambda containers each have their
+own IP and their own clock, so the only safe place to count is shared storage: two counters in the users
+table, one per second and one per UTC day, taken together in one `TransactWriteItems` of two conditional
+`ADD`s (`c < limit`). Either both are counted or neither: no read-then-write, and two containers at
+`limit - 1` cannot both pass. The window is part of the key, so correctness never waits for TTL deletion.
+
+Limits: `UPWORK_RATE_PER_SECOND` (default 8) and `UPWORK_DAILY_BUDGET` (default 36,000) — below Upwork's
+10/s and 40,000/day, leaving headroom for clock skew between containers and for retries.
+
+`acquire(purpose)`: when this second is full it waits for the next one (at most `MAX_WAIT_SECONDS`); when the
+day is spent, or the wait would be longer, it raises `UpworkRateLimited` (code `BUDGET`, with `Retry-After`):
+an HTTP route answers 503, a queue message is retried later, the jobs poller leaves the rest of its round for
+the next one. It never lets a request through over the budget. Purpose `poll` (the jobs poller) stops at
+`POLL_SHARE` of the day, so polling can never starve sign-in and syncs (docs/jobs.md, "The Upwork budget").
+
+`hook(purpose)` is what the Upwork HTTP client calls before each request it sends
+(`bidcraft.upwork.http.make_client(before_request=budget.before_request)`), retries included.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from bidcraft import aws, clock, config
+from bidcraft.upwork.errors import UpworkRateLimited
+
+logger = logging.getLogger(__name__)
+
+PK = "UPWORK_BUDGET"
+MAX_WAIT_SECONDS = 3.0
+POLL_SHARE = 0.9  # the poller may spend at most this share of the day; the rest is for people and syncs
+UPWORK_RATE_CEILING = 10
+UPWORK_DAILY_CEILING = 40_000
+CHECK_FAILED = "ConditionalCheckFailed"  # a transaction item's cancellation reason code
+
+Purpose = Literal["interactive", "poll"]
+
+
+class BudgetSettings(config.BaseSettings):
+    users_table: str
+    upwork_rate_per_second: int = 8
+    upwork_daily_budget: int = 36_000
+
+    def checked(self) -> BudgetSettings:
+        if not 1 <= self.upwork_rate_per_second <= UPWORK_RATE_CEILING:
+            raise ValueError("UPWORK_RATE_PER_SECOND must be within 1..10 (Upwork's limit)")
+        if not 1 <= self.upwork_daily_budget <= UPWORK_DAILY_CEILING:
+            raise ValueError("UPWORK_DAILY_BUDGET must be within 1..40000 (Upwork's limit)")
+        return self
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a slot was refused: `second` (this second is full) or `day` (the day's share is spent)."""
+
+    window: Literal["second", "day"]
+    retry_after: int
+
+
+def _settings() -> BudgetSettings:
+    from bidcraft.errors import ConfigurationError
+
+    try:
+        return config.load(BudgetSettings).checked()
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
+
+
+def _day_limit(settings: BudgetSettings, purpose: Purpose) -> int:
+    if purpose == "poll":
+        return max(1, int(settings.upwork_daily_budget * POLL_SHARE))
+    return settings.upwork_daily_budget
+
+
+def _seconds_to_midnight(moment: datetime) -> int:
+    midnight = (moment + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((midnight - moment).total_seconds()) + 1)
+
+
+def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refusal | None:
+    """One atomic attempt at both counters; None when the slot was taken."""
+    second = int(moment.timestamp())
+    day = moment.date().isoformat()
+    table = settings.users_table
+
+    def counter(sk: str, limit: int, expires: int) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": table,
+                "Key": {"pk": {"S": PK}, "sk": {"S": sk}},
+                "UpdateExpression": "ADD c :one SET expires_at = :exp",
+                "ConditionExpression": "attribute_not_exists(c) OR c < :limit",
+                "ExpressionAttributeValues": {
+                    ":one": {"N": "1"},
+                    ":limit": {"N": str(limit)},
+                    ":exp": {"N": str(expires)},
+                },
+            }
+        }
+
+    items = [
+        counter(f"S#{second}", settings.upwork_rate_per_second, second + 120),
+        counter(f"D#{day}", _day_limit(settings, purpose), second + 2 * 86_400),
+    ]
+    try:
+        aws.client("dynamodb").transact_write_items(TransactItems=items)
+    except Exception as exc:
+        from bidcraft import dynamo
+
+        codes = dynamo.cancellation_codes(exc)
+        if codes and codes[1] == CHECK_FAILED:
+            return Refusal("day", _seconds_to_midnight(moment))
+        if codes and codes[0] == CHECK_FAILED:
+            return Refusal("second", 1)
+        if not codes and aws.error_code(exc) == "":
+            raise  # not an AWS failure: a coding error must fail loudly
+        # Storage trouble: refusing is the safe side (Upwork's limit is a hard one); the caller retries later.
+        logger.warning("upwork budget unavailable", extra={"error": aws.error_code(exc) or "cancelled"})
+        return Refusal("second", 1)
+    return None
+
+
+def acquire(
+    purpose: Purpose = "interactive",
+    *,
+    now: Callable[[], datetime] = clock.now,
+    sleep: Callable[[float], None] = time.sleep,
+    max_wait: float = MAX_WAIT_SECONDS,
+) -> None:
+    """Take one slot, waiting for the next second while this one is full; `UpworkRateLimited` otherwise."""
+    settings = _settings()
+    waited = 0.0
+    while True:
+        moment = now()
+        refusal = _take(settings, purpose, moment)
+        if refusal is None:
+            return
+        if refusal.window == "day" or waited >= max_wait:
+            logger.warning("upwork budget spent", extra={"window": refusal.window, "purpose": purpose})
+            raise UpworkRateLimited(
+                f"The service's Upwork request budget for this {refusal.window} is spent; retry later",
+                retry_after=refusal.retry_after,
+                code="BUDGET",
+            )
+        pause = 1.0 - (moment.timestamp() % 1.0) + 0.005  # to the start of the next second
+        sleep(pause)
+        waited += pause
+
+
+def hook(purpose: Purpose = "interactive") -> Callable[[Any], None]:
+    """An httpx2 request hook: one budget slot per request sent to Upwork (retries are requests too)."""
+
+    def before_request(_request: Any) -> None:
+        acquire(purpose)
+
+    return before_request
+
+
+before_request = hook("interactive")

@@ -1,0 +1,63 @@
+"""The Upwork budget against the emulator's real TransactWriteItems: the per-second and per-day counters are
+taken together or not at all. Interleavings are fixed (moto is not atomic under real thread races)."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bidcraft import aws, config
+from bidcraft.upwork import budget
+from bidcraft.upwork.errors import UpworkRateLimited
+
+
+@pytest.fixture
+def small_budget(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
+    """3 per second, 5 a day, at a moment of its own (no other test shares its counters)."""
+    monkeypatch.setenv("UPWORK_RATE_PER_SECOND", "3")
+    monkeypatch.setenv("UPWORK_DAILY_BUDGET", "5")
+    config.reset()
+    yield datetime(2090, 1, 1, tzinfo=UTC) + timedelta(days=random.randint(0, 20_000), seconds=7)
+    config.reset()
+
+
+def counter(sk: str) -> int | None:
+    item = (
+        aws.client("dynamodb")
+        .get_item(
+            TableName=os.environ["USERS_TABLE"],
+            Key={"pk": {"S": budget.PK}, "sk": {"S": sk}},
+            ConsistentRead=True,
+        )
+        .get("Item")
+    )
+    return int(item["c"]["N"]) if item else None
+
+
+def test_second_and_day_windows_are_counted_together(small_budget: datetime) -> None:
+    moment = small_budget
+    now = lambda: moment  # noqa: E731
+    slept: list[float] = []
+    # Three requests fit in one second
+    for _ in range(3):
+        budget.acquire(now=now, sleep=slept.append)
+    # A fourth in the same second waits, and gives up while the second stays full
+    with pytest.raises(UpworkRateLimited):
+        budget.acquire(now=now, sleep=slept.append, max_wait=0.5)
+    second = f"S#{int(moment.timestamp())}"
+    day = f"D#{moment.date().isoformat()}"
+    assert counter(second) == 3
+    assert counter(day) == 3  # the refused request took nothing from the day
+    # The next second has room for two more — then the day is spent, and says until when
+    moment = moment + timedelta(seconds=1)
+    budget.acquire(now=now, sleep=slept.append)
+    budget.acquire(now=now, sleep=slept.append)
+    with pytest.raises(UpworkRateLimited) as spent:
+        budget.acquire(now=now, sleep=slept.append)
+    assert counter(day) == 5
+    assert counter(f"S#{int(moment.timestamp())}") == 2
+    assert spent.value.retry_after > 3600

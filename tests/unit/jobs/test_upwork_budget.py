@@ -1,0 +1,140 @@
+"""The service-wide Upwork budget: both counters or neither, waits for the next second, never over the limits.
+
+The DynamoDB client is an in-memory fake with the conditional-ADD semantics of `TransactWriteItems` (all
+conditions checked first, then all updates); its races are tested as fixed interleavings in the integration
+suite's emulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from bidcraft import aws, config
+from bidcraft.errors import ConfigurationError
+from bidcraft.upwork import budget
+from bidcraft.upwork.errors import UpworkRateLimited
+
+
+class FakeDynamo:
+    def __init__(self) -> None:
+        self.counters: dict[tuple[str, str], int] = {}
+        self.calls = 0
+
+    def transact_write_items(self, TransactItems: list[dict[str, Any]]) -> dict[str, Any]:
+        self.calls += 1
+        reasons = []
+        for item in TransactItems:
+            update = item["Update"]
+            key = (update["Key"]["pk"]["S"], update["Key"]["sk"]["S"])
+            limit = int(update["ExpressionAttributeValues"][":limit"]["N"])
+            ok = self.counters.get(key, 0) < limit
+            reasons.append({"Code": "None" if ok else "ConditionalCheckFailed"})
+        if any(r["Code"] != "None" for r in reasons):
+            error = {"Error": {"Code": "TransactionCanceledException"}, "CancellationReasons": reasons}
+            raise ClientError(error, "TransactWriteItems")  # type: ignore[arg-type]
+        for item in TransactItems:
+            update = item["Update"]
+            key = (update["Key"]["pk"]["S"], update["Key"]["sk"]["S"])
+            self.counters[key] = self.counters.get(key, 0) + 1
+        return {}
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+        self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.moment += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def dynamo(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDynamo]:
+    fake = FakeDynamo()
+    monkeypatch.setattr(aws, "client", lambda service: fake)
+    monkeypatch.setenv("USERS_TABLE", "users")
+    monkeypatch.setenv("UPWORK_RATE_PER_SECOND", "8")
+    monkeypatch.setenv("UPWORK_DAILY_BUDGET", "20")
+    config.reset()
+    yield fake
+    config.reset()
+
+
+def test_eight_per_second_then_the_ninth_waits_for_the_next_second(dynamo: FakeDynamo) -> None:
+    clock = Clock(datetime(2026, 12, 1, 12, 0, 0, 250_000, tzinfo=UTC))
+    for _ in range(8):
+        budget.acquire(now=clock.now, sleep=clock.sleep)
+    assert clock.slept == []
+    budget.acquire(now=clock.now, sleep=clock.sleep)
+    assert len(clock.slept) == 1
+    assert 0.75 <= clock.slept[0] <= 0.76
+    assert clock.moment.second == 1
+
+
+def test_the_day_is_never_exceeded_and_says_when_to_come_back(dynamo: FakeDynamo) -> None:
+    clock = Clock(datetime(2026, 12, 1, 23, 59, 0, tzinfo=UTC))
+    for _ in range(20):
+        budget.acquire(now=clock.now, sleep=clock.sleep)
+    with pytest.raises(UpworkRateLimited) as refused:
+        budget.acquire(now=clock.now, sleep=clock.sleep)
+    assert refused.value.code == "BUDGET"
+    assert refused.value.retry_after <= 61  # until midnight UTC
+    assert dynamo.counters[("UPWORK_BUDGET", "D#2026-12-01")] == 20
+
+
+def test_the_poller_stops_at_its_share_of_the_day(dynamo: FakeDynamo) -> None:
+    clock = Clock(datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+    for _ in range(int(20 * budget.POLL_SHARE)):
+        budget.acquire("poll", now=clock.now, sleep=clock.sleep)
+    with pytest.raises(UpworkRateLimited):
+        budget.acquire("poll", now=clock.now, sleep=clock.sleep)
+    budget.acquire("interactive", now=clock.now, sleep=clock.sleep)  # people still get through
+
+
+def test_a_full_second_that_stays_full_gives_up_after_the_longest_wait(dynamo: FakeDynamo) -> None:
+    class Frozen(Clock):
+        def sleep(self, seconds: float) -> None:
+            self.slept.append(seconds)  # time does not move: the second stays full
+
+    clock = Frozen(datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+    for _ in range(8):
+        budget.acquire(now=clock.now, sleep=clock.sleep)
+    with pytest.raises(UpworkRateLimited) as refused:
+        budget.acquire(now=clock.now, sleep=clock.sleep)
+    assert refused.value.retry_after == 1
+    assert sum(clock.slept) >= budget.MAX_WAIT_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("UPWORK_RATE_PER_SECOND", "11"), ("UPWORK_DAILY_BUDGET", "40001")]
+)
+def test_limits_above_upworks_are_a_configuration_error(
+    dynamo: FakeDynamo, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    config.reset()
+    with pytest.raises(ConfigurationError):
+        budget.acquire()
+
+
+def test_the_http_hook_takes_a_slot_per_request(dynamo: FakeDynamo) -> None:
+    import httpx2
+
+    from bidcraft.upwork.http import make_client
+
+    client = make_client(
+        transport=httpx2.MockTransport(lambda request: httpx2.Response(200, json={})),
+        before_request=budget.hook("interactive"),
+    )
+    for _ in range(3):
+        client.get("http://upwork.test/graphql")
+    assert dynamo.calls == 3
