@@ -108,13 +108,18 @@ def test_a_failing_receiver_is_retried_and_every_attempt_logged(
             lambda: (d := _delivery(http, auth, delivery_id)) and d["status"] == "retrying" and d
         )
         # the second attempt comes back through the queue after the first backoff (30 s ± 20 %)
+        assert _eventually(lambda: len(hook.requests) >= 2, 60), "no second attempt within 60 s"
         second = _eventually(
-            lambda: (d := _delivery(http, auth, delivery_id)) and d["attempts"] >= 2 and d, 60
+            lambda: (
+                (d := _delivery(http, auth, delivery_id))
+                and d["attempts"] == 2
+                and d["status"] == "retrying"
+                and d
+            )
         )
 
     assert first["last_status_code"] == 500
-    assert second, "no second attempt within 60 s"
-    assert len(hook.requests) >= 2
+    assert (second["last_status_code"], second["last_error"]) == (500, "http_500")
     gap = hook.requests[1].at - hook.requests[0].at
     assert 23 <= gap <= 45, f"the retry came {gap:.1f}s after the first attempt"  # 30 s ± 20 %, plus polling
     assert hook.requests[0].headers["webhook-id"] == hook.requests[1].headers["webhook-id"] == delivery_id
@@ -137,3 +142,60 @@ def test_another_user_can_neither_see_nor_test_nor_delete_a_channel(
     assert http.get("/api/alerts/channels").status_code == 401
     (still,) = http.get("/api/alerts/channels", headers=alice).json()["channels"]
     assert still["channel_id"] == channel["channel_id"]
+
+
+def test_a_published_matching_job_reaches_the_webhook_once_signed(
+    http: httpx2.Client, local_stack: LocalStackProcess
+) -> None:
+    # Given a freelancer with a webhook channel and a saved search that alerts to it
+    auth = _user(http, local_stack)
+    skill = "Alertskill" + uuid.uuid4().hex[:8]
+    with loopback_receiver() as hook:
+        channel = _channel(http, auth, "webhook", f"{hook.url}/jobs")
+        search = http.post(
+            "/api/jobs/searches",
+            json={
+                "name": "alerts",
+                "skills": [skill],
+                "alerts": {"channel_ids": [channel["channel_id"]], "min_score": 0},
+            },
+            headers=auth,
+        )
+        assert search.status_code == 201, search.text
+        # When a matching job is published in the sandbox and a polling round runs
+        published_at = time.monotonic()
+        job = http.post(
+            "/_sandbox/upwork/_jobs",
+            json={
+                "title": f"Build a webhook relay in {skill}",
+                "description": f"We need a {skill} developer for a small webhook relay.",
+                "skills": [skill],
+                "category": "Web, Mobile & Software Dev",
+                "type": "fixed",
+                "amount": 900,
+                "client": {"payment_verified": True, "total_spent": 3000, "hires": 2},
+            },
+        )
+        assert job.status_code == 201, job.text
+        job_id = job.json()["job_id"]
+        polled = http.post("/_local/schedule/JobsPollerFunction")
+        assert polled.status_code == 200, polled.text
+        # Then the receiver gets it, signed with the channel's secret
+        assert _eventually(lambda: hook.requests, 15), "the matching job was not delivered"
+        latency = time.monotonic() - published_at
+        # and a second round does not send it again
+        assert http.post("/_local/schedule/JobsPollerFunction").status_code == 200
+        time.sleep(2)
+
+    (request,) = hook.requests
+    event = Webhook(channel["secret"]).verify(request.body, request.headers)
+    assert event["type"] == "job.matched"
+    assert event["data"]["search_id"] == search.json()["search_id"]
+    assert event["data"]["job"]["job_id"] == job_id
+    assert event["data"]["job"]["budget"]["amount"] == 900
+    (delivery,) = [
+        d for d in http.get("/api/alerts/deliveries", headers=auth).json()["deliveries"] if d.get("job_id")
+    ]
+    assert (delivery["job_id"], delivery["status"], delivery["attempts"]) == (job_id, "delivered", 1)
+    assert latency < 10
+    print(f"\npublish → poll → webhook delivery: {latency * 1000:.0f} ms")
