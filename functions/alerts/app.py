@@ -98,6 +98,7 @@ def delete_channel(channel_id: ChannelId) -> Response[None]:
         202: docs.ok(TestAccepted, "The test delivery is queued; follow it in /api/alerts/deliveries"),
         404: docs.problem("No such channel of yours"),
         409: docs.problem("The channel is disabled"),
+        429: docs.problem("Five test alerts to this channel in the current hour already (Retry-After)"),
     },
 )
 def test_channel(channel_id: ChannelId) -> Response[TestAccepted]:
