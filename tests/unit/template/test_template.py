@@ -38,8 +38,13 @@ BEARER_FUNCTIONS = {
 SECRET_READERS = {
     "SigningKeySecret": BEARER_FUNCTIONS,
     "UpworkClientSecret": {
-        "AuthFunction", "AiFunction", "UpworkFunction", "SyncWorkerFunction", "JobsFunction", "JobsPollerFunction",
-    },  # fmt: skip
+        "AuthFunction",
+        "AiFunction",
+        "UpworkFunction",
+        "SyncWorkerFunction",
+        "JobsFunction",
+        "JobsPollerFunction",
+    },
     "WebhookSecret": {"WebhooksFunction"},
     "OpenAISecret": {"AiFunction", "AiWorkerFunction", "JobsFunction"},  # JobsFunction: drafts for jobs
     "TelegramBotSecret": {"AlertsWorkerFunction"},
@@ -71,7 +76,8 @@ DOCUMENTED_ENV = {
     "WEBHOOK_SECRET_ARN", "OPENAI_SECRET_ARN", "OPENAI_BASE_URL", "OPENAI_MODEL", "EVENTS_QUEUE_URL",
     "AI_JOBS_QUEUE_URL", "SYNC_QUEUE_URL", "REPORTS_BUCKET", "ALLOWED_REDIRECT_URIS", "ALLOWED_ORIGINS",
     "RATE_LIMIT_AI_OPERATIONS", "RATE_LIMIT_AUTH", "RATE_LIMIT_API", "JWT_ISSUER", "JWT_AUDIENCE",
-    "JOBS_TABLE", "JOBS_POLL_MINUTES", "JOBS_UPWORK_CREDENTIALS", "UPWORK_RATE_PER_SECOND", "UPWORK_DAILY_BUDGET",
+    "JOBS_TABLE", "JOBS_POLL_MINUTES", "JOBS_UPWORK_CREDENTIALS",
+    "UPWORK_RATE_PER_SECOND", "UPWORK_DAILY_BUDGET",
     "ALERTS_TABLE", "ALERTS_QUEUE_URL", "TELEGRAM_BOT_SECRET_ARN", "ALERTS_EMAIL_FROM", "ALERTS_SANDBOX_URL",
     # Powertools' own settings
     "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_TRACER_CAPTURE_RESPONSE",
