@@ -21,6 +21,7 @@ import functools
 import ipaddress
 import logging
 import socket
+import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -98,11 +99,14 @@ class GuardedClient:
         resolver: Resolver = system_resolver,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         max_body_bytes: int = MAX_BODY_BYTES,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """`tls`: the trust store for certificate checks (default: the system's; tests pass their own CA)."""
         self.policy = policy
         self.resolver = resolver
         self.timeout = timeout
         self.max_body_bytes = max_body_bytes
+        self.tls = tls
 
     def check(self, url: str) -> Target:
         """The URL's static checks alone (no DNS): what channel validation uses."""
@@ -148,7 +152,10 @@ class GuardedClient:
         try:
             with (
                 httpx2.Client(
-                    trust_env=False, follow_redirects=False, timeout=httpx2.Timeout(self.timeout)
+                    trust_env=False,
+                    follow_redirects=False,
+                    timeout=httpx2.Timeout(self.timeout),
+                    verify=self.tls if self.tls is not None else True,
                 ) as client,
                 client.stream(
                     "POST", pinned_url, content=content, headers=request_headers, extensions=extensions
