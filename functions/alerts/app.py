@@ -62,7 +62,7 @@ def create_channel(body: ChannelIn) -> Response[ChannelCreated]:
         status_code=201,
         content_type="application/json",
         body=created,
-        headers={"Location": f"/api/alerts/channels/{created.channel_id}", "Cache-Control": "no-store"},
+        headers={"Location": f"/api/alerts/channels/{created.channel_id}"},
     )
 
 
@@ -124,4 +124,4 @@ def list_deliveries(
     )
 
 
-lambda_handler = lambda_handler_for(app)
+lambda_handler = lambda_handler_for(app, no_store=True)  # channels and deliveries are the caller's data

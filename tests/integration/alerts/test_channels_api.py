@@ -28,6 +28,7 @@ def test_a_webhook_channel_is_created_with_its_secret_shown_once(alerts: Call, u
 
     listed = alerts("GET", "/api/alerts/channels", token=user.token)
     assert listed.status == 200
+    assert listed.headers["cache-control"] == "no-store"
     (channel,) = listed.json["channels"]
     assert set(channel) == CHANNEL_KEYS
     assert channel["channel_id"] == created.json["channel_id"]
