@@ -62,7 +62,7 @@ def create_channel(body: ChannelIn) -> Response[ChannelCreated]:
         status_code=201,
         content_type="application/json",
         body=created,
-        headers={"Location": f"/api/alerts/channels/{created.channel_id}", "Cache-Control": "no-store"},
+        headers={"Location": f"/api/alerts/channels/{created.channel_id}"},
     )
 
 
@@ -98,6 +98,7 @@ def delete_channel(channel_id: ChannelId) -> Response[None]:
         202: docs.ok(TestAccepted, "The test delivery is queued; follow it in /api/alerts/deliveries"),
         404: docs.problem("No such channel of yours"),
         409: docs.problem("The channel is disabled"),
+        429: docs.problem("Five test alerts to this channel in the current hour already (Retry-After)"),
     },
 )
 def test_channel(channel_id: ChannelId) -> Response[TestAccepted]:
@@ -123,4 +124,4 @@ def list_deliveries(
     )
 
 
-lambda_handler = lambda_handler_for(app)
+lambda_handler = lambda_handler_for(app, no_store=True)  # channels and deliveries are the caller's data

@@ -28,6 +28,7 @@ def test_a_webhook_channel_is_created_with_its_secret_shown_once(alerts: Call, u
 
     listed = alerts("GET", "/api/alerts/channels", token=user.token)
     assert listed.status == 200
+    assert listed.headers["cache-control"] == "no-store"
     (channel,) = listed.json["channels"]
     assert set(channel) == CHANNEL_KEYS
     assert channel["channel_id"] == created.json["channel_id"]
@@ -165,3 +166,20 @@ def test_every_route_needs_a_bearer_token(alerts: Call, method: str, path: str) 
 
     assert reply.status == 401
     assert reply.headers["www-authenticate"] == "Bearer"
+
+
+def test_test_alerts_are_limited_to_five_per_channel_per_hour(alerts: Call, user: User) -> None:
+    body = {"type": "email", "name": "inbox", "target": "limited@example.com"}
+    channel_id = alerts("POST", "/api/alerts/channels", body, token=user.token).json["channel_id"]
+    path = f"/api/alerts/channels/{channel_id}/test"
+
+    statuses = [alerts("POST", path, token=user.token).status for _ in range(5)]
+    refused = alerts("POST", path, token=user.token)
+
+    assert statuses == [202] * 5
+    assert refused.status == 429
+    assert 0 < int(refused.headers["retry-after"]) <= 3600
+    assert refused.headers["ratelimit-limit"] == "5"
+    other = alerts("POST", "/api/alerts/channels", {**body, "target": "other@example.com"}, token=user.token)
+    other_path = f"/api/alerts/channels/{other.json['channel_id']}/test"
+    assert alerts("POST", other_path, token=user.token).status == 202  # the limit is per channel

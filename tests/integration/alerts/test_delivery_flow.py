@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -10,8 +11,9 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from standardwebhooks import Webhook
 
-from bidcraft import aws, clock
+from bidcraft import aws, clock, config
 from bidcraft.alerts.enqueue import enqueue_job_alerts
+from bidcraft.errors import ServiceUnavailable
 from devserver.testing import LocalAws
 from tests.integration.alerts.conftest import AlertsQueue, Answer, Call, User, alerts_item, audit_actions, job
 
@@ -122,8 +124,6 @@ def test_the_twentieth_consecutive_failure_disables_the_channel_and_is_audited(
     with receiver(lambda _request: Answer(500)) as hook:
         channel = _webhook(alerts, user, f"{hook.url}/hook")
         key = {"pk": {"S": f"USER#{user.user_id}"}, "sk": {"S": f"CHANNEL#{channel['channel_id']}"}}
-        import os
-
         aws.client("dynamodb").update_item(  # nineteen failures already behind it
             TableName=os.environ["ALERTS_TABLE"],
             Key=key,
@@ -286,3 +286,28 @@ def test_a_delivery_item_keeps_the_job_snapshot_the_worker_sends(alerts: Call, u
     assert json.loads(item["job_json"]["S"]) == the_job
     assert item["gsi1pk"]["S"] == f"USER#{user.user_id}#CHANNEL#{channel['channel_id']}"
     assert int(item["expires_at"]["N"]) > clock.epoch(clock.now() + timedelta(days=29))
+
+
+def test_a_delivery_whose_message_cannot_be_queued_is_undone_and_can_be_offered_again(
+    alerts: Call, user: User, alerts_queue: AlertsQueue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel = _webhook(alerts, user, "http://127.0.0.1:9/hook")
+    spec = {"channel_ids": [channel["channel_id"]], "min_score": 0}
+    the_job = job()
+    # Given a queue that refuses the message (SQS answers QueueDoesNotExist)
+    monkeypatch.setenv("ALERTS_QUEUE_URL", alerts_queue.url + "-gone")
+    config.reset()
+
+    with pytest.raises(ServiceUnavailable):
+        enqueue_job_alerts(user.user_id, "s-undo", spec, the_job)
+
+    # Then neither the delivery nor its at-most-once marker is left behind
+    assert _deliveries(alerts, user) == []
+    assert alerts_item(f"USER#{user.user_id}", f"DEDUP#{channel['channel_id']}#{the_job['job_id']}") is None
+    # And once the queue is back, the same offer creates and queues it (once)
+    monkeypatch.undo()
+    config.reset()
+    (delivery_id,) = enqueue_job_alerts(user.user_id, "s-undo", spec, the_job)
+    assert enqueue_job_alerts(user.user_id, "s-undo", spec, the_job) == []
+    (queued,) = alerts_queue.receive(user.user_id)
+    assert json.loads(queued["Body"])["delivery_id"] == delivery_id

@@ -16,6 +16,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 @dataclass
@@ -50,6 +51,7 @@ def loopback_receiver(answer: Callable[[Received], Answer] | None = None) -> Ite
                 self.path,
                 {k.lower(): v for k, v in self.headers.items()},
                 self.rfile.read(length),
+                time.monotonic(),
             )
             received.append(request)
             reply = respond(request)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+import httpx2
 import pytest
 
 from bidcraft.outbound.client import GuardedClient, OutboundFailed, OutboundRefused
@@ -115,3 +118,16 @@ def test_proxy_environment_variables_are_ignored(monkeypatch: pytest.MonkeyPatch
 
     assert response.status_code == 200
     assert len(receiver.requests) == 1
+
+
+def test_the_url_never_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    with loopback_receiver() as receiver:
+        url = f"{receiver.url}/bot123:SECRET-TOKEN/sendMessage"
+        GuardedClient(LOCAL).post(url, content=b"{}", headers={})
+
+    assert "SECRET-TOKEN" not in caplog.text
+    with httpx2.Client(trust_env=False) as plain, loopback_receiver() as receiver:
+        plain.post(f"{receiver.url}/not-guarded")  # httpx2's own logging is left alone otherwise
+    assert "/not-guarded" in caplog.text

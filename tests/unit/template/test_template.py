@@ -37,8 +37,14 @@ BEARER_FUNCTIONS = {
 # Who may read which secret and send to which queue: anything else is a least-privilege regression.
 SECRET_READERS = {
     "SigningKeySecret": BEARER_FUNCTIONS,
-    "UpworkClientSecret": {"AuthFunction", "AiFunction", "UpworkFunction", "SyncWorkerFunction"}
-    | {"JobsFunction", "JobsPollerFunction"},
+    "UpworkClientSecret": {
+        "AuthFunction",
+        "AiFunction",
+        "UpworkFunction",
+        "SyncWorkerFunction",
+        "JobsFunction",
+        "JobsPollerFunction",
+    },
     "WebhookSecret": {"WebhooksFunction"},
     "OpenAISecret": {"AiFunction", "AiWorkerFunction", "JobsFunction"},  # JobsFunction: drafts for jobs
     "TelegramBotSecret": {"AlertsWorkerFunction"},

@@ -30,12 +30,13 @@ from bidcraft.alerts.models import (
     TestAccepted,
 )
 from bidcraft.crypto import envelope
-from bidcraft.errors import Conflict, NotFound, Unprocessable
+from bidcraft.errors import Conflict, NotFound, RateLimited, Unprocessable
 from bidcraft.outbound.guard import Policy, Refused, parse_url
 
 SECRET_PREFIX = "whsec_"  # noqa: S105  # nosec B105
 SECRET_BYTES = 32
 SLACK_HOST = "hooks.slack.com"
+TESTS_PER_HOUR = 5
 _SLACK_PATH = re.compile(r"^/services/[A-Za-z0-9]{1,32}/[A-Za-z0-9]{1,32}/[A-Za-z0-9]{1,64}$")
 _TELEGRAM_CHAT = re.compile(r"^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$")
@@ -146,11 +147,23 @@ def delete_channel(user_id: str, channel_id: str) -> None:
 
 
 def send_test(user_id: str, channel_id: str) -> TestAccepted:
-    """Queue an `alert.test` delivery (a sample job) to one of the caller's active channels."""
+    """Queue an `alert.test` delivery (a sample job) to one of the caller's active channels.
+
+    At most `TESTS_PER_HOUR` per channel (429 beyond): a test reaches a third party — an inbox, a chat, a URL
+    — and must not become a way to flood it from the service's address."""
     channel = _own_channel(user_id, channel_id)
     if channel.get("status") != "active":
         raise Conflict("The channel is disabled after repeated failures; delete it and add it again")
     now = clock.now()
+    window = clock.epoch(now) // 3600 * 3600
+    if not store.count_test_alert(user_id, channel_id, window, TESTS_PER_HOUR):
+        reset = window + 3600 - clock.epoch(now)
+        raise RateLimited(
+            f"At most {TESTS_PER_HOUR} test alerts per channel per hour",
+            retry_after=reset,
+            limit=TESTS_PER_HOUR,
+            reset=reset,
+        )
     delivery_id = deliveries.create_and_queue(
         user_id,
         channel,

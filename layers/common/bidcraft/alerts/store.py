@@ -148,6 +148,27 @@ def delete_channel(user_id: str, channel_id: str) -> bool:
     return True
 
 
+def count_test_alert(user_id: str, channel_id: str, window: int, limit: int) -> bool:
+    """Count a test alert in the channel's current window (`window`: its start, epoch seconds); False when
+    `limit` are already counted there. Two conditional updates at most: count in this window, or start it."""
+    key = channel_key(user_id, channel_id)
+    if dynamo.conditional_update(
+        table(),
+        key,
+        "ADD test_count :one",
+        "test_window = :window AND test_count < :limit",
+        {":one": 1, ":window": window, ":limit": limit},
+    ):
+        return True
+    return dynamo.conditional_update(
+        table(),
+        key,
+        "SET test_window = :window, test_count = :one",
+        "attribute_exists(pk) AND (attribute_not_exists(test_window) OR test_window < :window)",
+        {":one": 1, ":window": window},
+    )
+
+
 def channel_succeeded(user_id: str, channel_id: str, at: str) -> None:
     """A delivery got through: the failure streak is over."""
     dynamo.conditional_update(

@@ -109,12 +109,13 @@ class DeliveryWorker:
             held = self._hold(message, delivery, now)
             if held is not None:
                 return held
+        # Opened before the claim: a KMS failure raises (SQS retries the message) without claiming anything.
+        target, secret = self.unseal(user_id, channel["sealed"])
         stamp = clock.epoch(now)
         if not self.store.claim_attempt(
             user_id, delivery_id, message.attempt, stamp, stamp - int(STALE_CLAIM.total_seconds())
         ):
             return "duplicate"
-        target, secret = self.unseal(user_id, channel["sealed"])
         result = self.send(
             senders.Outgoing(
                 delivery_id=delivery_id,

@@ -200,12 +200,14 @@ def _authenticate(event: dict[str, Any]) -> tuple[Principal | None, DomainError 
 
 
 def lambda_handler_for(
-    app: APIGatewayHttpResolver, *, json_only: bool = True, public: bool = False
+    app: APIGatewayHttpResolver, *, json_only: bool = True, public: bool = False, no_store: bool = False
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The `lambda_handler` of an API function built on `app`.
 
     Every path but `guard.PUBLIC_PATHS` needs a valid bearer token, checked before the request is routed or
     validated; `public=True` is for functions that have no bearer routes at all (meta, webhooks).
+    `no_store=True`: every answer carries the caller's data, so each gets `Cache-Control: no-store` unless
+    the route set its own (API.md conventions).
     """
 
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -228,6 +230,8 @@ def lambda_handler_for(
         if headers.get("Content-Type") == "application/json":
             headers["Content-Type"] = "application/json; charset=utf-8"
         headers["X-Request-Id"] = rid
+        if no_store and not any(name.lower() == "cache-control" for name in headers):
+            headers["Cache-Control"] = "no-store"
         response["headers"] = headers
         return response
 

@@ -10,13 +10,18 @@ Also: no redirects (a 3xx is just a status), no proxies from the environment, a 
 overall 5 s budget for reading the answer, and at most `MAX_BODY_BYTES` of the response body kept (the rest is
 never read). Failures are `OutboundRefused` (policy: never retried as-is) or `OutboundFailed` (transport:
 timeout, connection refused, TLS) with a stable `reason` code; neither carries the URL, which may hold a
-secret (Slack webhook URLs do).
+secret (Slack webhook URLs do, Telegram's carries the bot token). For the same reason httpx2's own INFO line
+("HTTP Request: POST <url> ...") is dropped while a guarded request is in flight.
 """
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import ipaddress
+import logging
 import socket
+import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +35,19 @@ MAX_BODY_BYTES = 16 * 1024
 USER_AGENT = "Bidcraft-Alerts/1.0 (+https://bidcraft.dev)"
 
 Resolver = Callable[[str, int], Sequence[str]]
+_GUARDED_REQUEST = contextvars.ContextVar("bidcraft_outbound_request", default=False)
+
+
+class _NoUrlsInLogs(logging.Filter):
+    """Drops httpx2's request log records made during a guarded request (they print the whole URL)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _GUARDED_REQUEST.get()
+
+
+@functools.cache
+def _install_log_filter() -> None:
+    logging.getLogger("httpx2").addFilter(_NoUrlsInLogs())
 
 
 class OutboundRefused(Exception):
@@ -81,11 +99,14 @@ class GuardedClient:
         resolver: Resolver = system_resolver,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         max_body_bytes: int = MAX_BODY_BYTES,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """`tls`: the trust store for certificate checks (default: the system's; tests pass their own CA)."""
         self.policy = policy
         self.resolver = resolver
         self.timeout = timeout
         self.max_body_bytes = max_body_bytes
+        self.tls = tls
 
     def check(self, url: str) -> Target:
         """The URL's static checks alone (no DNS): what channel validation uses."""
@@ -126,10 +147,15 @@ class GuardedClient:
         }
         extensions = {} if target.literal_ip is not None else {"sni_hostname": target.host}
         deadline = time.monotonic() + self.timeout
+        _install_log_filter()
+        quiet = _GUARDED_REQUEST.set(True)
         try:
             with (
                 httpx2.Client(
-                    trust_env=False, follow_redirects=False, timeout=httpx2.Timeout(self.timeout)
+                    trust_env=False,
+                    follow_redirects=False,
+                    timeout=httpx2.Timeout(self.timeout),
+                    verify=self.tls if self.tls is not None else True,
                 ) as client,
                 client.stream(
                     "POST", pinned_url, content=content, headers=request_headers, extensions=extensions
@@ -144,6 +170,8 @@ class GuardedClient:
             raise OutboundFailed(reason) from None
         except httpx2.TransportError:
             raise OutboundFailed("transport_error") from None
+        finally:
+            _GUARDED_REQUEST.reset(quiet)
 
     def _read_capped(self, response: httpx2.Response, deadline: float) -> tuple[bytes, bool]:
         chunks: list[bytes] = []
