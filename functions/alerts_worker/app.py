@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from bidcraft.alerts.worker import DeliveryWorker
+from bidcraft.observability import function_logger
 
-logger = Logger(service="alerts_worker", use_rfc3339=True)
+logger = function_logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 worker = DeliveryWorker()
 

@@ -13,7 +13,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from bidcraft import config
-from bidcraft.http import create_app, docs, lambda_handler_for
+from bidcraft.caller import RequestMeta
+from bidcraft.http import create_app, docs, lambda_handler_for, request
 from bidcraft.http.guard import current_principal
 from bidcraft.http.limits import by_user
 from bidcraft.jobs import feed, searches
@@ -41,10 +42,8 @@ def _caller() -> str:
     return current_principal(app).user_id
 
 
-def _meta() -> object:
-    from bidcraft.security.audit import RequestMeta
-
-    return RequestMeta.from_event(app.current_event.raw_event)
+def _meta() -> RequestMeta:
+    return request.meta(app.current_event.raw_event)
 
 
 # ------------------------------------------------------------------------------------------- saved searches
@@ -151,14 +150,4 @@ def draft_for_job(job_id: JobId, body: Annotated[DraftRequest, Body()]) -> JobDr
     return feed.draft(user_id, job_id, tone=body.tone, bid=body.bid, meta=_meta())
 
 
-_handler = lambda_handler_for(app)
-
-
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Every answer carries the caller's data (searches, scores): never stored by caches (API.md)."""
-    response = _handler(event, context)
-    headers = response.setdefault("headers", {}) or {}
-    if not any(name.lower() == "cache-control" for name in headers):
-        headers["Cache-Control"] = "no-store"
-    response["headers"] = headers
-    return response
+lambda_handler = lambda_handler_for(app, no_store=True)  # searches, scores and drafts are the caller's data

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
 from bidcraft import config
 from bidcraft.jobs import poller
 from bidcraft.jobs.settings import JobsSettings
+from bidcraft.observability import function_logger
 
-logger = Logger(service="jobs_poller", use_rfc3339=True)
+logger = function_logger()
 
 
 @logger.inject_lambda_context(clear_state=True)
