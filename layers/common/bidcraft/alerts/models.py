@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_serializer
 
 from bidcraft import clock
+from bidcraft.security.cursor import Pagination
 
 ChannelType = Literal["webhook", "slack", "telegram", "email"]
 ChannelStatus = Literal["active", "disabled"]
@@ -93,12 +94,6 @@ class Delivery(_Out):
     @field_serializer("created_at", "delivered_at")
     def _iso(self, value: datetime | None) -> str | None:
         return clock.iso(value) if value is not None else None
-
-
-class Pagination(BaseModel):
-    limit: int
-    next_cursor: str | None = None
-    has_more: bool
 
 
 class DeliveryPage(BaseModel):

@@ -26,6 +26,7 @@ from pydantic import (
 
 from bidcraft import clock
 from bidcraft.ai.models import SAFE_TEXT_PATTERN, Number, Skill, _Clean
+from bidcraft.security.cursor import Pagination
 
 MAX_SEARCHES = 10
 JobType = Literal["hourly", "fixed"]
@@ -199,12 +200,6 @@ class Job(_Sparse):
     seen_at: str
     description: str | None = None
     screening_questions: list[str] | None = None
-
-
-class Pagination(BaseModel):
-    limit: int
-    next_cursor: str | None = None
-    has_more: bool
 
 
 class FeedPage(BaseModel):

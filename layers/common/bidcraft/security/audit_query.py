@@ -28,6 +28,7 @@ from bidcraft.caller import Principal
 from bidcraft.errors import Forbidden, ServiceUnavailable, Unprocessable
 from bidcraft.security import cursor as cursors
 from bidcraft.security.audit import ANONYMOUS_PK
+from bidcraft.security.cursor import Pagination
 
 ALL_USERS = "*"
 ANONYMOUS = "anonymous"  # admins: the records of callers who were not signed in (`pk = ANON`)
@@ -58,15 +59,9 @@ class AuditLog(BaseModel):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
-class AuditPagination(BaseModel):
-    limit: int
-    next_cursor: str | None = None
-    has_more: bool
-
-
 class AuditLogPage(BaseModel):
     logs: list[AuditLog]
-    pagination: AuditPagination
+    pagination: Pagination
 
 
 class AuditQuery(BaseModel):
@@ -213,7 +208,7 @@ def list_audit_logs(principal: Principal, query: AuditQuery) -> AuditLogPage:
         next_key = last_evaluated  # the read budget ran out before the page filled (or None: the end)
     return AuditLogPage(
         logs=[_plain(item) for item in page],
-        pagination=AuditPagination(
+        pagination=Pagination(
             limit=query.limit,
             next_cursor=codec.encode(next_key, scope) if next_key else None,
             has_more=next_key is not None,

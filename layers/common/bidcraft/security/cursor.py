@@ -22,8 +22,19 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic import BaseModel
+
 from bidcraft import config, secrets
 from bidcraft.errors import BadRequest, ConfigurationError
+
+
+class Pagination(BaseModel):
+    """The `pagination` object of every listing (audit logs, the job feed, alert deliveries)."""
+
+    limit: int
+    next_cursor: str | None = None  # a cursor of this module, for the next page
+    has_more: bool
+
 
 VERSION = "v1"
 MIN_KEY_BYTES = 32
