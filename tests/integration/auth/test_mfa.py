@@ -183,6 +183,27 @@ def test_a_step_up_token_can_log_out(enrolled, sign_in, call) -> None:
     assert _verify(call, step_up["access_token"], totp_code="123456").status == 401
 
 
+def test_a_step_up_token_ends_only_its_own_session_even_when_it_asks_for_all(
+    enrolled, sign_in, call
+) -> None:
+    # Given the victim's MFA-protected session and a step-up token of a sign-in that has not passed MFA
+    full = enrolled["session"]
+    step_up = sign_in(enrolled["upwork_id"]).json
+    assert step_up["mfa_required"] is True
+
+    # When the step-up token asks to end every session
+    out = call("POST", "/auth/logout", {"all_sessions": True}, token=step_up["access_token"])
+
+    # Then only the step-up session ends: the full session and its refresh token still work
+    assert out.status == 204
+    assert call("GET", "/auth/me", token=full["access_token"]).status == 200
+    assert call("POST", "/auth/refresh", {"refresh_token": full["refresh_token"]}).status == 200
+    assert _verify(call, step_up["access_token"], totp_code="123456").status == 401
+    logout = [r for r in audit_records(enrolled["user_id"]) if r["action"] == "authn_logout"]
+    assert logout[-1]["details"]["all_sessions"] is False
+    assert logout[-1]["details"]["sessions_ended"] == 1
+
+
 def test_a_used_totp_code_is_rejected_and_audited(enrolled, sign_in, call, server_clock) -> None:
     secret = enrolled["setup"]["totp_secret"]
     code = server_clock.code(secret)
