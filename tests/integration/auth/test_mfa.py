@@ -183,9 +183,7 @@ def test_a_step_up_token_can_log_out(enrolled, sign_in, call) -> None:
     assert _verify(call, step_up["access_token"], totp_code="123456").status == 401
 
 
-def test_a_step_up_token_ends_only_its_own_session_even_when_it_asks_for_all(
-    enrolled, sign_in, call
-) -> None:
+def test_a_step_up_token_ends_only_its_own_session_even_when_it_asks_for_all(enrolled, sign_in, call) -> None:
     # Given the victim's MFA-protected session and a step-up token of a sign-in that has not passed MFA
     full = enrolled["session"]
     step_up = sign_in(enrolled["upwork_id"]).json

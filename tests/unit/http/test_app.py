@@ -192,6 +192,28 @@ def test_duplicate_member_names_are_malformed_json() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"text": ' + "9" * 4_301 + "}",  # json.loads raises a plain ValueError past 4,300 digits
+        '{"text": -' + "1" * 60_000 + "}",
+        '{"text": NaN}',  # not JSON (RFC 8259), though Python's parser takes it
+        '{"text": -Infinity}',
+    ],
+)
+def test_numbers_json_does_not_have_are_malformed_json_not_a_500(text: str) -> None:
+    assert_problem(
+        *call("POST", "/echo", body=text, headers={"content-type": "application/json"}), 400, "malformed-json"
+    )
+
+
+def test_the_largest_integer_python_parses_is_still_a_schema_question() -> None:
+    status, headers, body = call(
+        "POST", "/echo", body='{"text": ' + "9" * 4_300 + "}", headers={"content-type": "application/json"}
+    )
+    assert_problem(status, headers, body, 422, "validation-error")
+
+
 def test_body_that_is_not_utf8_is_malformed_json() -> None:
     response = handler(
         http_event(

@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
+from bidcraft import strict_json
 from bidcraft.errors import (
     BadRequest,
     DomainError,
@@ -75,26 +76,12 @@ def problem_response(app: APIGatewayHttpResolver, error: DomainError) -> Respons
     )
 
 
-def _json_object_without_duplicates(text: str) -> Any:
-    """`json.loads`, but a repeated member name is malformed JSON (400), not "last one wins" (ASVS 15.3.7)."""
-
-    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        names = [name for name, _ in pairs]
-        if len(set(names)) != len(names):
-            raise json.JSONDecodeError("duplicate member name", text, 0)
-        return dict(pairs)
-
-    return json.loads(text, object_pairs_hook=unique)
-
-
 def create_app(service: str) -> APIGatewayHttpResolver:
     """An HTTP API resolver with validation on and every failure mapped to a problem document.
 
     `service` names the function in its OpenAPI tag and logs; the resolver itself is the same for all.
     """
-    app = APIGatewayHttpResolver(
-        enable_validation=True, json_body_deserializer=_json_object_without_duplicates
-    )
+    app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=strict_json.loads)
 
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response:
