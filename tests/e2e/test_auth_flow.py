@@ -28,6 +28,7 @@ def _sign_in(http: httpx2.Client, redirect_uri: str, sandbox_user: str) -> dict:
     assert params["state"] == init.json()["state"]
     callback = http.get("/auth/upwork/callback", params={"code": params["code"], "state": params["state"]})
     assert callback.status_code == 200, callback.text
+    assert callback.headers["cache-control"] == "no-store"  # it carries tokens (RFC 6749 §5.1)
     replay = http.get("/auth/upwork/callback", params={"code": params["code"], "state": params["state"]})
     assert replay.status_code == 400
     return callback.json()

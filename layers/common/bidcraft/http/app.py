@@ -1,7 +1,8 @@
 """The resolver factory every API function uses, and the Lambda entry point that wraps it.
 
 One place decides how a request is checked before routing (size, media type), how every error becomes a
-problem document, and that every response carries `X-Request-Id`.
+problem document, and that every response carries `X-Request-Id` and (unless its route chose otherwise)
+`Cache-Control: no-store`.
 """
 
 from __future__ import annotations
@@ -215,6 +216,11 @@ def lambda_handler_for(
         if headers.get("Content-Type") == "application/json":
             headers["Content-Type"] = "application/json; charset=utf-8"
         headers["X-Request-Id"] = rid
+        if not any(name.lower() == "cache-control" for name in headers):
+            # API.md: responses carrying tokens or a user's data are never stored (RFC 6749 §5.1, RFC 9111);
+            # every API response may, so the default is no-store and only a route that chooses otherwise
+            # (public, user-independent documents) sets its own.
+            headers["Cache-Control"] = "no-store"
         response["headers"] = headers
         return response
 
