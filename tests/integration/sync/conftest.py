@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 import pytest
 
+from bidcraft import aws, config
 from devserver.testing import LocalAws
 
 
@@ -58,3 +59,13 @@ def run_sync(local_aws: LocalAws) -> Callable[..., dict[str, Any]]:
         return dict(local_aws.invoke("SyncWorkerFunction", local_aws.sqs_event(message, queue="SyncQueue")))
 
     return _run
+
+
+@pytest.fixture
+def sync_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A sync queue of this test's own, so counting messages is exact."""
+    url = aws.client("sqs").create_queue(QueueName=f"sync-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+    monkeypatch.setenv("SYNC_QUEUE_URL", url)
+    config.reset()
+    yield url
+    config.reset()
