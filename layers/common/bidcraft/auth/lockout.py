@@ -28,6 +28,7 @@ MAX_FAILURES = 3
 WINDOW_SECONDS = 15 * 60
 LOCK_SECONDS = 15 * 60
 LOCKOUT_SK = "LOCKOUT"
+LOCKED_DETAIL = "Too many failed attempts: the account is temporarily locked"
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def ensure_not_locked(user_id: str, now: int) -> None:
     """423 with Retry-After while the account is locked."""
     until = locked_until(user_id, now)
     if until is not None:
-        raise Locked("Too many failed attempts: the account is temporarily locked", retry_after=until - now)
+        raise Locked(LOCKED_DETAIL, retry_after=until - now)
 
 
 def _in_window(times: Any, now: int) -> list[int]:
@@ -70,13 +71,10 @@ def reserve_attempt(user_id: str, now: int) -> None:
         item = _get(user_id) or {}
         until = int(item.get("locked_until") or 0)
         if until > now:
-            raise Locked("Too many failed attempts: the account is temporarily locked", retry_after=until - now)
+            raise Locked(LOCKED_DETAIL, retry_after=until - now)
         tries = _in_window(item.get("tries"), now)
         if len(tries) >= MAX_FAILURES:
-            raise Locked(
-                "Too many failed attempts: the account is temporarily locked",
-                retry_after=max(1, min(tries) + WINDOW_SECONDS - now),
-            )
+            raise Locked(LOCKED_DETAIL, retry_after=max(1, min(tries) + WINDOW_SECONDS - now))
         version = None if "version" not in item else int(item["version"])
         if _write(user_id, tries=[*tries, now], version=version, now=now):
             return
