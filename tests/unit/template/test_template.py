@@ -501,3 +501,24 @@ def test_the_public_webhook_function_has_reserved_concurrency_by_default(
     }
     condition = template["Conditions"]["HasWebhooksReservedConcurrency"]
     assert condition == {"Fn::Not": [{"Fn::Equals": [{"Ref": "WebhooksReservedConcurrency"}, 0]}]}
+
+
+@pytest.mark.parametrize("metric", ["Misconfiguration", "RateLimiterFailedOpen"])
+def test_the_application_alarms_watch_the_metrics_the_code_emits(
+    template: dict[str, Any], alarms: dict[str, Any], metric: str
+) -> None:
+    """bidcraft.misconfiguration publishes these without dimensions in POWERTOOLS_METRICS_NAMESPACE."""
+    from bidcraft import misconfiguration
+    from bidcraft.security import ratelimit
+
+    assert metric in (misconfiguration.METRIC, ratelimit.FAILED_OPEN_METRIC)
+    namespace = template["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"]
+    (alarm,) = [a["Properties"] for a in alarms.values() if a["Properties"]["MetricName"] == metric]
+    assert alarm["Namespace"] == namespace
+    assert "Dimensions" not in alarm
+    assert (alarm["Statistic"], alarm["Threshold"], alarm["ComparisonOperator"]) == (
+        "Sum",
+        0,
+        "GreaterThanThreshold",
+    )
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
