@@ -58,8 +58,10 @@ format: venv ## Apply ruff's fixes and formatting
 typecheck: venv ## mypy with the pydantic plugin
 	$(BIN)/mypy
 
-cfn-lint: venv ## Lint template.yaml
+cfn-lint: venv ## Lint template.yaml, and the template SAM's transform makes of it (as CloudFormation gets it)
 	$(BIN)/cfn-lint template.yaml
+	$(BIN)/python -m devserver.sam_transform --template template.yaml --output build/template.transformed.json
+	$(BIN)/cfn-lint build/template.transformed.json
 
 security: venv ## bandit over the deployed and local-stack code
 	$(BIN)/bandit -q -c pyproject.toml -r layers/common/bidcraft functions devserver
@@ -80,9 +82,8 @@ $(SAM_VENV)/.installed:
 	@$(SAM_VENV)/bin/python -m pip install --quiet --progress-bar off aws-sam-cli
 	@touch $@
 
-validate: $(SAM_VENV)/.installed venv ## sam validate --lint plus cfn-lint
+validate: $(SAM_VENV)/.installed venv cfn-lint ## sam validate --lint plus cfn-lint (template and transformed)
 	$(SAM) validate --lint --region eu-central-1
-	$(BIN)/cfn-lint template.yaml
 
 # A real python3.13 (any on PATH, or pyenv's) lets the build precompile bytecode for the runtime.
 PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) python3.13)

@@ -1,4 +1,5 @@
-"""CORS as API Gateway applies an HTTP API's `CorsConfiguration`.
+"""CORS as API Gateway applies an HTTP API's CORS settings (`x-amazon-apigateway-cors` in its OpenAPI body,
+or SAM's `CorsConfiguration` property).
 
 With CORS configured, API Gateway answers preflight requests itself (they never reach a function) and adds
 the CORS headers to every response for an allowed origin. Allowed origins come from the template (or
@@ -52,6 +53,16 @@ class CorsPolicy:
             allow_credentials=config.get("AllowCredentials") in (True, "true"),
             max_age=None if max_age is None else int(max_age),
         )
+
+    @classmethod
+    def from_openapi(
+        cls, extension: Mapping[str, Any] | None, *, origins_override: str | None = None
+    ) -> CorsPolicy | None:
+        """From a resolved `x-amazon-apigateway-cors` OpenAPI extension (camelCase keys; None when absent)."""
+        if not extension:
+            return None
+        pascal = {key[:1].upper() + key[1:]: value for key, value in extension.items()}
+        return cls.from_config(pascal, origins_override=origins_override)
 
     def origin_allowed(self, origin: str) -> bool:
         if "*" in self.allow_origins or origin in self.allow_origins:

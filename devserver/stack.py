@@ -270,8 +270,16 @@ def start_stack(
 
 
 def cors_policy(template: Template, resources: Resources, origins: str | None) -> CorsPolicy | None:
-    """The HTTP API's CorsConfiguration (the first HttpApi with one), as API Gateway would apply it."""
+    """The HTTP API's CORS settings (the first HttpApi with some), as API Gateway would apply them: the
+    `x-amazon-apigateway-cors` extension of its DefinitionBody (what template.yaml uses, as it survives SAM's
+    transform), else SAM's `CorsConfiguration` property."""
     for api in template.of_type(HTTP_API).values():
+        body = api.properties.get("DefinitionBody")
+        extension = body.get("x-amazon-apigateway-cors") if isinstance(body, dict) else None
+        if isinstance(extension, dict):
+            return CorsPolicy.from_openapi(
+                resources.resolver(template).resolve(extension), origins_override=origins
+            )
         config = api.properties.get("CorsConfiguration")
         if isinstance(config, dict):
             return CorsPolicy.from_config(

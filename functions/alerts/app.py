@@ -124,4 +124,4 @@ def list_deliveries(
     )
 
 
-lambda_handler = lambda_handler_for(app, no_store=True)  # channels and deliveries are the caller's data
+lambda_handler = lambda_handler_for(app)

@@ -150,4 +150,4 @@ def draft_for_job(job_id: JobId, body: Annotated[DraftRequest, Body()]) -> JobDr
     return feed.draft(user_id, job_id, tone=body.tone, bid=body.bid, meta=_meta())
 
 
-lambda_handler = lambda_handler_for(app, no_store=True)  # searches, scores and drafts are the caller's data
+lambda_handler = lambda_handler_for(app)

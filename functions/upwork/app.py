@@ -67,7 +67,10 @@ def _caller() -> Principal:
     tags=["upwork"],
     middlewares=API_LIMIT,
     responses={
-        202: {"description": "Sync queued", "content": {"application/json": {"model": SyncAccepted}}},
+        202: {
+            "description": "Sync queued, or the caller's sync already queued or running (same `job_id`)",
+            "content": {"application/json": {"model": SyncAccepted}},
+        },
         503: docs.problem("The sync could not be queued; retry (Retry-After)"),
     },
 )

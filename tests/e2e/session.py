@@ -42,4 +42,5 @@ def sign_in(
     assert params["state"] == init.json()["state"]
     callback = http.get("/auth/upwork/callback", params={"code": params["code"], "state": params["state"]})
     assert callback.status_code == 200, callback.text
+    assert callback.headers["cache-control"] == "no-store"  # it carries tokens (RFC 6749 §5.1)
     return SignedIn(account, callback.json(), params["code"], params["state"])

@@ -4,7 +4,10 @@ chain through an opaque cursor that cannot be altered."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
@@ -56,9 +59,11 @@ def test_a_csv_report_downloads_within_fifteen_minutes(
     assert body["charts"] == []
     expires_at = datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00"))
     assert timedelta(minutes=14) < expires_at - datetime.now(UTC) <= timedelta(minutes=15, seconds=5)
+    assert parse_qs(urlsplit(body["download_url"]).query)["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
     download = httpx2.get(body["download_url"], timeout=10)
     assert download.status_code == 200
-    assert "report,monthly_performance" in download.content.decode("utf-8-sig").splitlines()[0]
+    first_row = next(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert first_row == ["report", "monthly_performance"]
 
 
 def test_audit_log_pages_chain_and_an_altered_cursor_is_400(

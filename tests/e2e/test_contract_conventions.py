@@ -7,6 +7,7 @@ import uuid
 
 import httpx2
 
+from tests.e2e import test_auth_flow
 from tests.e2e.conftest import LocalStackProcess
 from tests.e2e.session import sign_in
 
@@ -75,3 +76,63 @@ def test_me_and_own_id_are_allowed_another_users_id_is_403(
         assert reply.status_code == 200, reply.text
     other = http.get(f"/api/analytics/proposals/{uuid.uuid4()}", headers=auth)
     _assert_problem(other, 403)
+
+
+def test_responses_with_tokens_or_a_users_data_are_not_stored_by_caches(
+    http: httpx2.Client, local_stack: LocalStackProcess
+) -> None:
+    """API.md: `Cache-Control: no-store` on every response that carries tokens or a user's data (RFC 6749
+    §5.1 for the token responses; the callback's own response is checked in test_auth_flow)."""
+    # Given a signed-in user
+    session = test_auth_flow._sign_in(http, local_stack.redirect_uri, f"e2e-cache-{uuid.uuid4().hex[:10]}")
+    auth = {"Authorization": f"Bearer {session['access_token']}"}
+    refreshed = http.post("/auth/refresh", json={"refresh_token": session["refresh_token"]})
+    auth = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}
+
+    # When the user's data is read through every function that serves it
+    responses = {
+        "refresh": refreshed,
+        "me": http.get("/auth/me", headers=auth),
+        "mfa setup": http.post("/auth/mfa/setup", headers=auth),
+        "dashboard": http.get("/api/dashboard/main", headers=auth),
+        "metrics": http.get("/api/analytics/metrics/user/me", headers=auth),
+        "proposals": http.get("/api/analytics/proposals/me", headers=auth),
+        "audit logs": http.get("/api/security/audit-logs", headers=auth),
+        "rate limits": http.get("/api/security/rate-limits", headers=auth),
+        "analysis": http.post(
+            "/api/ai/analyze/proposal",
+            json={"proposal_text": "I have built five FastAPI backends on AWS Lambda with DynamoDB."},
+            headers=auth,
+        ),
+        "sync": http.post("/api/upwork/sync", headers=auth),
+        "problem": http.get("/auth/me"),
+        "refused refresh": http.post("/auth/refresh", json={"refresh_token": session["refresh_token"]}),
+    }
+
+    # Then each answer tells every cache not to keep it
+    assert {name: r.status_code for name, r in responses.items()} == {
+        **{name: 200 for name in responses},
+        "sync": 202,
+        "problem": 401,
+        "refused refresh": 401,
+    }
+    assert {name: r.headers.get("cache-control") for name, r in responses.items()} == {
+        name: "no-store" for name in responses
+    }
+
+
+def test_an_integer_json_cannot_hold_in_python_is_a_400_on_every_function(
+    http: httpx2.Client, local_stack: LocalStackProcess
+) -> None:
+    """`json.loads` raises a plain ValueError past 4,300 digits: a 400 problem, never a 500."""
+    auth = _sign_in(http, local_stack, f"e2e-bigint-{uuid.uuid4().hex[:10]}")
+    body = b'{"x": ' + b"9" * 4_301 + b"}"
+    headers = {**auth, "content-type": "application/json"}
+
+    for path in (
+        "/auth/refresh",
+        "/auth/mfa/verify",
+        "/api/ai/analyze/proposal",
+        "/api/analytics/reports/generate",
+    ):
+        _assert_problem(http.post(path, content=body, headers=headers), 400)

@@ -134,9 +134,13 @@ def test_cors_preflight_is_answered_for_a_local_origin(http: httpx2.Client) -> N
         },
     )
 
+    # answered from template.yaml's CORS settings (the OpenAPI extension of the HttpApi's body)
     assert response.status_code == 204
     assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
-    assert "GET" in response.headers["access-control-allow-methods"]
+    assert response.headers["access-control-allow-methods"] == "GET,POST,PUT,PATCH,DELETE,OPTIONS"
+    assert response.headers["access-control-max-age"] == "600"
+    exposed = http.get("/health", headers={"Origin": "http://localhost:5173"}).headers
+    assert "www-authenticate" in exposed["access-control-expose-headers"].split(",")
 
 
 def test_schedule_of_an_unknown_function_is_404(http: httpx2.Client) -> None:

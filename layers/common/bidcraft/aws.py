@@ -7,6 +7,7 @@ integration tests point every client at the emulator. Only storage adapters call
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any
 
 from botocore.config import Config
@@ -26,6 +27,25 @@ def client(service: str) -> Any:
     return boto3.session.Session().client(service, config=_CONFIG)  # type: ignore[call-overload]
 
 
+@functools.cache
+def s3_presigner() -> Any:
+    """The S3 client that signs download links: Signature Version 4 (`s3v4`; S3 refuses SigV2 for buckets
+    created since 2020) on the bucket's regional virtual-hosted host (`<bucket>.s3.<region>.amazonaws.com`,
+    us-east-1 included; the global host redirects a new bucket to its region, which breaks the signature).
+    Against an emulator (`AWS_ENDPOINT_URL[_S3]`, the local stack) links are path-style on that endpoint."""
+    import boto3
+
+    emulated = bool(os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL"))
+    presigning = Config(
+        signature_version="s3v4",
+        s3={
+            "addressing_style": "path" if emulated else "virtual",
+            "us_east_1_regional_endpoint": "regional",
+        },
+    )
+    return boto3.session.Session().client("s3", config=_CONFIG.merge(presigning))
+
+
 def error_code(exc: Exception) -> str:
     """The AWS error code of a botocore ClientError (never its message text), or ''."""
     response = getattr(exc, "response", None)
@@ -37,3 +57,4 @@ def error_code(exc: Exception) -> str:
 def reset() -> None:
     """Drop cached clients (tests that move the endpoint)."""
     client.cache_clear()
+    s3_presigner.cache_clear()

@@ -7,7 +7,9 @@ import threading
 import time
 from typing import Any
 
-from bidcraft import aws
+from botocore.exceptions import BotoCoreError, ClientError
+
+from bidcraft import aws, misconfiguration
 from bidcraft.errors import ConfigurationError, ServiceUnavailable
 
 _TTL_SECONDS = 300.0
@@ -16,7 +18,9 @@ _cache: dict[str, tuple[float, str]] = {}
 
 
 def get(secret_id: str) -> str:
-    """The secret's string value. Fails closed: no secret, no operation."""
+    """The secret's string value. Fails closed: no secret, no operation — a secret that does not exist or that
+    the function may not read is a misconfiguration (500, logged and metered), a throttled or failed read a
+    503."""
     if not secret_id:
         raise ConfigurationError("A secret ARN is not configured")
     now = time.monotonic()
@@ -26,7 +30,9 @@ def get(secret_id: str) -> str:
             return hit[1]
     try:
         value = aws.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
-    except Exception as exc:
+    except (ClientError, BotoCoreError) as exc:
+        if misconfiguration.is_misconfiguration(exc):  # no such secret, or the role may not read it: 500
+            raise misconfiguration.report("secrets", exc) from exc
         raise ServiceUnavailable("A required secret could not be read") from exc
     with _lock:
         _cache[secret_id] = (now, value)

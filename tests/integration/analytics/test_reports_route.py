@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import xml.etree.ElementTree as ET  # parses only SVG the service generated
+from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
@@ -52,7 +53,9 @@ def test_pdf_report_with_charts(call: Call, user: User) -> None:
     for chart in body["charts"]:
         assert ET.fromstring(chart["svg"]).tag == "{http://www.w3.org/2000/svg}svg"  # noqa: S314
 
-    # and the file behind the link
+    # and the file behind the link: signed with SigV4 (the emulator accepts any signature, so the URL's
+    # query is what tells), fetchable on the local stack
+    assert parse_qs(urlsplit(body["download_url"]).query)["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
     download = httpx2.get(body["download_url"], timeout=10)
     assert download.status_code == 200
     assert download.content.startswith(b"%PDF")

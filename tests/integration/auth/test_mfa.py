@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from bidcraft import aws
-from bidcraft.auth import backup_codes, lockout, mfa_store, totp
+from bidcraft import aws, clock
+from bidcraft.auth import backup_codes, lockout, mfa, mfa_store, tokens, totp
 from bidcraft.crypto import envelope
-from bidcraft.errors import DomainError
+from bidcraft.errors import DomainError, Locked
+from bidcraft.security.audit import RequestMeta
 from tests.integration.auth.conftest import audit_records, new_sandbox_user, raw_item, users_table
 
 
@@ -183,6 +184,25 @@ def test_a_step_up_token_can_log_out(enrolled, sign_in, call) -> None:
     assert _verify(call, step_up["access_token"], totp_code="123456").status == 401
 
 
+def test_a_step_up_token_ends_only_its_own_session_even_when_it_asks_for_all(enrolled, sign_in, call) -> None:
+    # Given the victim's MFA-protected session and a step-up token of a sign-in that has not passed MFA
+    full = enrolled["session"]
+    step_up = sign_in(enrolled["upwork_id"]).json
+    assert step_up["mfa_required"] is True
+
+    # When the step-up token asks to end every session
+    out = call("POST", "/auth/logout", {"all_sessions": True}, token=step_up["access_token"])
+
+    # Then only the step-up session ends: the full session and its refresh token still work
+    assert out.status == 204
+    assert call("GET", "/auth/me", token=full["access_token"]).status == 200
+    assert call("POST", "/auth/refresh", {"refresh_token": full["refresh_token"]}).status == 200
+    assert _verify(call, step_up["access_token"], totp_code="123456").status == 401
+    logout = [r for r in audit_records(enrolled["user_id"]) if r["action"] == "authn_logout"]
+    assert logout[-1]["details"]["all_sessions"] is False
+    assert logout[-1]["details"]["sessions_ended"] == 1
+
+
 def test_a_used_totp_code_is_rejected_and_audited(enrolled, sign_in, call, server_clock) -> None:
     secret = enrolled["setup"]["totp_secret"]
     code = server_clock.code(secret)
@@ -275,6 +295,48 @@ def test_three_failures_lock_the_account_even_for_a_correct_fourth_code(
     assert int(profile["failed_login_attempts"]["N"]) == 3
 
 
+def test_a_burst_of_guesses_checks_at_most_three_codes(enrolled, sign_in, server_clock, monkeypatch) -> None:
+    """Issue 10 item 1 as a fixed interleaving: every guess of the burst arrives while the ones before it are
+    still being checked (each check starts the next request), the worst case of 20 parallel requests. A right
+    code inside the burst must not get a session, and at most 3 codes may be checked in the window."""
+    # Given a step-up token and a burst of 20 guesses with the right code 10th
+    principal = tokens.verify_access_token(sign_in(enrolled["upwork_id"]).json["access_token"])
+    meta = RequestMeta(ip="203.0.113.7", user_agent="burst", request_id="burst")
+    now = clock.epoch(server_clock.now())
+    right = server_clock.code(enrolled["setup"]["totp_secret"])
+    wrong = "000000" if right != "000000" else "111111"
+    pending = list(enumerate([wrong] * 9 + [right] + [wrong] * 10))
+    outcomes: dict[int, int] = {}
+    checked: list[str] = []
+    real_check = totp.matching_step
+
+    def send_next() -> None:
+        index, code = pending.pop(0)
+        try:
+            mfa.verify(principal, meta, totp_code=code, backup_code=None, now=now)
+            outcomes[index] = 200
+        except DomainError as refused:
+            outcomes[index] = refused.status
+
+    def check_while_others_arrive(secret: str, code: str, at: int, window: int = 1) -> int | None:
+        checked.append(code)
+        while pending:  # the rest of the burst arrives before this check finishes
+            send_next()
+        return real_check(secret, code, at, window=window)
+
+    monkeypatch.setattr(totp, "matching_step", check_while_others_arrive)
+
+    # When the burst is sent
+    while pending:
+        send_next()
+
+    # Then three codes were checked (and failed), everything else was refused unchecked, the right one too
+    assert len(checked) == 3
+    assert sorted(outcomes.values()) == [401] * 3 + [423] * 17
+    assert outcomes[9] == 423
+    assert lockout.locked_until(enrolled["user_id"], now) == now + lockout.LOCK_SECONDS
+
+
 def test_a_locked_account_cannot_complete_the_upwork_callback(enrolled, sign_in, authorize, call) -> None:
     now = int(time.time())
     for _ in range(lockout.MAX_FAILURES):
@@ -338,6 +400,29 @@ def test_two_failures_at_once_are_both_counted(enrolled, monkeypatch) -> None:
     assert first.failures == 2
     assert not first.newly_locked
     assert second.newly_locked
+
+
+def test_a_fourth_check_in_the_window_is_refused_even_when_two_read_the_same_state(
+    enrolled, monkeypatch
+) -> None:
+    """The reservation's conditional write as a fixed interleaving: two requests read "2 checks so far", the
+    first takes the 3rd check; the second's write fails, it re-reads and is refused without a check."""
+    user_id, t0 = enrolled["user_id"], int(time.time())
+    lockout.reserve_attempt(user_id, t0)
+    lockout.reserve_attempt(user_id, t0 + 1)
+    snapshot = lockout._get(user_id)
+    reads = iter([snapshot, snapshot])
+    real_get = lockout._get
+    monkeypatch.setattr(lockout, "_get", lambda uid: next(reads, None) or real_get(uid))
+
+    lockout.reserve_attempt(user_id, t0 + 2)  # the 3rd check, written on the version both read
+    with pytest.raises(Locked) as refused:
+        lockout.reserve_attempt(user_id, t0 + 2)  # its write fails; the re-read shows 3 checks: 423
+
+    assert refused.value.headers["Retry-After"] == str(lockout.WINDOW_SECONDS - 2)
+    assert lockout.locked_until(user_id, t0 + 2) is None  # refused, not locked: no failure was recorded
+    lockout.clear(user_id, t0 + 3)  # a success (of one of the three) frees the window again
+    lockout.reserve_attempt(user_id, t0 + 4)
 
 
 def test_disable_needs_a_valid_code_and_revokes_other_sessions(enrolled, sign_in, call, server_clock) -> None:

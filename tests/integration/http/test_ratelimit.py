@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import uuid
 from collections.abc import Iterator
 
 import pytest
+from botocore.stub import Stubber
 
-from bidcraft import config
-from bidcraft.errors import RateLimited
+from bidcraft import aws, config
+from bidcraft.errors import ConfigurationError, RateLimited
 from bidcraft.security import ratelimit
+from devserver.testing import LocalAws
 
 WINDOW_START = 1_800_000_000 - 1_800_000_000 % ratelimit.WINDOW_SECONDS
 
@@ -85,3 +89,85 @@ def test_peek_reports_without_counting() -> None:
     second = ratelimit.peek(ratelimit.AI_OPERATIONS, who, now_epoch=WINDOW_START + 2)
     assert first.remaining == second.remaining == 2
     assert not first.exceeded
+
+
+# --- when DynamoDB refuses (issue 10 item 15) ---------------------------------------------------------------
+
+
+def _metric_components(stdout: str) -> list[tuple[str, str]]:
+    """(metric name, component) of every CloudWatch embedded-metric document printed."""
+    found = []
+    for line in stdout.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            document = json.loads(line)
+            for directive in document["_aws"]["CloudWatchMetrics"]:
+                found += [(metric["Name"], document.get("component", "")) for metric in directive["Metrics"]]
+    return found
+
+
+def test_a_missing_table_is_a_misconfiguration_not_a_free_pass(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given the limiter's table does not exist (a wrong USERS_TABLE)
+    monkeypatch.setenv("USERS_TABLE", "bidcraft-no-such-table")
+    config.reset()
+    capsys.readouterr()
+
+    # When a request is counted
+    with caplog.at_level(logging.ERROR), pytest.raises(ConfigurationError) as refused:
+        ratelimit.hit(ratelimit.API, subject(), now_epoch=WINDOW_START)
+
+    # Then it is refused as a 500, logged as an error and metered
+    config.reset()
+    assert refused.value.status == 500
+    assert [r.error for r in caplog.records if r.getMessage() == "misconfigured"] == [
+        "ResourceNotFoundException"
+    ]
+    assert ("Misconfiguration", "rate_limiter") in _metric_components(capsys.readouterr().out)
+
+
+def test_access_denied_is_a_misconfiguration(capsys: pytest.CaptureFixture[str]) -> None:
+    with Stubber(aws.client("dynamodb")) as stub:
+        stub.add_client_error("update_item", "AccessDeniedException", http_status_code=400)
+        with pytest.raises(ConfigurationError):
+            ratelimit.hit(ratelimit.API, subject(), now_epoch=WINDOW_START)
+    assert ("Misconfiguration", "rate_limiter") in _metric_components(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    "code", ["ProvisionedThroughputExceededException", "ThrottlingException", "InternalServerError"]
+)
+def test_throttling_or_an_outage_fails_open_loudly(
+    code: str, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The limiter protects capacity; a DynamoDB outage must not take the whole API down with it."""
+    with caplog.at_level(logging.ERROR), Stubber(aws.client("dynamodb")) as stub:
+        stub.add_client_error(
+            "update_item", code, http_status_code=500 if code == "InternalServerError" else 400
+        )
+        state = ratelimit.hit(ratelimit.API, subject(), now_epoch=WINDOW_START)
+
+    assert state.remaining == state.limit
+    assert [r.error for r in caplog.records if r.getMessage() == "rate limiter failed open"] == [code]
+    assert ("RateLimiterFailedOpen", "rate_limiter") in _metric_components(capsys.readouterr().out)
+
+
+def test_a_misconfigured_limiter_answers_a_route_with_500(
+    local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the auth function's limiter may not write its table
+    event = local_aws.apigw_event(
+        "POST",
+        "/auth/upwork/init",
+        body={"redirect_uri": "http://localhost:5173/callback"},
+        source_ip="203.0.113.8",
+    )
+
+    # When a rate-limited route is called
+    with Stubber(aws.client("dynamodb")) as stub:
+        stub.add_client_error("update_item", "AccessDeniedException", http_status_code=400)
+        raw = local_aws.invoke("AuthFunction", event)
+
+    # Then it is a 500 problem, not a request let through
+    assert raw["statusCode"] == 500
+    assert json.loads(raw["body"])["type"] == "https://bidcraft.dev/problems/misconfigured"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from bidcraft import aws, config
 from devserver.testing import LocalAws
 from tests.integration import session
 from tests.integration.session import SignedIn
@@ -39,6 +41,16 @@ def run_sync(local_aws: LocalAws) -> Callable[..., dict[str, Any]]:
         return dict(local_aws.invoke("SyncWorkerFunction", local_aws.sqs_event(message, queue="SyncQueue")))
 
     return _run
+
+
+@pytest.fixture
+def sync_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A sync queue of this test's own, so counting messages is exact."""
+    url = aws.client("sqs").create_queue(QueueName=f"sync-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+    monkeypatch.setenv("SYNC_QUEUE_URL", url)
+    config.reset()
+    yield url
+    config.reset()
 
 
 __all__ = ["SignedIn", "reply_json"]

@@ -4,14 +4,14 @@ re-sync changes nothing; parked events are applied; jobs are recorded; the sched
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from bidcraft import aws, clock, config
+from bidcraft import aws, clock
 from bidcraft.analytics import periods
 from bidcraft.analytics import store as analytics_store
 from bidcraft.auth import upwork_client
@@ -145,15 +145,6 @@ def test_a_running_job_is_not_run_twice(sign_in: Callable[..., SignedIn]) -> Non
     job_id = jobs.new_job_id()
     assert jobs.start(account.user_id, job_id, "test", clock.now())
     assert runner.sync_user(account.user_id, job_id=job_id) is None  # leased by the first start
-
-
-@pytest.fixture
-def sync_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = aws.client("sqs").create_queue(QueueName=new_id("sync"))["QueueUrl"]
-    monkeypatch.setenv("SYNC_QUEUE_URL", url)
-    config.reset()
-    yield url
-    config.reset()
 
 
 def queued_users(url: str) -> set[str]:

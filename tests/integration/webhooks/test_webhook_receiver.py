@@ -181,6 +181,21 @@ def test_a_signature_failure_is_audited_without_secrets(
     ("body", "slug"),
     [
         (b"{not json", "malformed-json"),
+        # the API's strict JSON rules hold here too: a repeated member name is not "last one wins"
+        (
+            b'{"type": "proposal.updated", "type": "proposal.created", "timestamp": "2025-03-01T00:00:00Z",'
+            b' "data": {"proposal_id": "p1", "freelancer_id": "fl", "job_title": "t", "category": "c",'
+            b' "submitted_at": "2025-03-01T00:00:00Z"}}',
+            "malformed-json",
+        ),
+        (
+            b'{"type": "proposal.created", "timestamp": "2025-03-01T00:00:00Z", "data": {"proposal_id": "p1",'
+            b' "freelancer_id": "fl", "freelancer_id": "fl-victim", "job_title": "t", "category": "c",'
+            b' "submitted_at": "2025-03-01T00:00:00Z"}}',
+            "malformed-json",
+        ),
+        (b'{"type": "proposal.created", "n": ' + b"9" * 5_000 + b"}", "malformed-json"),
+        (b'{"type": "proposal.created", "n": NaN}', "malformed-json"),
         (
             json.dumps(
                 {"type": "proposal.deleted", "timestamp": "2025-03-01T00:00:00Z", "data": {}}

@@ -55,6 +55,53 @@ def test_csv_neutralises_formulas_in_text(name: str) -> None:
     assert category_rows[1][0] == "'" + name
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HOSTILE_NAMES = [
+    "a;=cmd|' /C calc'!A0",  # de-DE / fr-FR Excel split unquoted cells on ';'
+    "a,=cmd|' /C calc'!A0",
+    " =1+1",
+    "\u00a0=1+1",  # no-break space
+    "\u2003\u3000+1",  # em space, ideographic space
+    "\u200b@SUM(A1)",  # zero-width space
+    "\r\n-2+3",
+    '"quoted" =x',
+]
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_no_csv_cell_starts_a_formula_in_comma_or_semicolon_locales(name: str, delimiter: str) -> None:
+    # Given a category name chosen by an attacker
+    raw = csv_report.render(report_data({name: (1, 0)}))
+
+    # When a spreadsheet app of either locale splits the file into cells
+    text = raw.decode("utf-8").removeprefix("\ufeff")
+    cells = [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for cell in row]
+
+    # Then no cell, leading whitespace of any kind aside, begins like a formula
+    for cell in cells:
+        if _is_number(cell):
+            continue
+        visible = cell.lstrip().lstrip("\u200b\u200c\u200d\u2060\ufeff")
+        assert not visible.startswith(FORMULA_STARTS), (delimiter, cell)
+
+
+def test_every_text_cell_is_quoted_and_numbers_are_not() -> None:
+    raw = csv_report.render(report_data({"Web; Mobile": (3, 1)}))
+    lines = raw.decode("utf-8").removeprefix("\ufeff").split("\r\n")
+    assert '"category","sent","won","win_rate"' in lines
+    assert '"Web; Mobile",3,1,0.3333' in lines
+    assert '"period","2025-01"' in lines
+
+
 def test_pdf_with_charts() -> None:
     report = report_data({"Développement web ✓": (3, 1)})  # outside Latin-1: drawn as '?'
     chart_list = data.report_charts(report)

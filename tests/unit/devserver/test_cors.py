@@ -69,3 +69,12 @@ def test_origins_can_come_from_the_environment() -> None:
     assert overridden is not None
     assert overridden.allow_origins == ["https://a.test", "https://b.test"]
     assert CorsPolicy.from_config(None) is None
+
+
+def test_the_openapi_extension_reads_as_the_sam_property() -> None:
+    extension = {key[:1].lower() + key[1:]: value for key, value in CONFIG.items()}
+
+    from_extension = CorsPolicy.from_openapi(extension)
+
+    assert from_extension == CorsPolicy.from_config(CONFIG)
+    assert CorsPolicy.from_openapi(None) is None

@@ -192,6 +192,28 @@ def test_duplicate_member_names_are_malformed_json() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"text": ' + "9" * 4_301 + "}",  # json.loads raises a plain ValueError past 4,300 digits
+        '{"text": -' + "1" * 60_000 + "}",
+        '{"text": NaN}',  # not JSON (RFC 8259), though Python's parser takes it
+        '{"text": -Infinity}',
+    ],
+)
+def test_numbers_json_does_not_have_are_malformed_json_not_a_500(text: str) -> None:
+    assert_problem(
+        *call("POST", "/echo", body=text, headers={"content-type": "application/json"}), 400, "malformed-json"
+    )
+
+
+def test_the_largest_integer_python_parses_is_still_a_schema_question() -> None:
+    status, headers, body = call(
+        "POST", "/echo", body='{"text": ' + "9" * 4_300 + "}", headers={"content-type": "application/json"}
+    )
+    assert_problem(status, headers, body, 422, "validation-error")
+
+
 def test_body_that_is_not_utf8_is_malformed_json() -> None:
     response = handler(
         http_event(
@@ -207,3 +229,30 @@ def test_known_path_with_another_method_is_405_with_allow() -> None:
     status, headers, body = call("DELETE", "/echo")
     assert_problem(status, headers, body, 405, "method-not-allowed")
     assert headers["Allow"] == "POST"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "text"),
+    [
+        ("POST", "/echo", '{"text": "hello"}'),  # success
+        ("POST", "/echo", '{"text": 1}'),  # refused by validation
+        ("GET", "/fail/token", None),  # a problem from the route
+        ("POST", "/echo", "x" * (65 * 1024)),  # refused before routing
+    ],
+)
+def test_every_response_tells_caches_not_to_store_it(method: str, path: str, text: str | None) -> None:
+    _, headers, _ = call(method, path, body=text, headers={"content-type": "application/json"})
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_a_route_that_chooses_its_own_caching_keeps_it() -> None:
+    app = create_app("test")
+
+    @app.get("/static")
+    def static() -> Any:
+        from aws_lambda_powertools.event_handler import Response
+
+        return Response(200, "text/plain", "ok", headers={"Cache-Control": "public, max-age=60"})
+
+    response = lambda_handler_for(app, public=True)(http_event("GET", "/static"), None)
+    assert response["headers"]["Cache-Control"] == "public, max-age=60"

@@ -14,6 +14,8 @@ import pytest
 from tests.unit.template.conftest import ROOT
 
 CROSS_PLATFORM_FLAGS = (
+    "--platform manylinux_2_28_x86_64",  # python3.13's Amazon Linux 2023 (issue 10 item 13)
+    "--platform manylinux_2_17_x86_64",  # older wheels still fit: pip takes --platform literally
     "--platform manylinux2014_x86_64",
     "--implementation cp",
     "--python-version 3.13",
@@ -67,11 +69,16 @@ def test_layer_build_recipe_dry_run(tmp_path: Path) -> None:
     commands = result.stdout
     for flag in CROSS_PLATFORM_FLAGS:
         assert flag in commands
-    assert f'--target "{tmp_path}/python" -r "{ROOT}/layers/common/requirements.txt"' in commands
+    assert f'--target "{tmp_path}/python" -c' in commands
     assert "botocore" in commands, "the runtime's boto3/botocore must not be shadowed by the layer"
     assert "--exclude=__pycache__" in commands
     assert "bidcraft" in commands
     assert "skipping bytecode precompilation" in commands
+    # pinned to the versions the tests run, and checked against them after the download
+    assert '/layers/common/pins.py constraints > "$tmp/tested.txt"' in commands
+    assert f'-c "$tmp/tested.txt" -r "{ROOT}/layers/common/requirements.txt"' in commands
+    assert f'pins.py check "{tmp_path}/python"' in commands
+    assert "manylinux_2_29" not in commands  # Amazon Linux 2023's glibc takes 2.28 at most for this build
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -99,7 +106,8 @@ def test_function_build_recipe_dry_run(
         assert extra in commands
         for flag in CROSS_PLATFORM_FLAGS:
             assert flag in commands
-        assert '-c "$tmp/constraints.txt"' in commands
+        assert '-c "$tmp/tested.txt" -c "$tmp/constraints.txt"' in commands
+        assert f'pins.py check "{tmp_path}"' in commands
 
 
 def test_layer_build_fails_without_artifacts_dir(tmp_path: Path) -> None:

@@ -501,9 +501,10 @@ def test_http_api_access_log_and_cors_from_parameters(resources: dict[str, Any])
     log_format = props["AccessLogSettings"]["Format"]
     assert "$context.requestId" in log_format
     assert "authorization" not in log_format.lower()
-    cors = props["CorsConfiguration"]
-    assert cors["AllowOrigins"] == {"Fn::Split": [",", {"Ref": "AllowedOrigins"}]}
-    assert cors["AllowCredentials"] is False
+    assert "CorsConfiguration" not in props  # SAM's transform breaks it (test_transformed.py)
+    cors = props["DefinitionBody"]["x-amazon-apigateway-cors"]
+    assert cors["allowOrigins"] == {"Fn::Split": [",", {"Ref": "AllowedOrigins"}]}
+    assert cors["allowCredentials"] is False
 
 
 def test_webhooks_function_has_a_public_function_url_and_no_api_route(functions: dict[str, Any]) -> None:
@@ -536,3 +537,42 @@ def test_parameters_have_the_documented_defaults(template: dict[str, Any]) -> No
     assert parameters["RateLimitApi"]["Default"] == 600
     assert parameters["AlarmEmail"]["Default"] == ""
     assert {"Stage", "AllowedOrigins", "AllowedRedirectUris", "LogRetentionDays"} <= set(parameters)
+
+
+def test_the_public_webhook_function_has_reserved_concurrency_by_default(
+    template: dict[str, Any], functions: dict[str, Any]
+) -> None:
+    """An unauthenticated flood of the Function URL must not take the concurrency the API functions need."""
+    parameter = template["Parameters"]["WebhooksReservedConcurrency"]
+    assert 1 <= int(parameter["Default"]) <= 50
+    reserved = functions["WebhooksFunction"]["ReservedConcurrentExecutions"]
+    assert reserved == {
+        "Fn::If": [
+            "HasWebhooksReservedConcurrency",
+            {"Ref": "WebhooksReservedConcurrency"},
+            {"Ref": "AWS::NoValue"},
+        ]
+    }
+    condition = template["Conditions"]["HasWebhooksReservedConcurrency"]
+    assert condition == {"Fn::Not": [{"Fn::Equals": [{"Ref": "WebhooksReservedConcurrency"}, 0]}]}
+
+
+@pytest.mark.parametrize("metric", ["Misconfiguration", "RateLimiterFailedOpen"])
+def test_the_application_alarms_watch_the_metrics_the_code_emits(
+    template: dict[str, Any], alarms: dict[str, Any], metric: str
+) -> None:
+    """bidcraft.misconfiguration publishes these without dimensions in POWERTOOLS_METRICS_NAMESPACE."""
+    from bidcraft import misconfiguration
+    from bidcraft.security import ratelimit
+
+    assert metric in (misconfiguration.METRIC, ratelimit.FAILED_OPEN_METRIC)
+    namespace = template["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"]
+    (alarm,) = [a["Properties"] for a in alarms.values() if a["Properties"]["MetricName"] == metric]
+    assert alarm["Namespace"] == namespace
+    assert "Dimensions" not in alarm
+    assert (alarm["Statistic"], alarm["Threshold"], alarm["ComparisonOperator"]) == (
+        "Sum",
+        0,
+        "GreaterThanThreshold",
+    )
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]

@@ -4,7 +4,8 @@
 `bidcraft.ai.openai_engine.OpenAIEngine` calls the OpenAI API (or any compatible server at OPENAI_BASE_URL).
 
 `select()` picks OpenAI when the secret named by OPENAI_SECRET_ARN holds a key, else offline. An unset ARN, an
-empty value, a placeholder (`none`, `offline`, `disabled`, `-`) or an unreadable secret all mean offline; the
+empty value or a placeholder (`none`, `offline`, `disabled`, `-`) mean offline. A secret that cannot be read
+is not a choice: missing or forbidden is a 500 `misconfigured` (logged and metered), a failed read a 503; the
 choice is cached for `_SELECTION_TTL` seconds (the secret cache's lifetime), so a key added or rotated is
 picked up within five minutes without a redeploy. The engine in use is reported in responses as `engine`.
 """
@@ -21,7 +22,6 @@ from bidcraft import secrets
 from bidcraft.ai import scoring
 from bidcraft.ai.models import ProposalAnalysisRequest, TokenUsage
 from bidcraft.ai.settings import settings
-from bidcraft.errors import DomainError
 
 if TYPE_CHECKING:
     from bidcraft.ai.drafting.planning import Plan
@@ -81,11 +81,7 @@ def _api_key() -> str:
     arn = settings().openai_secret_arn
     if not arn:
         return ""
-    try:
-        value = secrets.get(arn).strip()
-    except DomainError as exc:
-        logger.warning("openai key unreadable; using the offline engine", extra={"problem": exc.slug})
-        return ""
+    value = secrets.get(arn).strip()  # unreadable: 500 misconfigured or 503, never a silent switch to offline
     return "" if value.lower() in _PLACEHOLDERS else value
 
 

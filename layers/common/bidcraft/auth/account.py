@@ -22,9 +22,11 @@ def logout(principal: Principal, meta: RequestMeta, *, all_sessions: bool, now: 
     """End this session (or every session of the user): their access and refresh tokens stop working now.
 
     The revocation is the security effect and is committed first; the audit record follows (a lost record is
-    logged, the logout stands).
+    logged, the logout stands). A step-up (MFA pending) token has not proven the second factor: it ends only
+    its own session, whatever it asks, so it can never sign the user out of their MFA-protected sessions.
     """
     user_id = principal.user_id
+    all_sessions = all_sessions and not principal.mfa_pending
     ended = []
     current = sessions.end(user_id, principal.session_id, now=now, reason="logout")
     if current is not None:

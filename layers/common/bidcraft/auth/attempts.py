@@ -22,6 +22,18 @@ def ensure_not_locked(user_id: str, meta: RequestMeta, *, now: int) -> None:
         raise
 
 
+def reserve(user_id: str, meta: RequestMeta, *, now: int) -> None:
+    """Count a code check before the code is looked at: 423 while locked or when 3 checks already happened in
+    the window, so parallel guesses cannot outrun the lockout (at most 3 codes are checked per window)."""
+    try:
+        lockout.reserve_attempt(user_id, now)
+    except Locked:
+        audit.record_quietly(
+            meta, audit.AUTHN_LOGIN_LOCKED, user_id=user_id, outcome="failure", severity="medium"
+        )
+        raise
+
+
 def failed(user_id: str, meta: RequestMeta, *, now: int, action: str, reason: str) -> Unauthorized:
     """Count a failed attempt (lockout, activity, audit) and return the 401 to raise."""
     result = lockout.record_failure(user_id, now)

@@ -1,14 +1,18 @@
 """Account lockout: 3 failed sign-in steps within 15 minutes lock the account for 15 minutes (API.md).
 
 Counted per user, never per IP (OWASP Authentication Cheat Sheet), in one item `USER#<id>` / `LOCKOUT`:
-`recent` (epoch seconds of the failures of the last 15 minutes — a true sliding window), `locked_until`,
-`version`. Each failure is one optimistic conditional write (`version = :read`, or `attribute_not_exists`):
-two failures at the same moment cannot overwrite each other — the loser re-reads and counts again — and the
-failure that makes three sets `locked_until` in the same write, so a lock is set once and audited once.
+`tries` (epoch seconds of the code checks of the last 15 minutes), `recent` (the failures among them — a true
+sliding window), `locked_until`, `version`. Every change is one optimistic conditional write (`version =
+:read`, or `attribute_not_exists`): two requests at the same moment cannot overwrite each other — the loser
+re-reads and counts again.
 
-Callers check `ensure_not_locked` *before* looking at the code, so a locked account answers 423 whether the
-code was right or wrong (the response never tells). A success clears the counter (never a running lock).
-The lock expires by itself (no permanent self-DoS, ASVS 6.1.1 / NIST 800-63B §5.2.2).
+Each code check is counted *before* the code is looked at (`reserve_attempt`): the write that would make a
+4th check within the window is refused (423), so at most 3 codes are ever checked per window, whatever the
+concurrency — 20 parallel guesses cannot all be checked before the first failure is recorded. A locked
+account answers 423 the same way, whether the code was right or wrong (the response never tells). The failure
+that makes three sets `locked_until` in the same write, so a lock is set once and audited once. A success
+clears the counters (never a running lock). A check that crashed (503) keeps its `tries` entry until it
+leaves the window. The lock expires by itself (no permanent self-DoS, ASVS 6.1.1 / NIST 800-63B §5.2.2).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ MAX_FAILURES = 3
 WINDOW_SECONDS = 15 * 60
 LOCK_SECONDS = 15 * 60
 LOCKOUT_SK = "LOCKOUT"
+LOCKED_DETAIL = "Too many failed attempts: the account is temporarily locked"
 
 
 @dataclass(frozen=True)
@@ -52,19 +57,49 @@ def ensure_not_locked(user_id: str, now: int) -> None:
     """423 with Retry-After while the account is locked."""
     until = locked_until(user_id, now)
     if until is not None:
-        raise Locked("Too many failed attempts: the account is temporarily locked", retry_after=until - now)
+        raise Locked(LOCKED_DETAIL, retry_after=until - now)
 
 
-def _write(user_id: str, *, recent: list[int], locked: int | None, version: int | None, now: int) -> bool:
+def _in_window(times: Any, now: int) -> list[int]:
+    return [int(t) for t in times or [] if now - WINDOW_SECONDS < int(t) <= now]
+
+
+def reserve_attempt(user_id: str, now: int) -> None:
+    """Count one code check before it happens; 423 (`Locked`) while locked or when `MAX_FAILURES` checks
+    already happened in the window — then the code is never looked at."""
+    for _ in range(8):
+        item = _get(user_id) or {}
+        until = int(item.get("locked_until") or 0)
+        if until > now:
+            raise Locked(LOCKED_DETAIL, retry_after=until - now)
+        tries = _in_window(item.get("tries"), now)
+        if len(tries) >= MAX_FAILURES:
+            raise Locked(LOCKED_DETAIL, retry_after=max(1, min(tries) + WINDOW_SECONDS - now))
+        version = None if "version" not in item else int(item["version"])
+        if _write(user_id, tries=[*tries, now], version=version, now=now):
+            return
+        # another attempt wrote first: read again and count on top of it
+    raise dynamo.unavailable()
+
+
+def _write(
+    user_id: str,
+    *,
+    version: int | None,
+    now: int,
+    recent: list[int] | None = None,
+    tries: list[int] | None = None,
+    locked: int | None = None,
+) -> bool:
     values: dict[str, Any] = {
-        ":recent": recent,
         ":next": (version or 0) + 1,
         ":exp": max(now, locked or 0) + WINDOW_SECONDS + LOCK_SECONDS,
     }
-    expression = "SET recent = :recent, version = :next, expires_at = :exp"
-    if locked is not None:
-        expression += ", locked_until = :until"
-        values[":until"] = locked
+    expression = "SET version = :next, expires_at = :exp"
+    for name, value in (("recent", recent), ("tries", tries), ("locked_until", locked)):
+        if value is not None:
+            expression += f", {name} = :{name}"
+            values[f":{name}"] = value
     if version is None:
         condition = "attribute_not_exists(version)"
     else:
@@ -80,8 +115,7 @@ def record_failure(user_id: str, now: int) -> FailureResult:
         until = int(item.get("locked_until") or 0)
         if until > now:
             return FailureResult(failures=MAX_FAILURES, locked_until=until)
-        recent = [int(t) for t in item.get("recent") or [] if now - WINDOW_SECONDS < int(t) <= now]
-        recent.append(now)
+        recent = [*_in_window(item.get("recent"), now), now]
         version = None if "version" not in item else int(item["version"])
         if len(recent) >= MAX_FAILURES:
             lock = now + LOCK_SECONDS

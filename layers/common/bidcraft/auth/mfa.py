@@ -13,8 +13,9 @@
 - `disable` (full session, MFA active, else 409): needs a current TOTP code (or a backup code); other
   sessions are revoked.
 
-Every wrong, replayed or malformed-but-valid-shaped code counts toward the lockout (3 in 15 minutes); the
-lock is checked before the code, so 423 never says whether the code was right.
+Every wrong, replayed or malformed-but-valid-shaped code counts toward the lockout (3 in 15 minutes). Each
+check is counted atomically *before* the code is looked at (`attempts.reserve`), so at most 3 codes are
+checked per window whatever the concurrency, and 423 never says whether the code was right.
 """
 
 from __future__ import annotations
@@ -185,7 +186,7 @@ def verify(
     if principal.mfa_pending or (record is not None and record.enabled):
         if record is None or not record.enabled:
             raise Conflict("MFA is not enabled for this account", slug="mfa-not-enabled")
-        attempts.ensure_not_locked(user_id, meta, now=now)
+        attempts.reserve(user_id, meta, now=now)
         action = audit.AUTHN_LOGIN_FAIL if principal.mfa_pending else audit.MFA_FAIL
         _accept_active(
             user_id, record, meta, totp_code=totp_code, backup_code=backup_code, now=now, action=action
@@ -201,7 +202,7 @@ def verify(
             "Activate MFA with a code from the authenticator app",
             errors=[{"loc": ["body", "backup_code"], "msg": "Use totp_code to activate MFA"}],
         )
-    attempts.ensure_not_locked(user_id, meta, now=now)
+    attempts.reserve(user_id, meta, now=now)
     seed = _seed(user_id, record.pending_seed, meta)
     step = _check_totp(user_id, seed, totp_code, meta, now=now, action=audit.MFA_FAIL)
     if not mfa_store.activate(
@@ -237,7 +238,7 @@ def disable(
     record = mfa_store.get(user_id)
     if record is None or not record.enabled:
         raise Conflict("MFA is not enabled for this account", slug="mfa-not-enabled")
-    attempts.ensure_not_locked(user_id, meta, now=now)
+    attempts.reserve(user_id, meta, now=now)
     step: int | None = None
     use: BackupUse | None = None
     if totp_code is not None:

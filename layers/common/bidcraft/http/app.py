@@ -1,7 +1,8 @@
 """The resolver factory every API function uses, and the Lambda entry point that wraps it.
 
 One place decides how a request is checked before routing (size, media type), how every error becomes a
-problem document, and that every response carries `X-Request-Id`.
+problem document, and that every response carries `X-Request-Id` and (unless its route chose otherwise)
+`Cache-Control: no-store`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
+from bidcraft import strict_json
 from bidcraft.errors import (
     BadRequest,
     DomainError,
@@ -75,26 +77,12 @@ def problem_response(app: APIGatewayHttpResolver, error: DomainError) -> Respons
     )
 
 
-def _json_object_without_duplicates(text: str) -> Any:
-    """`json.loads`, but a repeated member name is malformed JSON (400), not "last one wins" (ASVS 15.3.7)."""
-
-    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        names = [name for name, _ in pairs]
-        if len(set(names)) != len(names):
-            raise json.JSONDecodeError("duplicate member name", text, 0)
-        return dict(pairs)
-
-    return json.loads(text, object_pairs_hook=unique)
-
-
 def create_app(service: str) -> APIGatewayHttpResolver:
     """An HTTP API resolver with validation on and every failure mapped to a problem document.
 
     `service` names the function in its OpenAPI tag and logs; the resolver itself is the same for all.
     """
-    app = APIGatewayHttpResolver(
-        enable_validation=True, json_body_deserializer=_json_object_without_duplicates
-    )
+    app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=strict_json.loads)
 
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response:
@@ -200,14 +188,12 @@ def _authenticate(event: dict[str, Any]) -> tuple[Principal | None, DomainError 
 
 
 def lambda_handler_for(
-    app: APIGatewayHttpResolver, *, json_only: bool = True, public: bool = False, no_store: bool = False
+    app: APIGatewayHttpResolver, *, json_only: bool = True, public: bool = False
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The `lambda_handler` of an API function built on `app`.
 
     Every path but `guard.PUBLIC_PATHS` needs a valid bearer token, checked before the request is routed or
     validated; `public=True` is for functions that have no bearer routes at all (meta, webhooks).
-    `no_store=True`: every answer carries the caller's data, so each gets `Cache-Control: no-store` unless
-    the route set its own (API.md conventions).
     """
 
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -230,7 +216,10 @@ def lambda_handler_for(
         if headers.get("Content-Type") == "application/json":
             headers["Content-Type"] = "application/json; charset=utf-8"
         headers["X-Request-Id"] = rid
-        if no_store and not any(name.lower() == "cache-control" for name in headers):
+        if not any(name.lower() == "cache-control" for name in headers):
+            # API.md: responses carrying tokens or a user's data are never stored (RFC 6749 §5.1, RFC 9111);
+            # every API response may, so the default is no-store and only a route that chooses otherwise
+            # (public, user-independent documents) sets its own.
             headers["Cache-Control"] = "no-store"
         response["headers"] = headers
         return response

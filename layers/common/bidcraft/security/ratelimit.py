@@ -3,6 +3,11 @@
 One `UpdateItem` per request: `ADD c 1` conditioned on `c < limit`, so two callers at `limit - 1` cannot both
 pass (no read-then-write). The window start is part of the key, so correctness never waits for TTL deletion.
 Limits come from `RATE_LIMIT_<CLASS>` (requests per minute), as API.md says.
+
+When DynamoDB refuses the count: a missing table or a denied permission is a misconfiguration — 500, an error
+log line and the `Misconfiguration` metric (`bidcraft.misconfiguration`) — because it would let every request
+through forever. Throttling or an outage fails *open*, loudly (an error line and the `RateLimiterFailedOpen`
+metric): the limiter guards capacity and must not take the API down with it (docs/analytics.md).
 """
 
 from __future__ import annotations
@@ -11,14 +16,18 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bidcraft import aws, clock, config
-from bidcraft.errors import RateLimited
+from botocore.exceptions import BotoCoreError, ClientError
+
+from bidcraft import aws, clock, config, misconfiguration
+from bidcraft.errors import RateLimited, ServiceUnavailable
 
 WINDOW_SECONDS = 60
 AI_OPERATIONS = "ai_operations"
 AUTH = "auth"
 API = "api"
 CLASSES = (AI_OPERATIONS, AUTH, API)
+COMPONENT = "rate_limiter"
+FAILED_OPEN_METRIC = "RateLimiterFailedOpen"
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +90,7 @@ def hit(op_class: str, subject: str, *, now_epoch: int | None = None) -> RateSta
             },
             ReturnValues="UPDATED_NEW",
         )
-    except Exception as exc:
+    except (ClientError, BotoCoreError) as exc:
         if aws.error_code(exc) == "ConditionalCheckFailedException":
             raise RateLimited(
                 f"Rate limit for {op_class} exceeded; retry in {reset} s",
@@ -89,11 +98,20 @@ def hit(op_class: str, subject: str, *, now_epoch: int | None = None) -> RateSta
                 limit=limit,
                 reset=reset,
             ) from exc
-        # The limiter protects capacity; it must not take the service down with it. Fail open, loudly.
-        logger.error("rate limiter unavailable", extra={"op_class": op_class, "error": aws.error_code(exc)})
+        if misconfiguration.is_misconfiguration(exc):  # no table, or the role may not write it: fail closed
+            raise misconfiguration.report(COMPONENT, exc) from exc
+        # Throttled or unavailable: the limiter protects capacity, it must not take the API down with it.
+        # Fail open, loudly (an error line and a metric).
+        _failed_open(op_class, exc)
         return RateState(limit=limit, remaining=limit, reset=reset)
     used = int(result["Attributes"]["c"]["N"])
     return RateState(limit=limit, remaining=limit - used, reset=reset)
+
+
+def _failed_open(op_class: str, exc: Exception) -> None:
+    code = aws.error_code(exc) or type(exc).__name__
+    logger.error("rate limiter failed open", extra={"op_class": op_class, "error": code})
+    misconfiguration.meter(COMPONENT, metric=FAILED_OPEN_METRIC)
 
 
 def peek(op_class: str, subject: str, *, now_epoch: int | None = None) -> RateState:
@@ -101,14 +119,19 @@ def peek(op_class: str, subject: str, *, now_epoch: int | None = None) -> RateSt
     limit = limit_for(op_class)
     now_epoch = clock.epoch(clock.now()) if now_epoch is None else now_epoch
     start, reset = _window(now_epoch)
-    item = (
-        aws.client("dynamodb")
-        .get_item(
-            TableName=config.load(RateLimitSettings).users_table,
-            Key=_key(op_class, subject, start),
-            ConsistentRead=True,
+    try:
+        item = (
+            aws.client("dynamodb")
+            .get_item(
+                TableName=config.load(RateLimitSettings).users_table,
+                Key=_key(op_class, subject, start),
+                ConsistentRead=True,
+            )
+            .get("Item")
         )
-        .get("Item")
-    )
+    except (ClientError, BotoCoreError) as exc:
+        if misconfiguration.is_misconfiguration(exc):
+            raise misconfiguration.report(COMPONENT, exc) from exc
+        raise ServiceUnavailable("Rate limits cannot be read right now") from exc
     used = int(item["c"]["N"]) if item and "c" in item else 0
     return RateState(limit=limit, remaining=max(0, limit - used), reset=reset)

@@ -1,6 +1,8 @@
 """Sync jobs: `USER#u / SYNCJOB#<job_id>` items and the `sync.user` messages that run them.
 
-`request_sync` creates a `queued` job and queues `{"type": "sync.user", "user_id", "reason", "job_id"}`.
+`request_sync` (a manual sync) returns the user's sync already queued or running, if any — one in progress per
+user, tracked by the marker `USER#u / SYNCJOB_ACTIVE` that a transaction moves together with the new job — or
+creates a `queued` job and queues `{"type": "sync.user", "user_id", "reason", "job_id"}`.
 Messages without a `job_id` (sign-in, the schedule) get one when the worker starts. `start` takes a lease
 (`running` until `lease_until`) with a conditional update, so a redelivered message does not run a sync that
 is still running or already succeeded; a crashed run's lease expires and the retry takes over.
@@ -16,9 +18,10 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from bidcraft import aws, clock, config
+from bidcraft import aws, clock, config, dynamo
 from bidcraft.analytics import models as m
 from bidcraft.analytics import store as analytics_store
 from bidcraft.errors import ServiceUnavailable
@@ -28,6 +31,11 @@ logger = logging.getLogger(__name__)
 JOB_TTL = timedelta(days=30)
 JOB_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 LEASE = timedelta(minutes=10)  # > the sync worker's timeout (300 s)
+# A queued manual sync that no worker has started after this long is presumed lost (its message expired or
+# went to the dead-letter queue): a new request may start another.
+QUEUED_STALE_AFTER = timedelta(minutes=15)
+ACTIVE_SK = "SYNCJOB_ACTIVE"  # `USER#u / SYNCJOB_ACTIVE`: {job_id} of the user's latest manual sync
+CONDITION_FAILED = "ConditionalCheckFailed"  # a cancelled transaction's per-item reason code
 
 
 class SyncQueueSettings(config.BaseSettings):
@@ -82,26 +90,96 @@ def enqueue_many(messages: list[SyncMessage]) -> None:
             logger.error("sync messages not queued", extra={"count": len(entries)})
 
 
-def request_sync(user_id: str, *, reason: str = "manual", now: datetime | None = None) -> m.SyncJob:
-    """A new queued job and its message; 503 when the queue is unavailable (the job is marked failed)."""
-    now = now or clock.now()
-    job = m.SyncJob(
-        user_id=user_id,
-        job_id=new_job_id(),
-        status="queued",
-        reason=reason,
-        created_at=now,
-        expires_at=clock.epoch(now + JOB_TTL),
-    )
+def _active_key(user_id: str) -> dict[str, Any]:
+    return analytics_store.key(m.user_pk(user_id), ACTIVE_SK)
+
+
+def _current(user_id: str) -> tuple[str | None, m.SyncJob | None]:
+    """The id of the user's latest manual sync (from the marker) and that job, if both exist."""
+    marker = analytics_store.get_item(m.user_pk(user_id), ACTIVE_SK, consistent=True)
+    job_id = str(marker["job_id"]) if marker else None
+    return job_id, (get(user_id, job_id) if job_id else None)
+
+
+def in_progress(job: m.SyncJob, now: datetime) -> bool:
+    """Queued and recent enough to be picked up, or running under a lease that has not run out."""
+    if job.status == "queued":
+        return job.created_at > now - QUEUED_STALE_AFTER
+    if job.status == "running":
+        return (job.lease_until or 0) >= clock.epoch(now)
+    return False
+
+
+def _claim(user_id: str, job: m.SyncJob, *, previous: str | None) -> bool:
+    """Write the new job and point the marker at it in one transaction, provided the marker still points
+    where we read it (`previous`, or nowhere): two requests that read the same state cannot both win."""
+    condition = "attribute_not_exists(pk)" if previous is None else "job_id = :previous"
+    values: dict[str, Any] = {":job": job.job_id, ":exp": job.expires_at}
+    if previous is not None:
+        values[":previous"] = previous
     try:
-        analytics_store.client().put_item(
-            TableName=analytics_store.table_name(),
-            Item=analytics_store.to_wire(job.to_item()),
-            ConditionExpression="attribute_not_exists(pk)",
+        analytics_store.client().transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": analytics_store.table_name(),
+                        "Item": analytics_store.to_wire(job.to_item()),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": analytics_store.table_name(),
+                        "Key": _active_key(user_id),
+                        "UpdateExpression": "SET job_id = :job, expires_at = :exp",
+                        "ConditionExpression": condition,
+                        "ExpressionAttributeValues": analytics_store.to_wire(values),
+                    }
+                },
+            ]
         )
-    except Exception as exc:
-        logger.exception("sync job not recorded", extra={"user_id": user_id})
-        raise ServiceUnavailable("The sync could not be requested; retry shortly") from exc
+    except ClientError as exc:
+        if CONDITION_FAILED in dynamo.cancellation_codes(exc):
+            return False
+        raise
+    return True
+
+
+def request_sync(user_id: str, *, reason: str = "manual", now: datetime | None = None) -> m.SyncJob:
+    """The user's queued or running manual sync, or a new queued job and its message.
+
+    One sync in progress per user: a repeat request returns the job already queued or running (its message
+    is not sent again); a finished, failed or stale one (see `in_progress`) lets a new one start. 503 when
+    storage or the queue is unavailable (a job that could not be queued is marked failed).
+    """
+    now = now or clock.now()
+    for _ in range(3):
+        try:
+            previous, current = _current(user_id)
+        except (ClientError, BotoCoreError) as exc:
+            logger.exception("sync jobs not readable", extra={"user_id": user_id})
+            raise ServiceUnavailable("The sync could not be requested; retry shortly") from exc
+        if current is not None and in_progress(current, now):
+            logger.info("sync already in progress", extra={"user_id": user_id, "job_id": current.job_id})
+            return current
+        job = m.SyncJob(
+            user_id=user_id,
+            job_id=new_job_id(),
+            status="queued",
+            reason=reason,
+            created_at=now,
+            expires_at=clock.epoch(now + JOB_TTL),
+        )
+        try:
+            claimed = _claim(user_id, job, previous=previous)
+        except (ClientError, BotoCoreError) as exc:
+            logger.exception("sync job not recorded", extra={"user_id": user_id})
+            raise ServiceUnavailable("The sync could not be requested; retry shortly") from exc
+        if claimed:
+            break
+        # another request started a sync since we read: read again and return that one
+    else:
+        raise ServiceUnavailable("The sync could not be requested; retry shortly")
     try:
         enqueue(user_id, reason, job.job_id)
     except Exception as exc:

@@ -2,7 +2,9 @@
 
 1. Verify the Standard Webhooks signature over the raw bytes *before* parsing anything (401 otherwise, with
    a security log line and an audit record; the reason stays in the logs, the client sees one generic 401).
-2. Validate the body against the event models (400 `malformed-json` / `invalid-event` with field errors).
+2. Validate the body: strict JSON as the API parses it (`bidcraft.strict_json`: a repeated member name, NaN or
+   an integer past 4,300 digits is 400 `malformed-json`), then the event models (400 `invalid-event` with
+   field errors).
 3. Reserve the `webhook-id` (conditional put). A new id is queued, then the receipt marked `queued`, and only
    then `202 accepted`. If SQS fails the reservation is released and the answer is 503: the sender retries
    and nothing is lost. A known, queued id answers `200 duplicate`. A known id whose first delivery never
@@ -15,6 +17,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +26,7 @@ from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from bidcraft import clock, config, secrets
+from bidcraft import clock, config, secrets, strict_json
 from bidcraft.errors import BadRequest, ConfigurationError, Conflict, InvalidSignature, ServiceUnavailable
 from bidcraft.events import queue
 from bidcraft.events.models import Envelope, EventId, event_errors, parse_event
@@ -107,6 +110,10 @@ def _event_id(value: str) -> str:
 
 
 def _validated(body: bytes, event_id: str, now: datetime) -> Envelope:
+    try:
+        strict_json.loads(body)  # the API's JSON rules: no repeated member names, no NaN, no huge integers
+    except json.JSONDecodeError as exc:
+        raise BadRequest("The request body is not valid JSON", slug="malformed-json") from exc
     try:
         event = parse_event(body)
     except ValidationError as exc:

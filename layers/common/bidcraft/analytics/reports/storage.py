@@ -3,8 +3,8 @@
 Objects live at `reports/<user_id>/<report_id>.<ext>`, encrypted at rest (SSE-S3, also the bucket default)
 and deleted by the bucket's lifecycle rule after `RETENTION_DAYS`; the `REPORT#<report_id>` item in the
 user's partition expires (TTL) at the same time. Download links are S3 pre-signed GETs valid for
-`LINK_SECONDS`: boto3 signs them for the endpoint it talks to (`AWS_ENDPOINT_URL` on the local stack, where
-the emulator serves them).
+`LINK_SECONDS`, signed with SigV4 for the bucket's regional virtual-hosted host (`aws.s3_presigner`); on the
+local stack they point at the emulator (`AWS_ENDPOINT_URL`), which serves them.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def upload(key: str, body: bytes, *, content_type: str, filename: str) -> None:
 
 def presign(key: str) -> str:
     try:
-        url = aws.client("s3").generate_presigned_url(
+        url = aws.s3_presigner().generate_presigned_url(
             "get_object",
             Params={"Bucket": config.load(ReportSettings).reports_bucket, "Key": key},
             ExpiresIn=LINK_SECONDS,

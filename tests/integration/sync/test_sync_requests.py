@@ -1,0 +1,103 @@
+"""Manual sync requests are deduplicated: one queued or running sync per user; a repeat returns that job, a
+finished or stale one lets a new sync start (issue 10: 40 `POST /api/upwork/sync` ran 40 full syncs)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bidcraft import aws, clock
+from bidcraft.sync import jobs
+from devserver.testing import LocalAws
+from tests.integration.events.helpers import new_id
+from tests.integration.sync.conftest import SignedIn, reply_json
+
+
+def queued_job_ids(url: str) -> list[str]:
+    """The job ids of the manual sync messages in the queue (sign-in syncs carry none)."""
+    found: list[str] = []
+    sqs = aws.client("sqs")
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        for message in messages:
+            job_id = json.loads(message["Body"]).get("job_id")
+            if job_id:
+                found.append(job_id)
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return found
+
+
+def test_repeated_sync_requests_return_the_queued_job_and_queue_it_once(
+    local_aws: LocalAws, sign_in: Callable[..., SignedIn], sync_queue: str
+) -> None:
+    # Given a signed-in user
+    account = sign_in(proposals=1)
+    auth = {"authorization": f"Bearer {account.access_token}"}
+
+    # When they ask for a sync 40 times
+    replies = [local_aws.request("POST", "/api/upwork/sync", headers=auth) for _ in range(40)]
+
+    # Then every answer is 202 with the same job, and one sync message was queued
+    assert {reply["statusCode"] for reply in replies} == {202}
+    job_ids = {reply_json(reply)["job_id"] for reply in replies}
+    assert len(job_ids) == 1
+    assert queued_job_ids(sync_queue) == list(job_ids)
+
+
+def test_a_running_sync_is_returned_until_it_finishes_then_a_new_one_starts(
+    sync_queue: str, run_sync: Callable[..., dict[str, Any]]
+) -> None:
+    user_id, now = new_id("user"), clock.now()
+    first = jobs.request_sync(user_id, now=now)
+    assert jobs.start(user_id, first.job_id, "manual", now + timedelta(seconds=5))
+
+    # While it runs, a request gets the running job
+    assert jobs.request_sync(user_id, now=now + timedelta(minutes=3)).job_id == first.job_id
+
+    # Once it finished, a request starts a new one
+    jobs.finish(user_id, first.job_id, "succeeded", now=now + timedelta(minutes=4))
+    second = jobs.request_sync(user_id, now=now + timedelta(minutes=5))
+    assert second.job_id != first.job_id
+    assert second.status == "queued"
+    assert queued_job_ids(sync_queue) == [first.job_id, second.job_id]
+
+
+def test_a_failed_sync_allows_a_new_one(sync_queue: str) -> None:
+    user_id, now = new_id("user"), clock.now()
+    first = jobs.request_sync(user_id, now=now)
+    jobs.finish(user_id, first.job_id, "failed", error="upstream", now=now)
+
+    assert jobs.request_sync(user_id, now=now + timedelta(seconds=1)).job_id != first.job_id
+
+
+@pytest.mark.parametrize("started", [False, True], ids=["never-started", "lease-expired"])
+def test_a_stale_sync_allows_a_new_one(sync_queue: str, started: bool) -> None:
+    user_id, now = new_id("user"), clock.now()
+    first = jobs.request_sync(user_id, now=now)
+    if started:
+        assert jobs.start(user_id, first.job_id, "manual", now)  # then its worker died: the lease runs out
+        later = now + jobs.LEASE + timedelta(seconds=1)
+    else:  # its message never reached a worker
+        later = now + jobs.QUEUED_STALE_AFTER + timedelta(seconds=1)
+    assert jobs.request_sync(user_id, now=later - timedelta(seconds=2)).job_id == first.job_id
+
+    assert jobs.request_sync(user_id, now=later).job_id != first.job_id
+
+
+def test_two_requests_at_once_start_one_sync(sync_queue: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fixed interleaving: both requests read "no sync yet", the first writes, then the second writes."""
+    user_id, now = new_id("user"), clock.now()
+    before_any = jobs._current(user_id)  # what the second request read, before the first one wrote
+    first = jobs.request_sync(user_id, now=now)
+    real_current = jobs._current
+    reads = iter([before_any])
+    monkeypatch.setattr(jobs, "_current", lambda uid: next(reads, None) or real_current(uid))
+
+    second = jobs.request_sync(user_id, now=now)  # its write fails: it reads again and finds the first
+
+    assert before_any == (None, None)
+    assert second.job_id == first.job_id
+    assert queued_job_ids(sync_queue) == [first.job_id]
