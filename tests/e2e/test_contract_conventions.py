@@ -125,7 +125,7 @@ def test_an_integer_json_cannot_hold_in_python_is_a_400_on_every_function(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
     """`json.loads` raises a plain ValueError past 4,300 digits: a 400 problem, never a 500."""
-    auth = _sign_in(http, local_stack, f"e2e-bigint-{uuid.uuid4().hex[:10]}")
+    auth = sign_in(http, local_stack.redirect_uri, account=f"e2e-bigint-{uuid.uuid4().hex[:10]}").headers
     body = b'{"x": ' + b"9" * 4_301 + b"}"
     headers = {**auth, "content-type": "application/json"}
 
