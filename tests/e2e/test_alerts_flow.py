@@ -12,7 +12,7 @@ import httpx2
 from standardwebhooks.webhooks import Webhook
 
 from tests.e2e.conftest import LocalStackProcess
-from tests.e2e.test_events_flow import _sign_in
+from tests.e2e.session import sign_in
 from tests.unit.outbound.receiver import Answer, loopback_receiver
 
 
@@ -26,7 +26,7 @@ def _eventually(check: Callable[[], Any], timeout: float = 20.0) -> Any:
 
 
 def _user(http: httpx2.Client, stack: LocalStackProcess) -> dict[str, str]:
-    return _sign_in(http, stack, f"e2e-al-{uuid.uuid4().hex[:10]}")
+    return sign_in(http, stack.redirect_uri, account=f"e2e-al-{uuid.uuid4().hex[:10]}").headers
 
 
 def _channel(http: httpx2.Client, auth: dict[str, str], kind: str, target: str) -> dict[str, Any]:

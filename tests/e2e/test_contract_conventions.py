@@ -7,7 +7,6 @@ import uuid
 
 import httpx2
 
-from tests.e2e import test_auth_flow
 from tests.e2e.conftest import LocalStackProcess
 from tests.e2e.session import sign_in
 
@@ -82,9 +81,9 @@ def test_responses_with_tokens_or_a_users_data_are_not_stored_by_caches(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
     """API.md: `Cache-Control: no-store` on every response that carries tokens or a user's data (RFC 6749
-    §5.1 for the token responses; the callback's own response is checked in test_auth_flow)."""
+    §5.1 for the token responses; the callback's own response is checked by the sign-in helper)."""
     # Given a signed-in user
-    session = test_auth_flow._sign_in(http, local_stack.redirect_uri, f"e2e-cache-{uuid.uuid4().hex[:10]}")
+    session = sign_in(http, local_stack.redirect_uri, account=f"e2e-cache-{uuid.uuid4().hex[:10]}").body
     auth = {"Authorization": f"Bearer {session['access_token']}"}
     refreshed = http.post("/auth/refresh", json={"refresh_token": session["refresh_token"]})
     auth = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}

@@ -10,7 +10,7 @@ import uuid
 import httpx2
 import pytest
 
-from tests.e2e.test_ai_flow import _sign_in  # the same sign-in through the sandbox
+from tests.e2e.session import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,8 +27,8 @@ def _publish(http: httpx2.Client, **posting: object) -> str:
 def test_a_published_job_reaches_the_right_feed_with_scores_and_a_draft(
     http: httpx2.Client, local_stack
 ) -> None:
-    alice = {"Authorization": f"Bearer {_sign_in(http, local_stack.redirect_uri)}"}
-    bob = {"Authorization": f"Bearer {_sign_in(http, local_stack.redirect_uri)}"}
+    alice = sign_in(http, local_stack.redirect_uri, proposals=25).headers
+    bob = sign_in(http, local_stack.redirect_uri, proposals=25).headers
     skill, other_skill = "Skill" + uuid.uuid4().hex[:8], "Skill" + uuid.uuid4().hex[:8]
 
     # Alice saves a search for her skill, Bob one for another

@@ -8,13 +8,13 @@ import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
 
 from bidcraft.ai.success_model import params
 from devserver.sandbox.data import build_account
+from tests.e2e.session import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -31,19 +31,6 @@ PREDICT: dict[str, Any] = {
 }
 
 
-def _sign_in(http: httpx2.Client, redirect_uri: str, account: str, proposals: int) -> str:
-    init = http.post("/auth/upwork/init", json={"redirect_uri": redirect_uri})
-    assert init.status_code == 200, init.text
-    authorize = http.get(
-        f"{init.json()['authorization_url']}&sandbox_user={account}&sandbox_proposals={proposals}"
-    )
-    assert authorize.status_code == 302, authorize.text
-    params = {k: v[0] for k, v in parse_qs(urlsplit(authorize.headers["location"]).query).items()}
-    callback = http.get("/auth/upwork/callback", params={"code": params["code"], "state": params["state"]})
-    assert callback.status_code == 200, callback.text
-    return str(callback.json()["access_token"])
-
-
 def _predict(http: httpx2.Client, token: str, category: str) -> dict[str, Any]:
     body = {**PREDICT, "project_category": category}
     reply = http.post("/api/ai/predict/success", json=body, headers={"Authorization": f"Bearer {token}"})
@@ -55,10 +42,12 @@ def _predict(http: httpx2.Client, token: str, category: str) -> dict[str, Any]:
 def test_the_estimate_learns_from_the_synced_history(http: httpx2.Client, local_stack: Any) -> None:
     # Given a newcomer and a sandbox account with 400 past proposals (synced in after its first sign-in)
     account = f"e2e-predict-{uuid.uuid4().hex[:8]}"
-    token = _sign_in(http, local_stack.redirect_uri, account, PROPOSALS)
+    token = sign_in(http, local_stack.redirect_uri, account=account, proposals=PROPOSALS).access_token
     truth = build_account(account, PROPOSALS, datetime.now(UTC))
     main = truth.profile.categories[0].label  # 70 % of its proposals
-    newcomer_token = _sign_in(http, local_stack.redirect_uri, f"e2e-new-{uuid.uuid4().hex[:8]}", 0)
+    newcomer_token = sign_in(
+        http, local_stack.redirect_uri, account=f"e2e-new-{uuid.uuid4().hex[:8]}"
+    ).access_token
     newcomer = _predict(http, newcomer_token, main)
     decided = [p for p in truth.proposals if p.status in DECIDED]
     here = [p for p in decided if p.category.label == main]

@@ -10,7 +10,7 @@ import httpx2
 import pytest
 
 from tests.e2e.conftest import LocalStackProcess
-from tests.e2e.test_events_flow import _sign_in
+from tests.e2e.session import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +19,7 @@ def test_forty_sync_requests_at_once_share_one_job(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
     # Given a signed-in user
-    auth = _sign_in(http, local_stack, f"e2e-sync-{uuid.uuid4().hex[:10]}")
+    auth = sign_in(http, local_stack.redirect_uri, account=f"e2e-sync-{uuid.uuid4().hex[:10]}").headers
 
     # When 40 sync requests arrive together
     def ask(_: int) -> httpx2.Response:
