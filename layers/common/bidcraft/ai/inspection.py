@@ -4,16 +4,21 @@ Detection never blocks (API.md): the request goes on and the text is handled str
 type found with high confidence writes ONE audit record (OWASP vocabulary: `malicious_sqli`, `malicious_xss`,
 `malicious_prompt_injection`, `malicious_cmd_injection`, `malicious_path_traversal`; severity medium) with
 the rules and field names that fired — never the text itself. Low-confidence findings (what developers also
-write for good reasons) are logged at info level only. A blocked LLM answer writes `llm_output_blocked`
-(severity high). Audit writes are best effort here: a lost record is logged, the request is not failed for it.
+write for good reasons) are logged at info level only. Every reply of the AI service leaves through
+`screened` (the output check of `bidcraft.ai.safety` over every string it holds); a withheld text writes
+`llm_output_blocked` (severity high). Audit writes are best effort here: a lost record is logged, the
+request is not failed for it.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
+from bidcraft.ai import safety
 from bidcraft.security import threats
 
 logger = logging.getLogger(__name__)
@@ -85,3 +90,17 @@ def output_blocked(
     details = {"operation": operation, "warnings": ",".join(warnings), "engine": engine}
     logger.warning("generated content blocked", extra={"user_id": user_id, **details})
     _audit(meta, LLM_OUTPUT_BLOCKED, user_id=user_id, severity="high", details=details)
+
+
+Reply = TypeVar("Reply", bound=BaseModel)
+
+
+def screened(user_id: str, reply: Reply, *, operation: str, meta: Any = None) -> Reply:
+    """`reply` with every string checked (nested models and lists included); a withheld text is audited."""
+    checked, warnings = safety.scrub(reply)
+    if any(w.startswith("blocked:") for w in warnings):
+        engine = str(
+            getattr(reply, "engine", "") or getattr(getattr(reply, "result", None), "engine", "") or ""
+        )
+        output_blocked(user_id, operation=operation, warnings=warnings, engine=engine, meta=meta)
+    return checked

@@ -1,24 +1,18 @@
 """Checks on everything the AI service returns (API.md "AI"; security-tests I9, I10; issue 10 item 9).
 
-`check(text)` returns the text to send and the warnings to list in `content_warnings`; `scrub(reply)` applies it
-to every string of a response model — nested objects and lists included — and is the one place the service
-and the AI-jobs worker call (`bidcraft.ai.inspection.screened`).
-
-| warning | what happened |
-|---|---|
-| `blocked:system_prompt` | the text echoes a system prompt (`SYSTEM: You are…` at a line start, a chat-template token, our canary): the whole text is replaced by `REFUSAL` |
-| `blocked:secret` | the text assigns a credential (`API_KEY=…`, `password: …` with a credential-like value): the whole text is replaced by `REFUSAL` |
-| `removed:markdown_image` | markdown images stripped (a classic exfiltration channel) |
-| `removed:html` | HTML tags stripped, again and again until none is left (`<scr<b>ipt>` does not become `<script>`) |
-| `redacted:url_token` | a secret in a URL (`?token=…`, `access_token`, `api_key`, `X-Amz-Signature`, `user:password@`) replaced by `[removed]` |
-| `redacted:secret` | a known credential format (`ghp_…`, `github_pat_…`, `sk_live_…`, `xoxb-…`, `AKIA…`, JWTs, `sk-…`, private keys) replaced by `[secret removed]` |
-| `redacted:email` | e-mail addresses replaced by `[email removed]` |
-| `redacted:card` | 13–19 digit card numbers with a valid Luhn checksum and a card-network prefix → `[card removed]` |
-| `redacted:iban` | IBANs with valid check digits (`python-stdnum`) → `[iban removed]` |
-| `redacted:phone` | numbers that `phonenumbers` says are valid phone numbers → `[phone removed]`; dates, times, versions, ISBNs, prices and numbers after "order", "invoice", "#"… are never candidates |
-| `redacted:toxicity` | whole words of a small insult list → `[removed]` ("idiot-proof", "Scunthorpe" stay) |
-
-Ordinary words never refuse a whole response: only a leak of our own prompt or a credential assignment does.
+`check(text)` returns the text to send and the warnings to list in `content_warnings`; `scrub(reply)` applies
+it to every string of a response model, nested models and lists included, and is what the service and the
+AI-jobs worker go through (`bidcraft.ai.inspection.screened`). The warnings (table in docs/ai.md "Safety"):
+- `blocked:system_prompt` (our prompt echoed: `SYSTEM: You are…` at a line start, a chat-template token, the
+  canary) and `blocked:secret` (a credential assigned: `API_KEY=…` with a credential-like value) replace the
+  whole text with `REFUSAL`. Nothing else does: ordinary words never refuse a response.
+- `removed:markdown_image`; `removed:html`, tags stripped again and again until none is left (`<scr<b>ipt>`);
+- `redacted:url_token` (`?token=`, `access_token`, `X-Amz-Signature`, `user:password@` in URLs),
+  `redacted:secret` (`ghp_`, `github_pat_`, `sk_live_`, `xoxb-`, `AKIA…`, JWTs, `sk-…`, private keys, …);
+- `redacted:email`, `redacted:card` (Luhn and a card-network prefix), `redacted:iban` (check digits,
+  `python-stdnum`), `redacted:phone` (valid according to `phonenumbers`; dates, times, versions, ISBNs, prices
+  and numbers after "order", "invoice", "#"… are never candidates);
+- `redacted:toxicity`: whole words of a small insult list ("idiot-proof" and "Scunthorpe" stay).
 `phonenumbers` and `stdnum` are imported on the first text that holds a candidate number, so a function (or a
 request) that never meets one never pays for them. All patterns are linear (bounded gaps).
 """
@@ -38,16 +32,21 @@ WARNINGS_FIELD = "content_warnings"
 
 # --- whole-text refusals ----------------------------------------------------------------------------------
 _SYSTEM_PROMPT = re.compile(
-    r"(?:^|\n)[ \t>*_#]{0,8}(?:system|developer)[ \t]{0,3}(?:prompt|message)?[ \t]{0,3}:[ \t]{0,3}you[ \t]{1,3}are\b"
+    r"(?:^|\n)[ \t>*_#]{0,8}(?:system|developer)[ \t]{0,3}(?:prompt|message)?[ \t]{0,3}:[ \t]{0,3}"
+    r"you[ \t]{1,3}are\b"
     r"|<\|(?:im_start|im_end|system)\|>|" + re.escape(SYSTEM_PROMPT_CANARY),
     re.IGNORECASE,
 )
 _ASSIGNED_CREDENTIAL = re.compile(
-    r"\b(?:api[_\- ]?key|secret[_\- ]?key|access[_\- ]?token|auth[_\- ]?token|client[_\- ]?secret|password|passwd"
-    r"|aws_secret_access_key|private[_\- ]?key)[\"']?[ \t]{0,3}[=:][ \t]{0,3}[\"']?([^\s\"'<>,;]{6,200})",
+    r"\b(?:api[_\- ]?key|secret[_\- ]?key|access[_\- ]?token|auth[_\- ]?token|client[_\- ]?secret|password"
+    r"|passwd|aws_secret_access_key|private[_\- ]?key)[\"']?[ \t]{0,3}[=:][ \t]{0,3}[\"']?"
+    r"([^\s\"'<>,;]{6,200})",
     re.IGNORECASE,
 )
-_PLACEHOLDER = re.compile(r"^(?:<[^>]*>|\[[^\]]*\]|\{[^}]*\}|x{3,}|\*{3,}|\.{3,}|your[_\-a-z]*|example\w*|changeme|none|null|redacted)$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(
+    r"^(?:<[^>]*>|\[[^\]]*\]|\{[^}]*\}|x{3,}|\*{3,}|\.{3,}|your[_\-a-z]*|example\w*|changeme|none|null|redacted)$",
+    re.IGNORECASE,
+)
 
 
 def _credential_like(value: str) -> bool:
@@ -79,11 +78,15 @@ def _strip_tags(text: str) -> tuple[str, int]:
 
 
 # --- secrets ----------------------------------------------------------------------------------------------
-_URL = re.compile(r"\b(?:https?|s?ftp|wss?|postgres(?:ql)?|mysql|mongodb(?:\+srv)?|redis|amqps?)://[^\s<>\"'`)\]]{1,2000}", re.IGNORECASE)
+_URL = re.compile(
+    r"\b(?:https?|s?ftp|wss?|postgres(?:ql)?|mysql|mongodb(?:\+srv)?|redis|amqps?)://[^\s<>\"'`)\]]{1,2000}",
+    re.IGNORECASE,
+)
 _URL_USERINFO = re.compile(r"(://[^/\s:@]{1,200}:)([^/\s@]{1,200})(@)")
 _SENSITIVE_PARAMS = frozenset(
     {
-        "token", "access_token", "refresh_token", "id_token", "auth_token", "api_key", "apikey", "api-key", "key",
+        "token", "access_token", "refresh_token", "id_token", "auth_token", "api_key", "apikey", "api-key",
+        "key",
         "secret", "client_secret", "password", "pass", "pwd", "passwd", "auth", "authorization", "sig",
         "signature", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature",
         "x-goog-credential", "session", "sessionid", "session_id", "sid", "code", "jwt", "private_token",
@@ -120,7 +123,8 @@ _EMAIL = re.compile(
 _CARD = re.compile(r"(?<![\w#/.,-])(?<!\d[ -])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\w-]|[ -]\d|[.,]\d)")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,32}\b")
 _PHONE = re.compile(
-    r"(?<![\w#@/.:,+\-])(?:\+|\b00)?[ ]?(?:\(\d{1,5}\)[ .\-]?)?\d(?:[\d]|[ .\-](?=[\d(])|\(\d{1,5}\)[ .\-]?|\(0\)){5,24}"
+    r"(?<![\w#@/.:,+\-])(?:\+|\b00)?[ ]?(?:\(\d{1,5}\)[ .\-]?)?\d"
+    r"(?:[\d]|[ .\-](?=[\d(])|\(\d{1,5}\)[ .\-]?|\(0\)){5,24}"
     r"(?<=\d)(?![\w]|[.,]\d|-\d|/\d)"
 )
 # Numbers that are never phone numbers, whatever their digits.
@@ -146,7 +150,24 @@ _PHONE_CUE = re.compile(
     r"|teléfono|telefono|móvil|movil|handy|téléphone|telefon)\b[^\d\n]{0,20}$",
     re.IGNORECASE,
 )
-_PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "UA", "IT", "NL", "PL", "IN", "BR", "AU", "CA", "MX", "PT", "CH")
+_PHONE_REGIONS = (
+    "US",
+    "GB",
+    "DE",
+    "FR",
+    "ES",
+    "UA",
+    "IT",
+    "NL",
+    "PL",
+    "IN",
+    "BR",
+    "AU",
+    "CA",
+    "MX",
+    "PT",
+    "CH",
+)
 
 _TOXIC_WORDS = (
     "fuck", "fucking", "fucked", "fucker", "motherfucker", "shit", "shitty", "bullshit", "bitch", "asshole",
@@ -211,7 +232,7 @@ def _cards(text: str) -> tuple[str, int]:
     found = []
     for match in _CARD.finditer(text):
         digits = _digits(match.group(0))
-        if 13 <= len(digits) <= 19 and len(set(digits)) > 2 and luhn.is_valid(digits):
+        if 13 <= len(digits) <= 19 and len(set(digits)) > 1 and luhn.is_valid(digits):
             found.append(match.span())
     return _replace(text, found, "[card removed]"), len(found)
 
@@ -314,40 +335,58 @@ def _merge(into: list[str], new: Iterable[str]) -> None:
 
 
 def _walk(value: Any) -> tuple[Any, list[str]]:
-    """`value` with every string checked; a dict holding `content_warnings` gets its subtree's warnings."""
+    """`value` with every string checked, and the warnings found. Models are copied field by field (never
+    re-validated, so a reply's own serialisation rules do not matter); a model or dict that holds
+    `content_warnings` gets its subtree's warnings appended there."""
     if isinstance(value, str):
         result = check(value)
         return result.text, result.warnings
-    if isinstance(value, list | tuple):
-        items: list[Any] = []
-        warnings: list[str] = []
-        for item in value:
-            if isinstance(item, str):
-                result = check(item)
-                _merge(warnings, result.warnings)
-                if result.blocked or not result.text.strip():
-                    continue  # a list item that is withheld or emptied is dropped, not shown as a refusal
-                items.append(result.text)
-            else:
-                checked_item, found = _walk(item)
-                _merge(warnings, found)
-                items.append(checked_item)
-        return items, warnings
+    if isinstance(value, BaseModel):
+        fields = {name: getattr(value, name) for name in type(value).model_fields}
+        checked, warnings = _walk_mapping(fields)
+        changed = {name: item for name, item in checked.items() if item is not fields[name]}
+        return (value.model_copy(update=changed) if changed else value), warnings
     if isinstance(value, dict):
-        out: dict[Any, Any] = {}
-        warnings = []
-        for key, item in value.items():
-            if key == WARNINGS_FIELD:
-                out[key] = item
-                continue
-            out[key], found = _walk(item)
-            _merge(warnings, found)
-        if isinstance(out.get(WARNINGS_FIELD), list):
-            merged = list(out[WARNINGS_FIELD])
-            _merge(merged, warnings)
-            out[WARNINGS_FIELD] = merged
-        return out, warnings
+        return _walk_mapping(value)
+    if isinstance(value, list | tuple):
+        return _walk_list(value)
     return value, []
+
+
+def _walk_mapping(value: dict[Any, Any]) -> tuple[dict[Any, Any], list[str]]:
+    out: dict[Any, Any] = {}
+    warnings: list[str] = []
+    for key, item in value.items():
+        if key == WARNINGS_FIELD:
+            out[key] = item
+            continue
+        checked, found = _walk(item)
+        out[key] = checked if found or checked != item else item
+        _merge(warnings, found)
+    if warnings and isinstance(out.get(WARNINGS_FIELD), list):
+        merged = list(out[WARNINGS_FIELD])
+        _merge(merged, warnings)
+        out[WARNINGS_FIELD] = merged
+    return out, warnings
+
+
+def _walk_list(value: list[Any] | tuple[Any, ...]) -> tuple[Any, list[str]]:
+    items: list[Any] = []
+    warnings: list[str] = []
+    for item in value:
+        if isinstance(item, str):
+            result = check(item)
+            _merge(warnings, result.warnings)
+            if result.blocked or not result.text.strip():
+                continue  # a list item that is withheld or emptied is dropped, not shown as a refusal
+            items.append(result.text)
+        else:
+            checked, found = _walk(item)
+            _merge(warnings, found)
+            items.append(checked)
+    if not warnings:
+        return value, []
+    return (tuple(items) if isinstance(value, tuple) else items), warnings
 
 
 Reply = TypeVar("Reply", bound=BaseModel)
@@ -355,7 +394,5 @@ Reply = TypeVar("Reply", bound=BaseModel)
 
 def scrub(reply: Reply) -> tuple[Reply, list[str]]:
     """`reply` with every string checked, and the warnings found anywhere in it (in order, no duplicates)."""
-    data, warnings = _walk(reply.model_dump(mode="python"))
-    if not warnings:
-        return reply, []
-    return type(reply).model_validate(data), warnings
+    checked, warnings = _walk(reply)
+    return checked, warnings

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 
+
 def _invisible_table() -> dict[int, None]:
     """Format characters (zero-width space/joiners, soft hyphen, bidi controls, …) and variation selectors."""
     codes = [code for code in range(0x80, 0x30000) if unicodedata.category(chr(code)) == "Cf"]
@@ -79,7 +80,19 @@ _CONFUSABLES = {
     "ѵ": "v",
 }
 _LEET = str.maketrans(
-    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i", "|": "l"}
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "8": "b",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "|": "l",
+    }
 )
 _LATIN = re.compile(r"[a-z]")
 

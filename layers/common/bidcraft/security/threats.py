@@ -244,11 +244,13 @@ _RULES: tuple[_Rule, ...] = (
 # A chat turn faked inside the text: a line that starts with a role and speaks to or as the model.
 _ROLE_LINE = re.compile(
     r"(?:^|\n)[ \t>*_]{0,8}(system|assistant|developer|ai|bot|gpt|chatgpt|model|user|human)"
-    r"(?:[ \t]{1,3}(?:override|message|prompt|note|notice|update|instructions?|admin))?[ \t*_]{0,3}:[ \t]{0,3}"
+    r"(?:[ \t]{1,3}(?:override|message|prompt|note|notice|update|instructions?|admin))?"
+    r"[ \t*_]{0,3}:[ \t]{0,3}"
     r"([^\n]{0,200})"
 )
 _TURN_CUES = re.compile(
-    r"\b(?:you|your|sure|certainly|of course|understood|ok|okay|i will|i'll|here is|here's|as an ai|ignore|new"
+    r"\b(?:you|your|sure|certainly|of course|understood|ok|okay|i will|i'll|here is|here's|as an ai"
+    r"|ignore|new"
     r"|rule|instructions?|prompt|must|always|never|reveal|print|output|repeat|canary)\b"
 )
 _LOOKBACK = 200
@@ -320,7 +322,9 @@ def _role_lines(lowered: str) -> dict[str, Confidence]:
 _BY_RANK = {"low": 0, "high": 1}
 
 
-def _merge(hits: dict[tuple[Threat, str], Confidence], threat: Threat, rule: str, confidence: Confidence) -> None:
+def _merge(
+    hits: dict[tuple[Threat, str], Confidence], threat: Threat, rule: str, confidence: Confidence
+) -> None:
     key = (threat, rule)
     if _BY_RANK[confidence] >= _BY_RANK[hits.get(key, "low")]:
         hits[key] = confidence
@@ -372,9 +376,7 @@ def scan(fields: Mapping[str, str | Sequence[str] | None]) -> list[Finding]:
     findings: set[Finding] = set()
     for name, value in fields.items():
         for text in _texts(value):
-            findings |= {
-                Finding(f.threat, f.rule, name, f.confidence) for f in scan_text(text)
-            }
+            findings |= {Finding(f.threat, f.rule, name, f.confidence) for f in scan_text(text)}
     return sorted(findings)
 
 
