@@ -7,8 +7,8 @@ redacted when neither it nor its digits/letters run survive; a look-alike is alt
 at all.
 
 Each figure is given for the whole corpus and for its held-out third (`held_out`: ids whose SHA-256 is
-divisible by 3, not used for tuning), and the input figures also for the blind set (`blind_*.jsonl`), written
-after the scanner was tuned.
+divisible by 3, not used for tuning) and for two sets written after tuning (`blind_*`, `blind2_*`). Their
+first measurements, before their own misses were looked at, are recorded in docs/ai.md "Safety".
 """
 
 from __future__ import annotations
@@ -116,26 +116,52 @@ def evaluate() -> list[Row]:
         subset = tuple(r for r in injections if r["kind"] == kind)
         value, n = _rate(subset, caught)
         rows.append(Row(PART, f"injection recall, {kind.replace('_', '-')}", value, ">=", target, n))
-    blind_fp, n_fp = _rate(load("blind_benign"), false_positive)
-    blind_recall, n_recall = _rate(load("blind_injections"), caught)
-    rows.append(Row(PART, "blind set: benign flagged as malicious", blind_fp, "<=", MAX_BENIGN_FP, n_fp))
-    rows.append(Row(PART, "blind set: injection recall", blind_recall, ">=", MIN_RECALL, n_recall))
     rows += redaction_rows()
     rows += _rows(
         "look-alikes altered by the output check", "<=", MAX_LOOKALIKE_ALTERED, load("lookalikes"), altered
     )
+    return rows + blind_rows()
+
+
+def blind_rows() -> list[Row]:
+    """The two sets written after tuning (blind set 2 also for the output check)."""
+    rows: list[Row] = []
+    for number, prefix in ((1, "blind"), (2, "blind2")):
+        fp, n_fp = _rate(load(f"{prefix}_benign"), false_positive)
+        recall, n_recall = _rate(load(f"{prefix}_injections"), caught)
+        rows.append(
+            Row(PART, f"blind set {number}: benign flagged as malicious", fp, "<=", MAX_BENIGN_FP, n_fp)
+        )
+        rows.append(Row(PART, f"blind set {number}: injection recall", recall, ">=", MIN_RECALL, n_recall))
+    secrets = [verdict for row in load("blind2_pii") for verdict in redacted_secrets(row)]
+    rows.append(
+        Row(
+            PART,
+            "blind set 2: redaction recall",
+            sum(secrets) / len(secrets),
+            ">=",
+            MIN_REDACTION,
+            len(secrets),
+        )
+    )
+    changed, n_look = _rate(load("blind2_lookalikes"), altered)
+    rows.append(Row(PART, "blind set 2: look-alikes altered", changed, "<=", MAX_LOOKALIKE_ALTERED, n_look))
     return rows
 
 
+def _all(name: str) -> list[dict[str, Any]]:
+    """A corpus with its blind counterparts."""
+    sets = (name, f"blind_{name}", f"blind2_{name}")
+    return [row for corpus in sets if (DATA / f"{corpus}.jsonl").exists() for row in load(corpus)]
+
+
 def failures() -> dict[str, list[str]]:
-    """The ids behind each miss (for `python -m tests.eval.safety`), held-out ones included."""
+    """The ids behind each miss (for `python -m tests.eval.safety`), held-out and blind ones included."""
     return {
-        "benign_flagged": [r["id"] for r in load("benign") + load("blind_benign") if false_positive(r)],
-        "injections_missed": [
-            r["id"] for r in load("injections") + load("blind_injections") if not caught(r)
-        ],
-        "secrets_kept": [r["id"] for r in load("pii") if not all(redacted_secrets(r))],
-        "lookalikes_altered": [r["id"] for r in load("lookalikes") if altered(r)],
+        "benign_flagged": [r["id"] for r in _all("benign") if false_positive(r)],
+        "injections_missed": [r["id"] for r in _all("injections") if not caught(r)],
+        "secrets_kept": [r["id"] for r in _all("pii") if not all(redacted_secrets(r))],
+        "lookalikes_altered": [r["id"] for r in _all("lookalikes") if altered(r)],
     }
 
 

@@ -3,6 +3,10 @@ blocked, and every string of a reply checked (I9, I10; issue 10 item 9). Corpus 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from bidcraft.ai.models import AiJob, PortfolioItem, PricingBreakdown, PricingItem, ProposalDraft, TokenUsage
@@ -211,3 +215,31 @@ def test_scrub_returns_a_clean_reply_untouched() -> None:
     checked, warnings = scrub(draft)
     assert checked is draft
     assert warnings == []
+
+
+LAZY_PROBE = """
+import sys
+import functions.ai.app, functions.ai_worker.app
+from bidcraft.ai import safety
+before = sorted(m for m in ('phonenumbers', 'stdnum') if m in sys.modules)
+safety.check('plain words, no number at all')
+quiet = sorted(m for m in ('phonenumbers', 'stdnum') if m in sys.modules)
+safety.check('Call +44 20 7946 0958 or pay 4539 1488 0343 6467')
+print(before, quiet, sorted(m for m in ('phonenumbers', 'stdnum') if m in sys.modules))
+"""
+
+
+def test_number_libraries_are_imported_only_when_a_text_holds_a_candidate() -> None:
+    """Cold start: the AI function and worker import neither library; the first candidate number does."""
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed probe
+        [sys.executable, "-c", LAZY_PROBE],
+        cwd=root,
+        env={"PYTHONPATH": f"{root / 'layers' / 'common'}:{root}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "[] [] ['phonenumbers', 'stdnum']"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import sys
 import time
+import unicodedata
 
 import pytest
 
@@ -163,6 +164,12 @@ def test_a_scrambled_spaced_or_encoded_phrase_reads_as_its_words() -> None:
     assert textnorm.base64_segments("ThisIsOneLongCamelCaseIdentifierName") == []
 
 
+def test_every_format_character_is_removed() -> None:
+    """The static list of invisible characters covers Unicode's Cf category (as this Python knows it)."""
+    format_characters = [chr(c) for c in range(0x80, 0x110000) if unicodedata.category(chr(c)) == "Cf"]
+    assert textnorm.clean("a" + "".join(format_characters) + "b") == "ab"
+
+
 def test_a_negated_override_is_not_an_override() -> None:
     assert "override_instructions" not in injection.detect(
         "Please don't ignore all the previous instructions."
@@ -201,10 +208,10 @@ LIMIT_SECONDS = 0.05 if sys.gettrace() is None else 0.5
 
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_adversarial_100kb_inputs_scan_in_linear_time(name: str) -> None:
-    """Best of three runs, so a busy machine's scheduling noise does not fail it."""
+    """Best of five runs, so a busy machine's scheduling noise does not fail it."""
     text = ADVERSARIAL[name]
     assert len(text) >= 99_000
-    best = min(_timed(text) for _ in range(3))
+    best = min(_timed(text) for _ in range(5))
     assert best < LIMIT_SECONDS, f"{name}: {best * 1000:.1f} ms"
 
 

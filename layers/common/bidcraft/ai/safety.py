@@ -137,7 +137,8 @@ _NOT_PHONE = re.compile(
     r"|\bISBN(?:-1[03])?[:\s]{0,3}[\dXx\- ]{10,17}"  # ISBNs
     r"|\b97[89][\d\- ]{10,14}\d"  # EAN/ISBN-13 without the word
     r"|[$€£¥₴₽]\s?\d[\d,. ]{0,20}|\d[\d,. ]{0,20}\s?(?:USD|EUR|GBP|UAH|PLN|грн|€|\$)"  # money
-    r"|\b\d+\s?x\s?\d+\b",  # sizes
+    r"|\b\d+\s?x\s?\d+\b"  # sizes
+    r"|-?\b\d{1,3}[.,]\d{5,}\b(?![.,]\d)",  # coordinates and other long decimals
     re.IGNORECASE,
 )
 _ID_CUE = re.compile(

@@ -299,7 +299,11 @@ def _override(doc: _Doc) -> dict[str, Confidence]:
             if doc.negated(start):
                 continue
             sentence = doc.tokens[start].sentence
-            for t_start, t_end in doc.within("target", end, end + _WINDOW, sentence):
+            targets = doc.within("target", end, end + _WINDOW, sentence)
+            for t_start, t_end in doc.within("target", start - _WINDOW, start, sentence):
+                if doc.within("referent", t_start - 2, t_end + 3, sentence) and verb_concept == "override":
+                    return {"override_instructions": "high"}
+            for t_start, t_end in targets:
                 strong_ref = doc.within("referent", start, t_end + 3, sentence) or doc.you_after(t_end)
                 soft_ref = doc.within("referent_soft", start, t_end + 3, sentence)
                 if doc.tokens[t_start].form in ("everything", "anything") and not strong_ref:
@@ -331,7 +335,11 @@ def _extraction(doc: _Doc) -> dict[str, Confidence]:
             return {"prompt_extraction": "high"}
         for noun in ("secret_noun", "secret_noun_soft"):
             for n_start, n_end in doc.within(noun, end, end + _WINDOW, sentence):
-                strong = doc.within("secret_qualifier", max(end, n_start - 2), n_start + 1, sentence)
+                strong = doc.within(
+                    "secret_qualifier", max(end, n_start - 2), n_start + 1, sentence
+                ) or doc.within("secret_qualifier", n_end, n_end + 1, sentence)
+                if doc.in_sentence("verbatim", sentence):
+                    return {"prompt_extraction": "high"}
                 soft = doc.within("secret_qualifier_soft", max(end, n_start - 2), n_start, sentence)
                 if strong or doc.you_after(n_end):
                     return {"prompt_extraction": "high"}
@@ -370,7 +378,7 @@ def _roles(doc: _Doc) -> dict[str, Confidence]:
         if sentence in unlimited or sentence in dan:
             hits["role_hijack"] = "high"
     for sentence in unlimited:
-        if doc.in_sentence("ai", sentence) or doc.in_sentence("output_verb", sentence):
+        if doc.in_sentence("output_verb", sentence):
             hits["no_limits"] = "high"
         else:
             hits.setdefault("no_limits", "low")
@@ -390,7 +398,10 @@ def _score(doc: _Doc) -> dict[str, Confidence]:
         sentence = doc.tokens[start].sentence
         values = doc.within("score_value", end, end + 10, sentence)
         numeric = doc.within("score_numeric", end, end + 10, sentence)
-        if not (numeric or (values and doc.in_sentence("score_noun", sentence))):
+        nouns = [
+            n for n, _ in doc.occ.get("score_noun", ()) if doc.tokens[n].sentence == sentence and n != start
+        ]
+        if not (numeric or (values and nouns)):
             continue
         if doc.imperative(start):
             return {"score_manipulation": "high"}
@@ -426,6 +437,10 @@ def _ai_address(doc: _Doc) -> dict[str, Confidence]:
                     return {"ai_address": "low"}
     for start, end in doc.occ.get("ai", ()):
         sentence = doc.tokens[start].sentence
+        # within the first three words of its sentence ("Assistant, …", "Reviewer bot: …")
+        opening = start < 3 or doc.tokens[start - 3].sentence != sentence
+        if opening and end < len(doc.tokens) and doc.tokens[end].after_punctuation:
+            return {"ai_address": "low"}  # a vocative
         for _, p_end in doc.within("ai_participle", end, end + 2, sentence):
             if doc.within("deixis", p_end, p_end + 2, sentence):
                 return {"ai_address": "low"}
@@ -435,7 +450,8 @@ def _ai_address(doc: _Doc) -> dict[str, Confidence]:
 def _ai_directive(doc: _Doc) -> dict[str, Confidence]:
     """An AI as the subject of an obligation: "any AI screening this post must…", "the assistant should…"."""
     for start, end in doc.occ.get("ai", ()):
-        if doc.within("ai_directive", end, end + 5, doc.tokens[start].sentence):
+        sentence = doc.tokens[start].sentence
+        if doc.within("ai_directive", end, end + 5, sentence) and doc.in_sentence("deixis", sentence):
             return {"ai_directive": "low"}
     return {}
 
@@ -455,6 +471,7 @@ _LOW_ONLY = (
     ("secrecy", "secrecy"),
     ("authority", "false_authority"),
     ("allegiance", "allegiance"),
+    ("creator_reference", "creator_reference"),
 )
 
 _RULES = (

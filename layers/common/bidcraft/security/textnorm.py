@@ -22,25 +22,24 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 
-
-def _invisible_table() -> dict[int, None]:
-    """Format characters (zero-width space/joiners, soft hyphen, bidi controls, …) and variation selectors."""
-    codes = [code for code in range(0x80, 0x30000) if unicodedata.category(chr(code)) == "Cf"]
-    codes += [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0), 0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0]
-    return dict.fromkeys(codes)
-
-
-_INVISIBLE: dict[int, None] = {}
+# Invisible characters: Unicode's format characters (category Cf: soft hyphen, zero-width space/joiners, bidi
+# controls, word joiner, BOM, tags, …), variation selectors and the Hangul fillers. A test checks the list
+# against `unicodedata`.
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
+    (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x115F, 0x1160), (0x180E, 0x180E),
+    (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F), (0xE0100, 0xE01EF),
+)  # fmt: skip
+_INVISIBLE = dict.fromkeys(code for low, high in _INVISIBLE_RANGES for code in range(low, high + 1))
 
 
 def clean(text: str) -> str:
     """NFKC without format (invisible) characters."""
     normal = unicodedata.normalize("NFKC", text)
-    if normal.isascii():
-        return normal
-    if not _INVISIBLE:
-        _INVISIBLE.update(_invisible_table())
-    return normal.translate(_INVISIBLE)
+    return normal if normal.isascii() else normal.translate(_INVISIBLE)
 
 
 # Cyrillic and Greek letters that look like Latin ones (lower case; text is case-folded first).
