@@ -55,8 +55,8 @@ def test_corpus_sizes_and_labels() -> None:
         "path_traversal",
     }
     assert {"uk", "es"} <= {row["lang"] for row in benign}
-    names = ("benign", "injections", "pii", "lookalikes", "blind_benign", "blind_injections")
-    names += ("blind2_benign", "blind2_injections", "blind2_pii", "blind2_lookalikes")
+    names = ["benign", "injections", "pii", "lookalikes", "blind_benign", "blind_injections"]
+    names += ["blind2_benign", "blind2_injections", "blind2_pii", "blind2_lookalikes"]
     every = [row["id"] for name in names for row in evaluation.load(name)]
     assert len(every) == len(set(every)), "ids must be unique"
 
