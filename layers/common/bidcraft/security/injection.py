@@ -409,19 +409,24 @@ def _score(doc: _Doc) -> dict[str, Confidence]:
     return hits
 
 
+_THAT = frozenset({"that", "que", "що", "что", "dass"})
+
+
 def _output_control(doc: _Doc) -> dict[str, Confidence]:
     tokens = doc.tokens
     filler = {s for s, _ in doc.occ.get("output_filler", ())}
     for start, end in doc.occ.get("output_verb", ()):
         if not doc.imperative(start):
             continue
+        if tokens[end - 1].form in _THAT:
+            return {"output_control": "low"}  # "state that …", "di que …"
         index = end
         while index < len(tokens) and index in filler and index < end + 4:
             index += 1
         if index >= len(tokens) or tokens[index].sentence != tokens[start].sentence:
             continue
         nxt = tokens[index]
-        if nxt.upper or nxt.after_quote or nxt.form in ("that", "so", "que", "що", "что", "dass", "que"):
+        if nxt.upper or nxt.after_quote or nxt.form in _THAT or nxt.form == "so":
             return {"output_control": "low"}
     return {}
 
@@ -458,10 +463,11 @@ def _ai_directive(doc: _Doc) -> dict[str, Confidence]:
 
 def _void_prior(doc: _Doc) -> dict[str, Confidence]:
     """What came before declared void: "everything above is outdated", "consider your earlier setup void"."""
-    for start, _ in doc.occ.get("void_adjective", ()):
+    for start, end in doc.occ.get("void_adjective", ()):
         sentence = doc.tokens[start].sentence
-        if doc.in_sentence("referent", sentence) or doc.in_sentence("target", sentence):
-            return {"void_context": "low"}
+        for concept in ("referent", "target"):
+            if doc.within(concept, start - 6, end + 3, sentence):
+                return {"void_context": "low"}
     return {}
 
 
