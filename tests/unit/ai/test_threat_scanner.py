@@ -208,14 +208,15 @@ LIMIT_SECONDS = 0.05 if sys.gettrace() is None else 0.5
 
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_adversarial_100kb_inputs_scan_in_linear_time(name: str) -> None:
-    """Best of five runs, so a busy machine's scheduling noise does not fail it."""
+    """CPU time of this thread (the work a ReDoS would multiply), best of five: on a machine shared by many
+    processes, wall-clock time measures the scheduler as much as the scanner."""
     text = ADVERSARIAL[name]
     assert len(text) >= 99_000
     best = min(_timed(text) for _ in range(5))
-    assert best < LIMIT_SECONDS, f"{name}: {best * 1000:.1f} ms"
+    assert best < LIMIT_SECONDS, f"{name}: {best * 1000:.1f} ms of CPU"
 
 
 def _timed(text: str) -> float:
-    started = time.perf_counter()
+    started = time.thread_time()
     scan_text(text)
-    return time.perf_counter() - started
+    return time.thread_time() - started
