@@ -300,18 +300,34 @@ def _override(doc: _Doc) -> dict[str, Confidence]:
                 continue
             sentence = doc.tokens[start].sentence
             targets = doc.within("target", end, end + _WINDOW, sentence)
+            for t_start, t_end in doc.within("everything_target", end, end + 4, sentence):
+                if doc.within("prior", t_start, t_end + 4, sentence):
+                    return {
+                        "override_instructions": "high"
+                    }  # "forget everything above", "olvida todo lo anterior"
             for t_start, t_end in doc.within("target", start - _WINDOW, start, sentence):
                 if doc.within("referent", t_start - 2, t_end + 3, sentence) and verb_concept == "override":
                     return {"override_instructions": "high"}
             for t_start, t_end in targets:
                 strong_ref = doc.within("referent", start, t_end + 3, sentence) or doc.you_after(t_end)
                 soft_ref = doc.within("referent_soft", start, t_end + 3, sentence)
-                if doc.tokens[t_start].form in ("everything", "anything") and not strong_ref:
-                    continue
                 if strong_ref or (soft_ref and verb_concept == "override"):
                     return {"override_instructions": "high"}
                 else:
                     hits.setdefault("override_instructions", "low")
+    return hits
+
+
+def _priority(doc: _Doc) -> dict[str, Confidence]:
+    """ "This supersedes your previous instructions" targets the model; "this brief replaces the previous
+    instructions I sent" does not: high only with the model's own ("your") instructions."""
+    hits: dict[str, Confidence] = {}
+    for start, end in doc.occ.get("override_priority", ()):
+        sentence = doc.tokens[start].sentence
+        for _, t_end in doc.within("target", end, end + _WINDOW, sentence):
+            if doc.within("your", end, t_end, sentence):
+                return {"override_instructions": "high"}
+            hits["override_instructions"] = "low"
     return hits
 
 
@@ -478,10 +494,13 @@ _LOW_ONLY = (
     ("authority", "false_authority"),
     ("allegiance", "allegiance"),
     ("creator_reference", "creator_reference"),
+    ("role_play_weak", "role_play"),
+    ("context_switch", "context_switch"),
 )
 
 _RULES = (
     _override,
+    _priority,
     _refuse,
     _extraction,
     _roles,
