@@ -302,13 +302,12 @@ def _override(doc: _Doc) -> dict[str, Confidence]:
             targets = doc.within("target", end, end + _WINDOW, sentence)
             for t_start, t_end in doc.within("everything_target", end, end + 4, sentence):
                 if doc.within("prior", t_start, t_end + 4, sentence):
-                    return {
-                        "override_instructions": "high"
-                    }  # "forget everything above", "olvida todo lo anterior"
+                    # "forget everything above", "olvida todo lo anterior"
+                    return {"override_instructions": "high"}
             for t_start, t_end in doc.within("target", start - _WINDOW, start, sentence):
                 if doc.within("referent", t_start - 2, t_end + 3, sentence) and verb_concept == "override":
                     return {"override_instructions": "high"}
-            for t_start, t_end in targets:
+            for _, t_end in targets:
                 strong_ref = doc.within("referent", start, t_end + 3, sentence) or doc.you_after(t_end)
                 soft_ref = doc.within("referent_soft", start, t_end + 3, sentence)
                 if strong_ref or (soft_ref and verb_concept == "override"):
