@@ -8,9 +8,33 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bidcraft.ai.models import AiJob, PortfolioItem, PricingBreakdown, PricingItem, ProposalDraft, TokenUsage
 from bidcraft.ai.safety import REFUSAL, SYSTEM_PROMPT_CANARY, check, scrub
+
+PIECES = st.sampled_from(
+    [
+        "Call +44 20 7946 0958",
+        " <scr",
+        "<b>",
+        "ipt>",
+        " jane@example.com ",
+        "4539 1488 0343 6467",
+        " DE89 3704 0044 0532 0130 00 ",
+        "https://x.test/?token=abc123def456&q=1",
+        " ghp_" + "a1B2c3D4e5" * 4,
+        " idiot-proof ",
+        " 2024-05-01 10:30 ",
+        " v2.14.3 ",
+        " #123456789 ",
+        "<",
+        ">",
+        " ",
+        "x",
+    ]
+)
 
 
 def test_clean_text_is_returned_unchanged() -> None:
@@ -243,3 +267,12 @@ def test_number_libraries_are_imported_only_when_a_text_holds_a_candidate() -> N
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[0] == "[] [] ['phonenumbers', 'stdnum']"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=12).map("".join))
+def test_the_check_is_stable_and_leaves_no_tag(text: str) -> None:
+    """Checking a checked text changes nothing more, and no tag survives, however the pieces are glued."""
+    once = check(text).text
+    assert check(once).text == once
+    assert not any(once[i] == "<" and once[i + 1 : i + 2].isalpha() for i in range(len(once)))

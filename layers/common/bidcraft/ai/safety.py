@@ -65,15 +65,22 @@ _HTML_COMMENT = re.compile(r"<!--.{0,2000}?-->", re.DOTALL)
 _MAX_STRIP_PASSES = 20
 
 
+_TAG_START = re.compile(r"<(?=\s{0,3}[A-Za-z/!?])")
+
+
 def _strip_tags(text: str) -> tuple[str, int]:
-    """Remove tags until none is left; what still looks like a tag after the last pass loses its brackets."""
+    """Remove tags until none is left, then the `<` of anything that could still open one (`<scr` at the end
+    of a field, glued to `ipt>` by a client, would). After the last pass every bracket goes."""
     removed = 0
     for _ in range(_MAX_STRIP_PASSES):
         text, comments = _HTML_COMMENT.subn("", text)
         text, count = _HTML_TAG.subn("", text)
         removed += count + comments
         if not count and not comments:
-            return text, removed
+            text, openers = _TAG_START.subn("", text)
+            if not openers:
+                return text, removed
+            removed += openers  # removing one `<` may bring another next to a letter: go round again
     return text.replace("<", "").replace(">", ""), removed + 1
 
 
@@ -194,7 +201,7 @@ def _redact_url_secrets(text: str) -> tuple[str, int]:
 
     def param(match: re.Match[str]) -> str:
         nonlocal count
-        if match.group(2).lower() not in _SENSITIVE_PARAMS or match.group(3) == "[removed]":
+        if match.group(2).lower() not in _SENSITIVE_PARAMS or match.group(3).startswith("[removed"):
             return match.group(0)
         count += 1
         return f"{match.group(1)}{match.group(2)}=[removed]"
@@ -202,8 +209,9 @@ def _redact_url_secrets(text: str) -> tuple[str, int]:
     def url(match: re.Match[str]) -> str:
         nonlocal count
         value = match.group(0)
-        value, userinfo = _URL_USERINFO.subn(r"\1[removed]\3", value)
-        count += userinfo
+        if "[removed]@" not in value:
+            value, userinfo = _URL_USERINFO.subn(r"\1[removed]\3", value)
+            count += userinfo
         return _QUERY_PARAM.sub(param, value) if ("?" in value or "#" in value) else value
 
     return _URL.sub(url, text), count
