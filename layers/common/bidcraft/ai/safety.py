@@ -127,12 +127,12 @@ _SECRET_NEEDLES = ("gh", "github_pat_", "glpat-", "k_live_", "k_test_", "xox", "
 _EMAIL = re.compile(
     r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
 )
-_CARD = re.compile(r"(?<![\w#/.,-])(?<!\d[ -])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\w-]|[ -]\d|[.,]\d)")
+_CARD = re.compile(r"(?<![\w#/.,-])(?<!\d[ -])[1-9]\d{3}(?:[ -]?\d){9,15}(?![\w-]|[ -]\d|[.,]\d)")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,32}\b")
 _PHONE = re.compile(
     r"(?<![\w#@/.:,+\-])(?:\+|\b00)?[ ]?(?:\(\d{1,5}\)[ .\-]?)?\d"
     r"(?:[\d]|[ .\-](?=[\d(])|\(\d{1,5}\)[ .\-]?|\(0\)){5,24}"
-    r"(?<=\d)(?![\w]|[.,]\d|-\d|/\d)"
+    r"(?<=\d)(?![\w]|[.,]\d|-\w|/\d)"
 )
 # Numbers that are never phone numbers, whatever their digits.
 _NOT_PHONE = re.compile(
@@ -235,13 +235,34 @@ def _replace(text: str, spans: list[tuple[int, int]], token: str) -> str:
     return text
 
 
+def _card_network(digits: str) -> bool:
+    """16 digits (the common length, any issuer), or an issuer prefix and length a card network uses for
+    other lengths (Visa, Amex, Discover, JCB, Diners, UnionPay, Maestro)."""
+    size, two, four = len(digits), int(digits[:2]), int(digits[:4])
+    return (
+        size == 16
+        or (digits[0] == "4" and size == 19)
+        or (two in (34, 37) and size == 15)
+        or ((digits.startswith("6011") or two == 65 or 644 <= int(digits[:3]) <= 649) and 16 <= size <= 19)
+        or (3528 <= four <= 3589 and 16 <= size <= 19)
+        or (two in (30, 36, 38) and 14 <= size <= 16)
+        or (two == 62 and 16 <= size <= 19)
+        or ((two == 50 or 56 <= two <= 69) and 16 <= size <= 19)
+    )
+
+
 def _cards(text: str) -> tuple[str, int]:
     from stdnum import luhn
 
     found = []
     for match in _CARD.finditer(text):
         digits = _digits(match.group(0))
-        if 13 <= len(digits) <= 19 and len(set(digits)) > 1 and luhn.is_valid(digits):
+        if (
+            14 <= len(digits) <= 19
+            and _card_network(digits)
+            and len(set(digits)) > 1
+            and luhn.is_valid(digits)
+        ):
             found.append(match.span())
     return _replace(text, found, "[card removed]"), len(found)
 
@@ -275,10 +296,14 @@ def _valid_phone(candidate: str, cued: bool) -> bool:
             return phonenumbers.is_valid_number(phonenumbers.parse(international, None))
         except phonenumbers.NumberParseException:
             return False
-    shaped = any(ch in stripped for ch in " -.()") or stripped.startswith("0")
+    groups = len(_DIGIT_GROUP.findall(stripped))
+    shaped = len(digits) >= 8 and (groups >= 3 or stripped.startswith(("0", "(")))
     if not (shaped or cued):
-        return False  # a bare run of digits is an id or an amount unless the text says it is a phone
-    for region in _PHONE_REGIONS:
+        return False  # a bare run of digits or a range (1000-5000) is a phone only if the text says so
+    # After "call me", "tel:", "WhatsApp"… every region's national format is tried; otherwise only common
+    # ones, since any group of digits is a valid number somewhere.
+    regions = sorted(phonenumbers.SUPPORTED_REGIONS) if cued else _PHONE_REGIONS
+    for region in regions:
         try:
             if phonenumbers.is_valid_number(phonenumbers.parse(stripped, region)):
                 return True
@@ -287,21 +312,29 @@ def _valid_phone(candidate: str, cued: bool) -> bool:
     return False
 
 
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3}){2,}$")
+
+
 def _phones(text: str) -> tuple[str, int]:
     protected = _spans(_NOT_PHONE, text)
     found = []
     for match in _PHONE.finditer(text):
         span = match.span()
         before = text[max(0, span[0] - 30) : span[0]]
-        if _overlaps(span, protected) or _ID_CUE.search(before):
+        international = match.group(0).lstrip().startswith(("+", "00"))
+        if (_overlaps(span, protected) and not international) or _ID_CUE.search(before):
             continue
-        if _valid_phone(match.group(0), cued=_PHONE_CUE.search(before) is not None):
+        cued = _PHONE_CUE.search(before) is not None
+        if not cued and _THOUSANDS.match(match.group(0).strip()):
+            continue  # 103 469 680 rows: a number grouped in thousands, unless the text says it is a phone
+        if _valid_phone(match.group(0), cued=cued):
             start = span[0] + (len(match.group(0)) - len(match.group(0).lstrip()))
             found.append((start, span[1]))
     return _replace(text, found, "[phone removed]"), len(found)
 
 
 _DIGIT_RUN = re.compile(r"\d[\d ().\-]{5,}\d")
+_DIGIT_GROUP = re.compile(r"\d+")
 _IBAN_HINT = re.compile(r"\b[A-Z]{2}\d{2}")
 
 Step = tuple[str, Callable[[str], bool], Callable[[str], tuple[str, int]]]
