@@ -66,9 +66,19 @@ def test_email_addresses_are_redacted() -> None:
     ],
 )
 def test_phone_numbers_are_redacted(phone: str) -> None:
+    """In any format, with or without a phone word before them."""
     result = check(f"Call me at {phone} tomorrow.")
     assert result.text == "Call me at [phone removed] tomorrow."
     assert result.warnings == ["redacted:phone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"), [("WhatsApp: 32 12 34 56", "32 12 34 56"), ("Tel. 555-1234", "555-1234")]
+)
+def test_after_a_phone_word_every_region_s_national_format_counts(text: str, phone: str) -> None:
+    """A Danish number or a 7-digit local one is a phone when the text says so, an id otherwise."""
+    assert check(text).text == text.replace(phone, "[phone removed]")
+    assert check(f"Batch {phone} done").warnings == []
 
 
 @pytest.mark.parametrize(
@@ -89,6 +99,10 @@ def test_phone_numbers_are_redacted(phone: str) -> None:
         "I make admin panels idiot-proof for clients in Scunthorpe.",
         "Docs: https://example.com/search?q=react+hooks&page=3&sort=asc",
         "Commit 3f786850e387550fdab836ed7e6dc881de23001b",
+        "Budget range 1000-5000 USD, or 357-4148 items",
+        "We processed 103 469 680 rows and 6 042 603 928 events.",
+        "Request 70293815-5351-d2c1-e8fb-46b52a2d551f failed at 40.712776, -74.005974",
+        "EAN 6715180145036 on the box",
     ],
 )
 def test_look_alikes_are_left_alone(text: str) -> None:
