@@ -114,6 +114,11 @@ _SECRET_FORMATS = re.compile(
     r"|\bwhsec_[A-Za-z0-9+/=]{16,255}"
     r"|\bAIza[0-9A-Za-z_\-]{35}\b"
     r"|\bnpm_[A-Za-z0-9]{36}\b"
+    r"|\bSG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"  # SendGrid
+    r"|\b\d{8,10}:AA[A-Za-z0-9_\-]{33}\b"  # Telegram bot
+    r"|\b(?:AC|SK)[0-9a-f]{32}\b"  # Twilio
+    r"|\bkey-[0-9a-f]{32}\b"  # Mailgun
+    r"|\bdop_v1_[0-9a-f]{64}\b|\bshpat_[0-9a-fA-F]{32}\b|\bhf_[A-Za-z0-9]{30,40}\b"
     r"|\bhooks\.slack\.com/services/[A-Za-z0-9/]{20,200}"
     r"|-----BEGIN [A-Z ]{0,30}PRIVATE KEY-----.{0,10000}?-----END [A-Z ]{0,30}PRIVATE KEY-----"
     r"|\b[Bb]earer[ \t]{1,3}[A-Za-z0-9_\-.=+/]{20,4000}",
@@ -121,11 +126,16 @@ _SECRET_FORMATS = re.compile(
 )
 _SECRET_NEEDLES = ("gh", "github_pat_", "glpat-", "k_live_", "k_test_", "xox", "AKIA", "ASIA", "AGPA", "AIDA",
                    "AROA", "ANPA", "ANVA", "AIPA", "eyJ", "sk-", "whsec_", "AIza", "npm_", "hooks.slack.com",
-                   "PRIVATE KEY", "earer")  # fmt: skip
+                   "PRIVATE KEY", "earer", "SG.", ":AA", "AC", "SK", "key-", "dop_v1_", "shpat_",
+                   "hf_")  # fmt: skip
 
 # --- personal data ----------------------------------------------------------------------------------------
 _EMAIL = re.compile(
     r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
+    # spelled out to dodge filters: jane [at] example [dot] com
+    r"|\b[A-Za-z0-9._%+\-]{1,64}[ \t]{0,2}[\[({<][ \t]{0,2}at[ \t]{0,2}[\])}>][ \t]{0,2}[A-Za-z0-9\-]{1,63}"
+    r"(?:[ \t]{0,2}(?:[\[({<][ \t]{0,2}dot[ \t]{0,2}[\])}>]|\.)[ \t]{0,2}[A-Za-z0-9\-]{1,63}){1,8}\b",
+    re.IGNORECASE,
 )
 _CARD = re.compile(r"(?<![\w#/.,-])(?<!\d[ -])[1-9]\d{3}(?:[ -]?\d){9,15}(?![\w-]|[ -]\d|[.,]\d)")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,32}\b")
@@ -180,7 +190,7 @@ _PHONE_REGIONS = (
 _TOXIC_WORDS = (
     "fuck", "fucking", "fucked", "fucker", "motherfucker", "shit", "shitty", "bullshit", "bitch", "asshole",
     "bastard", "dickhead", "moron", "morons", "idiot", "idiots", "imbecile", "stupid", "dumbass", "crap",
-    "loser", "retard", "retarded", "idiota", "estúpido", "estúpida", "mierda", "pendejo", "ідіот", "дебіл",
+    "retard", "retarded", "idiota", "estúpido", "estúpida", "mierda", "pendejo", "ідіот", "дебіл",
     "идиот", "дебил", "придурок", "сука",
 )  # fmt: skip
 _TOXIC = re.compile(r"(?<![\w\-])(?:" + "|".join(_TOXIC_WORDS) + r")(?![\w\-])", re.IGNORECASE)
@@ -347,7 +357,7 @@ _STEPS: tuple[Step, ...] = (
         lambda t: any(n in t for n in _SECRET_NEEDLES),
         lambda t: _SECRET_FORMATS.subn("[secret removed]", t),
     ),
-    ("redacted:email", lambda t: "@" in t, lambda t: _EMAIL.subn("[email removed]", t)),
+    ("redacted:email", lambda t: "@" in t or "at" in t.lower(), lambda t: _EMAIL.subn("[email removed]", t)),
     ("redacted:iban", lambda t: _IBAN_HINT.search(t) is not None, _ibans),
     ("redacted:card", lambda t: _DIGIT_RUN.search(t) is not None, _cards),
     ("redacted:phone", lambda t: _DIGIT_RUN.search(t) is not None, _phones),
