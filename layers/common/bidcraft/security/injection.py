@@ -275,7 +275,8 @@ class _Doc:
         return any(p in ends for p in positions)
 
     def negated(self, start: int) -> bool:
-        return start > 0 and self.ends_at("negation", (start, start - 1))
+        """A negation ends at most two words before `start` ("don't ignore", "no longer need to follow")."""
+        return start > 0 and self.ends_at("negation", (start, start - 1, start - 2))
 
     def imperative(self, start: int) -> bool:
         token = self.tokens[start]
@@ -288,8 +289,18 @@ class _Doc:
         forms = [t.form for t in self.tokens[end : end + 2]]
         return bool(forms) and (forms[0] == "you" or forms[:2] in (["that", "you"], ["which", "you"]))
 
+    def you_were_given(self, end: int) -> bool:
+        """What the model was given, right after a noun: "the text you were initialised with", "the guidance
+        you received" — not "the rules you follow"."""
+        forms = [t.form for t in self.tokens[end : end + 3]]
+        if forms[:1] != ["you"] and forms[:2] not in (["that", "you"], ["which", "you"]):
+            return False
+        verb = forms[1] if forms[:1] == ["you"] else (forms[2] if len(forms) > 2 else "")
+        return verb in _GIVEN
+
 
 _WINDOW = 8
+_GIVEN = frozenset({"were", "was", "received", "got", "'ve", "hold"})
 
 
 def _override(doc: _Doc) -> dict[str, Confidence]:
@@ -338,6 +349,29 @@ def _refuse(doc: _Doc) -> dict[str, Confidence]:
         for _, t_end in doc.within("target", end, end + _WINDOW, sentence):
             if doc.within("referent", start, t_end + 3, sentence) or doc.you_after(t_end):
                 return {"refuse_instructions": "high"}
+        for _, t_end in doc.within("everything_target", end, end + 4, sentence):
+            if doc.within("prior", start, t_end + 4, sentence):
+                return {"refuse_instructions": "high"}
+    return {}
+
+
+def _void_yours(doc: _Doc) -> dict[str, Confidence]:
+    """ "Your earlier guidance no longer applies" voids the model's own instructions: high. "The previous
+    discount rules no longer apply" is news about a project (the generic low `void_context` only)."""
+    for start, _ in doc.occ.get("void", ()):
+        sentence = doc.tokens[start].sentence
+        if doc.in_sentence("target", sentence) and doc.in_sentence("your", sentence):
+            return {"void_instructions": "high"}
+    return {}
+
+
+def _data_override(doc: _Doc) -> dict[str, Confidence]:
+    """ "Ignore what the client wrote / the job description": low (a freelancer may say it of a detail)."""
+    for start, end in doc.occ.get("override", ()):
+        if not doc.negated(start) and doc.within(
+            "data_target", end, end + _WINDOW, doc.tokens[start].sentence
+        ):
+            return {"override_data": "low"}
     return {}
 
 
@@ -356,7 +390,7 @@ def _extraction(doc: _Doc) -> dict[str, Confidence]:
                 if doc.in_sentence("verbatim", sentence):
                     return {"prompt_extraction": "high"}
                 soft = doc.within("secret_qualifier_soft", max(end, n_start - 2), n_start, sentence)
-                if strong or doc.you_after(n_end):
+                if strong or doc.you_were_given(n_end):
                     return {"prompt_extraction": "high"}
                 if soft and (noun == "secret_noun" or doc.in_sentence("ai", sentence)):
                     return {"prompt_extraction": "high"}
@@ -407,6 +441,10 @@ def _roles(doc: _Doc) -> dict[str, Confidence]:
     return hits
 
 
+_RATING_VERBS = frozenset({"rate", "score", "grade", "rank", "mark", "rated", "scored", "graded", "ranked"})
+_RATED = frozenset({"me", "us", "this", "it", "him", "her"})
+
+
 def _score(doc: _Doc) -> dict[str, Confidence]:
     hits: dict[str, Confidence] = {}
     for start, end in doc.occ.get("score_verb", ()):
@@ -416,6 +454,8 @@ def _score(doc: _Doc) -> dict[str, Confidence]:
         nouns = [
             n for n, _ in doc.occ.get("score_noun", ()) if doc.tokens[n].sentence == sentence and n != start
         ]
+        if doc.tokens[start].form in _RATING_VERBS:
+            nouns += [i for i in range(end, min(end + 3, len(doc.tokens))) if doc.tokens[i].form in _RATED]
         if not (numeric or (values and nouns)):
             continue
         if doc.imperative(start):
@@ -436,7 +476,7 @@ def _output_control(doc: _Doc) -> dict[str, Confidence]:
         if tokens[end - 1].form in _THAT:
             return {"output_control": "low"}  # "state that …", "di que …"
         index = end
-        while index < len(tokens) and index in filler and index < end + 4:
+        while index < len(tokens) and index in filler and index < end + 6:
             index += 1
         if index >= len(tokens) or tokens[index].sentence != tokens[start].sentence:
             continue
@@ -494,12 +534,15 @@ _LOW_ONLY = (
     ("allegiance", "allegiance"),
     ("creator_reference", "creator_reference"),
     ("role_play_weak", "role_play"),
+    ("approval", "approval_demand"),
     ("context_switch", "context_switch"),
 )
 
 _RULES = (
     _override,
     _priority,
+    _void_yours,
+    _data_override,
     _refuse,
     _extraction,
     _roles,
