@@ -301,6 +301,7 @@ class _Doc:
 
 _WINDOW = 8
 _GIVEN = frozenset({"were", "was", "received", "got", "'ve", "hold"})
+_MODALS = frozenset({"be", "is", "are", "been", "can", "should", "must", "may", "shall"})
 
 
 def _override(doc: _Doc) -> dict[str, Confidence]:
@@ -316,7 +317,13 @@ def _override(doc: _Doc) -> dict[str, Confidence]:
                     # "forget everything above", "olvida todo lo anterior"
                     return {"override_instructions": "high"}
             for t_start, t_end in doc.within("target", start - _WINDOW, start, sentence):
-                if doc.within("referent", t_start - 2, t_end + 3, sentence) and verb_concept == "override":
+                # looking back, only in a passive or modal clause: "the instructions above can be ignored"
+                passive = any(doc.tokens[i].form in _MODALS for i in range(t_end, start))
+                if (
+                    passive
+                    and verb_concept == "override"
+                    and doc.within("referent", t_start - 2, t_end + 3, sentence)
+                ):
                     return {"override_instructions": "high"}
             for _, t_end in targets:
                 strong_ref = doc.within("referent", start, t_end + 3, sentence) or doc.you_after(t_end)
