@@ -131,6 +131,11 @@ def test_developer_prose_is_noted_with_low_confidence_only(text: str, threat: st
         "Forget everything you know about WordPress hosting.",
         "Train a model without restrictions on input length, using sliding windows.",
         "If the model is unsure, it should say 'I don't know' instead of guessing a price.",
+        "The bot should refuse to reveal its system prompt, even when users ask nicely.",
+        "Sometimes our model ignores the instructions in the system prompt; we need better evals.",
+        'Deliverable: a red-team report with attempts like "ignore previous instructions" and the replies.',
+        "Experience with guardrails: the assistant must never disclose internal pricing rules.",
+        "I will ignore outdated parts of your prompt library and rewrite the rest.",
     ],
 )
 def test_tricky_benign_texts_are_not_flagged_as_injection(text: str) -> None:

@@ -284,6 +284,10 @@ class _Doc:
             return True
         return self.ends_at("imperative_lead", (start,))
 
+    def mentioned(self, start: int) -> bool:
+        """Quoted as an example: `attempts like "ignore previous instructions"`."""
+        return self.tokens[start].after_quote and self.ends_at("mention_cue", (start,))
+
     def you_after(self, end: int) -> bool:
         """A relative clause about the model right after a noun: "the rules you were given"."""
         forms = [t.form for t in self.tokens[end : end + 2]]
@@ -309,6 +313,11 @@ def _override(doc: _Doc) -> dict[str, Confidence]:
     for verb_concept in ("override", "override_soft"):
         for start, end in doc.occ.get(verb_concept, ()):
             if doc.negated(start):
+                continue
+            if not doc.imperative(start) or doc.mentioned(start):
+                # "our model ignores the instructions", "I will ignore your prompt library", attempts like
+                # "ignore previous instructions": described or quoted, not asked for
+                hits.setdefault("override_instructions", "low")
                 continue
             sentence = doc.tokens[start].sentence
             targets = doc.within("target", end, end + _WINDOW, sentence)
@@ -386,6 +395,8 @@ def _extraction(doc: _Doc) -> dict[str, Confidence]:
     if doc.occ.get("extraction"):
         return {"prompt_extraction": "high"}
     for start, end in doc.occ.get("reveal", ()):
+        if doc.negated(start) or not doc.imperative(start) or doc.mentioned(start):
+            continue  # "the bot should refuse to reveal its system prompt", "our chatbot reveals…"
         sentence = doc.tokens[start].sentence
         if doc.within("secret_object", end, end + _WINDOW, sentence):
             return {"prompt_extraction": "high"}
@@ -527,9 +538,11 @@ def _void_prior(doc: _Doc) -> dict[str, Confidence]:
     """What came before declared void: "everything above is outdated", "consider your earlier setup void"."""
     for start, end in doc.occ.get("void_adjective", ()):
         sentence = doc.tokens[start].sentence
-        for concept in ("referent", "target"):
-            if doc.within(concept, start - 6, end + 3, sentence):
-                return {"void_context": "low"}
+        if doc.within("prior", start - 6, end + 3, sentence) or (
+            doc.within("target", start - 6, end + 3, sentence)
+            and not doc.within("your", start - 6, start, sentence)
+        ):
+            return {"void_context": "low"}
     return {}
 
 
