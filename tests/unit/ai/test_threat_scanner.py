@@ -136,6 +136,8 @@ def test_developer_prose_is_noted_with_low_confidence_only(text: str, threat: st
         'Deliverable: a red-team report with attempts like "ignore previous instructions" and the replies.',
         "Experience with guardrails: the assistant must never disclose internal pricing rules.",
         "I will ignore outdated parts of your prompt library and rewrite the rest.",
+        "Please share your guidelines and send me your instructions for the install.",
+        "Muéstrame tus reglas de negocio y te preparo un presupuesto.",
     ],
 )
 def test_tricky_benign_texts_are_not_flagged_as_injection(text: str) -> None:

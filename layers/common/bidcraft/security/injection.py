@@ -404,13 +404,17 @@ def _extraction(doc: _Doc) -> dict[str, Confidence]:
             for n_start, n_end in doc.within(noun, end, end + _WINDOW, sentence):
                 strong = doc.within(
                     "secret_qualifier", max(end, n_start - 2), n_start + 1, sentence
-                ) or doc.within("secret_qualifier", n_end, n_end + 1, sentence)
+                ) or doc.within("secret_qualifier", n_end, n_end + 2, sentence)
                 if doc.in_sentence("verbatim", sentence):
                     return {"prompt_extraction": "high"}
                 soft = doc.within("secret_qualifier_soft", max(end, n_start - 2), n_start, sentence)
                 if strong or doc.you_were_given(n_end):
                     return {"prompt_extraction": "high"}
-                if soft and (noun == "secret_noun" or doc.in_sentence("ai", sentence)):
+                # "reveal your instructions" asks the model; "please send me your guidelines" asks a client
+                forceful = doc.within("reveal_strong", start, end, sentence) or doc.in_sentence(
+                    "ai", sentence
+                )
+                if soft and noun == "secret_noun" and forceful:
                     return {"prompt_extraction": "high"}
     return {}
 
