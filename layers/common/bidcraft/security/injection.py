@@ -166,17 +166,14 @@ def words(text: str) -> list[Word]:
     seen: dict[str, tuple[tuple[str, ...], bool]] = {}  # raw word -> (its forms, written in capitals)
     sentence = 0
     previous_end = 0
-    broken = False
     segment = 0  # words since the last stop
     for match in _TEXT_WORD.finditer(prepared):
         raw = match.group()
         start, end = match.span()
         if raw[0] in _STOPS:
-            previous_end = end
-            if segment == 1:  # a one-word "sentence" (IGNORE. ALL. PREVIOUS.) runs on
-                broken = True
-            else:
+            if segment != 1:  # a one-word "sentence" (IGNORE. ALL. PREVIOUS.) runs on
                 sentence += 1
+                previous_end = end
             segment = 0
             continue
         segment += 1
@@ -188,12 +185,11 @@ def words(text: str) -> list[Word]:
         parts, upper = known
         if start - previous_end > 1:
             gap = prepared[previous_end:start]
-            punctuation = broken or not _PUNCTUATION.isdisjoint(gap)
+            punctuation = not _PUNCTUATION.isdisjoint(gap)
             quote = not _QUOTES.isdisjoint(gap)
         else:
-            punctuation, quote = broken, False
+            punctuation, quote = False, False
         previous_end = end
-        broken = False
         append(Word(parts[0], upper, sentence, punctuation, quote))
         for part in parts[1:]:
             append(Word(part, upper, sentence, False, False))
@@ -284,6 +280,13 @@ class _Doc:
             return True
         return self.ends_at("imperative_lead", (start,))
 
+    def clause_end(self, start: int, limit: int) -> int:
+        """Where the clause running on from `start` ends (a comma, colon, dash, bracket); at most `limit`."""
+        for index in range(start + 1, min(limit, len(self.tokens))):
+            if self.tokens[index].after_punctuation:
+                return index
+        return limit
+
     def mentioned(self, start: int) -> bool:
         """Quoted as an example: `attempts like "ignore previous instructions"`."""
         return self.tokens[start].after_quote and self.ends_at("mention_cue", (start,))
@@ -320,7 +323,8 @@ def _override(doc: _Doc) -> dict[str, Confidence]:
                 hits.setdefault("override_instructions", "low")
                 continue
             sentence = doc.tokens[start].sentence
-            targets = doc.within("target", end, end + _WINDOW, sentence)
+            clause = doc.clause_end(end - 1, end + _WINDOW)  # "vergessen Sie die Entwürfe, die neuen Regeln…"
+            targets = doc.within("target", end, clause, sentence)
             for t_start, t_end in doc.within("everything_target", end, end + 4, sentence):
                 if doc.within("prior", t_start, t_end + 4, sentence):
                     # "forget everything above", "olvida todo lo anterior"
@@ -335,8 +339,9 @@ def _override(doc: _Doc) -> dict[str, Confidence]:
                 ):
                     return {"override_instructions": "high"}
             for _, t_end in targets:
-                strong_ref = doc.within("referent", start, t_end + 3, sentence) or doc.you_after(t_end)
-                soft_ref = doc.within("referent_soft", start, t_end + 3, sentence)
+                reach = doc.clause_end(t_end - 1, t_end + 3)
+                strong_ref = doc.within("referent", start, reach, sentence) or doc.you_after(t_end)
+                soft_ref = doc.within("referent_soft", start, reach, sentence)
                 if strong_ref or (soft_ref and verb_concept == "override"):
                     return {"override_instructions": "high"}
                 else:
@@ -446,6 +451,8 @@ def _roles(doc: _Doc) -> dict[str, Confidence]:
             return {"role_hijack": "high"}
     for start, _ in doc.occ.get("role_play", ()):
         sentence = doc.tokens[start].sentence
+        if not doc.imperative(start):
+            continue  # "I can act as a senior reviewer, with no restrictions on PRs"
         if sentence in unlimited or sentence in dan:
             hits["role_hijack"] = "high"
     for sentence in unlimited:
