@@ -123,11 +123,9 @@ def _draft(
     user_id: str,
     job: JobContext,
     *,
-    operation: str,
     tone: str | None = None,
     bid: float | None = None,
     freelancer: FreelancerContext | None = None,
-    meta: Any = None,
 ) -> Draft:
     engine = engines.select()
     if engine.metered:
@@ -135,19 +133,13 @@ def _draft(
     context = freelancer if freelancer is not None else drafting.load_freelancer_context(user_id)
     draft = drafting.draft_for_job(job, context, tone=tone, bid=bid, engine=engine)
     usage.record(user_id, draft.usage, engine=engine.name)
-    if any(w.startswith("blocked:") for w in draft.content_warnings):
-        inspection.output_blocked(
-            user_id, operation=operation, warnings=draft.content_warnings, engine=engine.name, meta=meta
-        )
-    return draft
+    return draft  # checked on its way out (`@_screened` of the operation)
 
 
 @_screened("generate_proposal")
 def generate(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> ProposalDraft:
     """Draft a proposal (inputs already scanned): the synchronous route and the worker share this."""
-    draft = _draft(
-        user_id, generation.job_context(request), operation="generate_proposal", tone=request.tone, meta=meta
-    )
+    draft = _draft(user_id, generation.job_context(request), tone=request.tone)
     return generation.response(draft)
 
 
@@ -176,9 +168,7 @@ def draft_for_user(
         operation="draft_for_job",
         meta=meta,
     )
-    return _draft(
-        user_id, job, operation="draft_for_job", tone=tone, bid=bid, freelancer=freelancer, meta=meta
-    )
+    return _draft(user_id, job, tone=tone, bid=bid, freelancer=freelancer)
 
 
 def generate_proposal(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> ProposalDraft:
