@@ -252,6 +252,8 @@ def price(
     currency = job.currency or "USD"
     reference = profile_rate or market_median
     source = "profile" if profile_rate else "market" if market_median else "default"
+    rate: float | None
+    implied: float | None
     if hourly:
         if bid is not None:
             rate, source = bid, "bid"
@@ -264,7 +266,7 @@ def price(
                 rate, source = high, "client range"
             elif low and rate < low:
                 rate, source = low, "client range"
-        rate = round(rate, 2)
+        rate = round(rate or DEFAULT_HOURLY_RATE, 2)
         total = round(rate * effort, 2)
         implied = job.hourly_max or job.hourly_min or rate
         amount, bid_type = rate, "hourly"
@@ -275,8 +277,8 @@ def price(
             total, source = round(job.budget, 2), "budget"
         else:
             total = round(effort * (reference or DEFAULT_HOURLY_RATE), 2)
-        rate = total / effort if effort else None
-        implied = rate
+        per_hour = total / effort if effort else None
+        rate, implied = per_hour, per_hour
         amount, bid_type = total, "fixed"
     weights = [(t.label, t.hours) for t in work]
     breakdown = PricingBreakdown(items=split(total, weights), total=total, currency=currency)

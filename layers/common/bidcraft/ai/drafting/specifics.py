@@ -38,7 +38,8 @@ _CONSTRAINT = re.compile(
     r"deadline|timeline|budget|time ?zone|hours? (?:a|per) (?:day|week)|overlap|available|availability"
     r"|start (?:immediately|asap|today)|by (?:monday|tuesday|wednesday|thursday|friday|the end)"
     r"|термін|дедлайн|бюджет|часов(?:ий|ому) пояс|годин на тиждень|доступн|до кінця"
-    r"|plazo|fecha límite|presupuesto|zona horaria|horas (?:a|por) semana|disponib",
+    r"|plazo|fecha límite|presupuesto|zona horaria|horas (?:a|por) semana|disponib"
+    r"|\b\d[\d,.]*\s?(?:gb|mb|tb|pages?|words?|rows?|users?|сторін\w*|слів|рядк\w*|páginas?|palabras?|filas?)\b",
     re.IGNORECASE,
 )
 _DELIVERABLE = re.compile(
@@ -49,7 +50,10 @@ _DELIVERABLE = re.compile(
     r"|підключ|додат|запуст|оновит|перенест|проаналіз|підготу"
     r"|necesit|quiero|queremos|buscamos|crear|desarroll|diseñ|implement|integrar|configur|migrar"
     r"|arreglar|corregir|escribir|traducir|optimiz|automatiz|conectar|agregar|añadir|lanzar|mejorar"
-    r"|actualizar|preparar|analizar",
+    r"|actualizar|preparar|analizar"
+    # modal requirements: "must work in one colour", "має бути двомовним", "debe tener…"
+    r"|\b(?:must|should|has to|have to|needs? to|please (?:share|send|include|attach))\b"
+    r"|\b(?:має|мають|повин\w+|необхідно)\b|\b(?:debe|deben|tiene que|hay que|es necesario|puede ser)\b",
     re.IGNORECASE,
 )
 _CONTEXT_ONLY = re.compile(

@@ -50,12 +50,13 @@ def _past_work(user_id: str) -> list[PastWork]:
             continue
         hourly = item.get("hourly_rate")
         fixed = item.get("budget")
+        amount = hourly or fixed
         found.append(
             PastWork(
                 title=title,
                 category=item.get("category"),
                 contract_type="hourly" if hourly else "fixed" if fixed else None,
-                amount=float(hourly or fixed) if (hourly or fixed) else None,
+                amount=float(amount) if amount else None,
                 outcome="hired",
             )
         )
