@@ -46,7 +46,9 @@ _Q_PRICE = re.compile(
 )
 _Q_EXPERIENCE = re.compile(
     r"experience|done (?:this|something|similar)|worked (?:with|on)|examples?|portfolio|similar|past work"
-    r"|досвід|приклад|портфоліо|працювали|робили|experiencia|ejemplos?|portafolio|trabajado|has hecho",
+    r"|досвід|приклад|портфоліо|працювали|робили|experiencia|ejemplos?|portafolio|trabajado|has hecho"
+    r"|^(?:have you|did you|are you familiar|чи (?:ви )?(?:працювали|робили|мали|створювали)"
+    r"|¿?has? \w+[ao]d[oa]s?\b)",
     re.IGNORECASE,
 )
 _Q_AVAILABILITY = re.compile(
@@ -56,7 +58,7 @@ _Q_AVAILABILITY = re.compile(
 )
 _C_TIME = re.compile(r"deadline|timeline|week|month|day|термін|дедлайн|тиж|місяц|днів|plazo|semana|mes|día",
                      re.IGNORECASE)  # fmt: skip
-_C_BUDGET = re.compile(r"budget|бюджет|presupuesto", re.IGNORECASE)
+_C_BUDGET = re.compile(r"\bbudget\b|\bбюджет\b|\bpresupuesto\b", re.IGNORECASE)
 
 
 @functools.cache
@@ -208,12 +210,12 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
         text = question.text
         if _Q_PRICE.search(text):
             return writer.say("answer_price", money=bid_money, bid_type=bid_type)
+        if _Q_AVAILABILITY.search(text):
+            return writer.say("answer_availability")
         if _Q_TIME.search(text):
             return writer.say("answer_time", timeline=timeline_text)
         if _Q_EXPERIENCE.search(text):
             return experience_answer(question)
-        if _Q_AVAILABILITY.search(text):
-            return writer.say("answer_availability")
         return writer.say("answer_generic", salt=text)
 
     questions = [s for s in specifics if s.kind == "question"]
@@ -289,7 +291,8 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
         f"- {line.item}: {money(line.amount, pricing.currency, lang)}" for line in pricing.breakdown.items
     ]
     blocks.append(head + "\n" + "\n".join(prices))
-    point = next((label(s.text) for s in deliverables if label(s.text, 80) != topic), None)
+    others = [label(s.text) for s in deliverables if label(s.text, 80) != topic]
+    point = min(others, key=len) if others else None  # the shortest reads best inside a question
     point = point or (job.skills[0] if job.skills else label(topic))
     blocks.append(writer.say("closing_question", tone=True, point=point))
     sign_off = writer.book["sign_off"][writer.tone]
@@ -306,7 +309,7 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
     )
     cover = (
         writer.pick("greeting", tone=True)
-        + " "
+        + "\n\n"
         + writer.say("cover", topic=topic, proof=proof, bid=cover_bid)
     )
 

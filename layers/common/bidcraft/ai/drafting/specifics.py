@@ -35,7 +35,8 @@ _QUALIFICATION = re.compile(
     re.IGNORECASE,
 )
 _CONSTRAINT = re.compile(
-    r"deadline|timeline|budget|time ?zone|hours? (?:a|per) (?:day|week)|overlap|available|availability"
+    r"deadline|timeline|\bbudget\b|can be|may be|може бути|puede ser"
+    r"|time ?zone|hours? (?:a|per) (?:day|week)|overlap|available|availability"
     r"|start (?:immediately|asap|today)|by (?:monday|tuesday|wednesday|thursday|friday|the end)"
     r"|термін|дедлайн|бюджет|часов(?:ий|ому) пояс|годин на тиждень|доступн|до кінця"
     r"|plazo|fecha límite|presupuesto|zona horaria|horas (?:a|por) semana|disponib"
@@ -53,7 +54,7 @@ _DELIVERABLE = re.compile(
     r"|actualizar|preparar|analizar"
     # modal requirements: "must work in one colour", "має бути двомовним", "debe tener…"
     r"|\b(?:must|should|has to|have to|needs? to|please (?:share|send|include|attach))\b"
-    r"|\b(?:має|мають|повин\w+|необхідно)\b|\b(?:debe|deben|tiene que|hay que|es necesario|puede ser)\b",
+    r"|\b(?:має|мають|повин\w+|необхідно)\b|\b(?:debe|deben|tiene que|hay que|es necesario)\b",
     re.IGNORECASE,
 )
 _CONTEXT_ONLY = re.compile(
@@ -84,10 +85,18 @@ def quote(text: str, limit: int = MAX_QUOTE) -> str:
 
 
 _REQUEST_LEAD = re.compile(
-    r"^(?:(?:we|i)(?:'d| would)? (?:also )?(?:need|want|require|are looking for|am looking for)"
+    # someone who will do X → X
+    r"^(?:(?:we are |we're |i am |i'm )?looking for (?:an? )?(?:[\w-]+ ){0,3}?(?:who (?:can|will) |to )"
+    r"|шукаємо [\w'’-]+,? (?:який|яка|що|щоб) (?:зможе |може )?"
+    r"|buscamos (?:a )?(?:un |una )?(?:[\w-]+ ){0,4}?(?:que|para) (?:pueda )?"
+    # it must have X → X
+    r"|(?:it |the [\w-]+ )?(?:must|should|needs to) (?:have|include|support)\s+"
+    r"|(?:має|повинен|повинна) (?:мати|підтримувати)\s+|debe (?:tener|incluir)\s+"
+    # we need X → X
+    r"|(?:(?:we|i)(?:'d| would)? (?:also )?(?:need|want|require|are looking for|am looking for)"
     r"|(?:we|i)'re looking for|looking for|need|we'd like|i'd like"
     r"|(?:нам|мені) (?:потрібн\w*|треба)|потрібн\w*|необхідно|треба|шукаємо|хочемо"
-    r"|necesit\w*|buscamos|busco|queremos|quiero)\s+(?:(?:a|an|to|someone to|un|una|que)\s+)?",
+    r"|necesit\w*|buscamos|busco|queremos|quiero)\s+(?:(?:a|an|to|someone to|un|una|que)\s+)?)",
     re.IGNORECASE,
 )
 
