@@ -56,6 +56,7 @@ _Q_AVAILABILITY = re.compile(
     r"|годин на тиждень|disponib|empezar|comenzar|zona horaria|horas (?:por|a la) semana",
     re.IGNORECASE,
 )
+_Q_SCOPE = re.compile(r"includ|включ|входить|incluye|incluid", re.IGNORECASE)
 _C_TIME = re.compile(r"deadline|timeline|week|month|day|термін|дедлайн|тиж|місяц|днів|plazo|semana|mes|día",
                      re.IGNORECASE)  # fmt: skip
 _C_BUDGET = re.compile(r"\bbudget\b|\bбюджет\b|\bpresupuesto\b", re.IGNORECASE)
@@ -216,6 +217,8 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
             return writer.say("answer_time", timeline=timeline_text)
         if _Q_EXPERIENCE.search(text):
             return experience_answer(question)
+        if _Q_SCOPE.search(text):
+            return writer.say("answer_scope")
         return writer.say("answer_generic", salt=text)
 
     questions = [s for s in specifics if s.kind == "question"]

@@ -40,7 +40,10 @@ _CONSTRAINT = re.compile(
     r"|start (?:immediately|asap|today)|by (?:monday|tuesday|wednesday|thursday|friday|the end)"
     r"|термін|дедлайн|бюджет|часов(?:ий|ому) пояс|годин на тиждень|доступн|до кінця"
     r"|plazo|fecha límite|presupuesto|zona horaria|horas (?:a|por) semana|disponib"
-    r"|\b\d[\d,.]*\s?(?:gb|mb|tb|pages?|words?|rows?|users?|сторін\w*|слів|рядк\w*|páginas?|palabras?|filas?)\b",
+    r"|\b\d[\d,.]*\s?(?:gb|mb|tb|pages?|words?|rows?|users?|сторін\w*|слів|рядк\w*|páginas?|palabras?|filas?)\b"
+    # the stack, formats and rights the work must fit: "the site uses Elementor", "9:16", "права передаються"
+    r"|\buses\b|built (?:on|with)|runs on|використову|працює на|\busa\b|utiliza|hecho (?:en|con)"
+    r"|\b\d{1,2}:\d{1,2}\b|\bformat\b|формат|formato|\brights\b|copyright|\bnda\b|\bправа\b|derechos",
     re.IGNORECASE,
 )
 _DELIVERABLE = re.compile(
@@ -101,11 +104,16 @@ _REQUEST_LEAD = re.compile(
 )
 
 
+_PRONOUN = re.compile(r"^(?:it|this|that|them|these|це|його|її|їх|lo|la|los|las|esto)\b", re.IGNORECASE)
+
+
 def label(text: str, limit: int = 60) -> str:
     """A requirement as a short noun-like label (`We need a new checkout` → `New checkout`), for price lines
     and questions back to the client; the client's own words, without the request verb."""
     stripped = _REQUEST_LEAD.sub("", quote(text, 400)).strip()
-    return quote(stripped or text, limit)
+    if not stripped or _PRONOUN.match(stripped):  # "We want it above 80" → keep the whole sentence
+        return quote(text, limit)
+    return quote(stripped, limit)
 
 
 def _pieces(description: str) -> list[tuple[str, bool]]:
@@ -121,9 +129,18 @@ def _pieces(description: str) -> list[tuple[str, bool]]:
     return out
 
 
+_ASKS = re.compile(
+    r"^(?:please |pls |kindly )?(?:explain|describe|tell (?:me|us)|let (?:me|us) know|mention|include in your"
+    r"|in your (?:proposal|cover letter|reply))\b"
+    r"|^(?:будь ласка,? )?(?:опишіть|розкажіть|вкажіть|поясніть|напишіть у відгуку)"
+    r"|^(?:por favor,? )?(?:explique|indique|describa|cuénte(?:nos|me)|díga(?:nos|me))",
+    re.IGNORECASE,
+)
+
+
 def _kind(sentence: str, bullet: bool) -> Kind | None:
     stripped = sentence.strip()
-    if stripped.endswith("?") or stripped.startswith("¿"):
+    if stripped.endswith("?") or stripped.startswith("¿") or _ASKS.search(_BULLET.sub("", stripped)):
         return "question"
     greeting = _CONTEXT_ONLY.match(stripped)
     if greeting is not None and not bullet:
