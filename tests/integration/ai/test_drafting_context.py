@@ -1,0 +1,121 @@
+"""What a draft knows of the freelancer: read in a fixed number of calls, and used by the route."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bidcraft import aws, clock
+from bidcraft.ai.drafting import load_freelancer_context
+from bidcraft.ai.drafting.store import RECENT_PROPOSALS
+from tests.integration.ai.conftest import Call, User
+
+START = datetime(2023, 1, 1, 10, tzinfo=UTC)
+
+
+def _put_proposals(user_id: str, count: int, *, hired: dict[int, str]) -> None:
+    """`count` proposals submitted one day apart (index 0 = oldest); those in `hired` won, with that title."""
+    table = os.environ["ANALYTICS_TABLE"]
+    client = aws.client("dynamodb")
+    for index in range(count):
+        proposal_id = f"p{index:05d}"
+        submitted = clock.iso(START + timedelta(days=index))
+        title = hired.get(index, f"Job number {index}")
+        item: dict[str, Any] = {
+            "pk": {"S": f"USER#{user_id}"},
+            "sk": {"S": f"PROPOSAL#{proposal_id}"},
+            "type": {"S": "proposal"},
+            "user_id": {"S": user_id},
+            "proposal_id": {"S": proposal_id},
+            "job_title": {"S": title},
+            "category": {"S": "Web, Mobile & Software Dev"},
+            "budget": {"N": "900"},
+            "status": {"S": "hired" if index in hired else "declined"},
+            "submitted_at": {"S": submitted},
+            "gsi1pk": {"S": f"USER#{user_id}#PROPOSALS"},
+            "gsi1sk": {"S": f"{submitted}#{proposal_id}"},
+        }
+        client.put_item(TableName=table, Item=item)
+
+
+@pytest.fixture
+def dynamodb_calls() -> Iterator[list[str]]:
+    """Every DynamoDB operation made through the shared client, in order (botocore's public event hooks)."""
+    calls: list[str] = []
+    client = aws.client("dynamodb")
+
+    def record(model: Any, **_: Any) -> None:
+        calls.append(model.name)
+
+    client.meta.events.register("before-call.dynamodb", record)
+    yield calls
+    client.meta.events.unregister("before-call.dynamodb", record)
+
+
+@pytest.mark.parametrize("history", [10, 600])
+def test_the_context_costs_two_reads_whatever_the_history(
+    user: User, dynamodb_calls: list[str], history: int
+) -> None:
+    # Given two won jobs among the newest proposals, and (with a long history) an old win beyond the window
+    newest = history - 1
+    hired = {newest: "Shopify theme customization for a cosmetics brand", newest - 3: "React dashboard"}
+    if history > RECENT_PROPOSALS:
+        hired[0] = "An old win outside the window"
+    _put_proposals(user.user_id, history, hired=hired)
+    dynamodb_calls.clear()
+
+    # When the drafting context is loaded
+    context = load_freelancer_context(user.user_id)
+
+    # Then one profile read and one bounded query, newest wins first
+    assert dynamodb_calls == ["GetItem", "Query"]
+    assert [w.title for w in context.past_work] == [
+        "Shopify theme customization for a cosmetics brand",
+        "React dashboard",
+    ]
+    assert context.past_work[0].amount == 900
+    assert context.past_work[0].contract_type == "fixed"
+    assert context.hourly_rate == user.hourly_rate
+
+
+def test_the_generate_route_cites_the_users_own_matching_work(ai: Call, user: User) -> None:
+    _put_proposals(user.user_id, 3, hired={2: "Shopify theme customization for a cosmetics brand"})
+
+    reply = ai(
+        "POST",
+        "/api/ai/generate/proposal",
+        {
+            "project_description": "We need a Shopify store for handmade soap. Do you have Shopify examples?",
+            "budget": 900,
+            "skills": ["Shopify"],
+        },
+        token=user.token,
+    )
+
+    assert reply.status == 200, reply.body
+    assert "“Shopify theme customization for a cosmetics brand”" in reply.json["proposal_text"]
+    assert [p["title"] for p in reply.json["portfolio_items"]] == [
+        "Shopify theme customization for a cosmetics brand"
+    ]
+    assert reply.json["pricing_breakdown"]["total"] == 900
+
+
+def test_a_ukrainian_description_gets_a_ukrainian_draft_over_the_route(ai: Call, user: User) -> None:
+    reply = ai(
+        "POST",
+        "/api/ai/generate/proposal",
+        {
+            "project_description": "Потрібно створити сайт-візитку для кав'ярні з меню. Скільки часу займе?",
+            "budget": 500,
+            "timeline": "3 тижні",
+        },
+        token=user.token,
+    )
+
+    assert reply.status == 200, reply.body
+    assert "«Скільки часу займе?» — Весь обсяг роботи планую на 3 тижні" in reply.json["proposal_text"]
+    assert "within" not in reply.json["proposal_text"]
