@@ -273,7 +273,8 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
     lines += requirement_lines
     if lines:
         blocks.append("\n".join(f"{i}. {x}" for i, x in enumerate(lines, 1)))
-    blocks.append(timeline_text)
+    if timeline_text not in answers.values() and not any(timeline_text in line for line in requirement_lines):
+        blocks.append(timeline_text)  # unless an answer above already gave it
     uncited = [m for m in found if m.work.title not in cited]
     if uncited and writer.tone != "concise":
         items = [

@@ -90,7 +90,8 @@ def quote(text: str, limit: int = MAX_QUOTE) -> str:
 _REQUEST_LEAD = re.compile(
     # someone who will do X → X
     r"^(?:(?:we are |we're |i am |i'm )?looking for (?:an? )?(?:[\w-]+ ){0,3}?(?:who (?:can|will) |to )"
-    r"|шукаємо [\w'’-]+,? (?:який|яка|що|щоб) (?:зможе |може )?"
+    r"|(?:need|hiring) (?:an? )?(?:[\w-]+ ){0,2}?(?:to|who (?:can|will)) "
+    r"|(?:шукаємо|шукаю|потрібен|потрібна|потрібні) [\w'’-]+,? (?:який|яка|що|щоб|для) (?:зможе |може )?"
     r"|buscamos (?:a )?(?:un |una )?(?:[\w-]+ ){0,4}?(?:que|para) (?:pueda )?"
     # it must have X → X
     r"|(?:it |the [\w-]+ )?(?:must|should|needs to) (?:have|include|support)\s+"
@@ -98,7 +99,7 @@ _REQUEST_LEAD = re.compile(
     # we need X → X
     r"|(?:(?:we|i)(?:'d| would)? (?:also )?(?:need|want|require|are looking for|am looking for)"
     r"|(?:we|i)'re looking for|looking for|need|we'd like|i'd like"
-    r"|(?:нам|мені) (?:потрібн\w*|треба)|потрібн\w*|необхідно|треба|шукаємо|хочемо"
+    r"|(?:нам|мені) (?:потріб\w*|треба)|потріб(?:ен|на|но|ні)|необхідно|треба|шукаємо|хочемо"
     r"|necesit\w*|buscamos|busco|queremos|quiero)\s+(?:(?:a|an|to|someone to|un|una|que)\s+)?)",
     re.IGNORECASE,
 )
