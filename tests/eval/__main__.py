@@ -1,4 +1,6 @@
-"""`python -m tests.eval [--write]`: print the evaluation table; `--write` also puts it into docs/ai.md."""
+"""`python -m tests.eval [--write] [--part NAME …]`: print the evaluation table; `--write` also puts it into
+docs/ai.md; `--part` measures only the named parts (repeatable). With `OPENAI_BASE_URL` set, every part runs
+against that OpenAI-compatible server instead of the offline engine (`tests.eval.engines`)."""
 
 from __future__ import annotations
 
@@ -12,17 +14,25 @@ PARTS = ("analysis", "generation", "safety", "prediction")
 DOC = Path(__file__).resolve().parents[2] / "docs" / "ai.md"
 
 
-def collect() -> list[Row]:
+def collect(parts: tuple[str, ...] = PARTS) -> list[Row]:
     rows: list[Row] = []
-    for name in PARTS:
+    for name in parts:
         print(f">> evaluating {name}", file=sys.stderr, flush=True)
         module = importlib.import_module(f"tests.eval.{name}")
         rows.extend(module.evaluate())
     return rows
 
 
+def _parts(argv: list[str]) -> tuple[str, ...]:
+    chosen = tuple(argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--part")
+    unknown = [name for name in chosen if name not in PARTS]
+    if unknown:
+        raise SystemExit(f"unknown part(s) {', '.join(unknown)}; known: {', '.join(PARTS)}")
+    return chosen or PARTS
+
+
 def main(argv: list[str]) -> int:
-    rows = collect()
+    rows = collect(_parts(argv))
     table = render(rows)
     print(table)
     if "--write" in argv:

@@ -13,10 +13,10 @@ import httpx2
 ANALYSIS = {
     "breakdown": {
         "relevance": 0.9,
-        "personalization": 0.8,
-        "clarity": 0.7,
+        "evidence": 0.8,
         "specificity": 0.6,
-        "call_to_action": 1.0,
+        "originality": 1.0,
+        "clarity": 0.7,
         "length": 1.4,  # out of range on purpose: the engine clamps
     },
     "suggestions": ["Mention your FastAPI projects.", "Contact me at bob@example.com"],

@@ -43,12 +43,12 @@ T = TypeVar("T", bound=BaseModel)
 
 
 # --- structured-output schemas (what the model must return)
-class LlmBreakdown(BaseModel):
+class LlmBreakdown(BaseModel):  # the offline engine's criteria (`scoring.CRITERIA`)
     relevance: float
-    personalization: float
-    clarity: float
+    evidence: float
     specificity: float
-    call_to_action: float
+    originality: float
+    clarity: float
     length: float
 
 
@@ -245,8 +245,10 @@ class OpenAIEngine:
             prompts.data_section("Score this proposal.", payload),
             LlmAnalysis,
         )
-        breakdown = {name: _clamp(getattr(answer.breakdown, name)) for name in scoring.WEIGHTS}
-        score = _clamp(sum(scoring.WEIGHTS[name] * value for name, value in breakdown.items()))
+        breakdown = {name: _clamp(getattr(answer.breakdown, name)) for name in scoring.CRITERIA}
+        score = scoring.overall(
+            breakdown, has_description=bool(request.job_description), has_skills=bool(request.skills)
+        )
         keywords = [k.strip()[:60] for k in answer.keywords if k.strip()][:10]
         card = scoring.Scorecard(
             breakdown=breakdown,

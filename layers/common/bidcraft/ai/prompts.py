@@ -28,12 +28,16 @@ _DATA_RULES = (
 )
 
 ANALYZE_SYSTEM = (
-    "You review freelancers' Upwork proposals. Score the proposal on six criteria, each from 0 to 1: "
-    "relevance (to the job description and required skills), personalization (addresses the client and their "
-    "job), clarity (short sentences, structure), specificity (figures, timeline, deliverables), "
-    "call_to_action "
-    "(a clear next step), length (150-400 words is ideal). Give up to six concrete suggestions, up to ten "
-    "keywords found in the proposal, and your confidence from 0 to 1. " + _DATA_RULES
+    "You review freelancers' Upwork proposals for substance, not form, in whatever language they are "
+    "written. "
+    "Score the proposal on six criteria, each from 0 to 1: relevance (how many of the job description's "
+    "requirements and questions it answers, and the required skills; echoing the job post is not answering "
+    "it), evidence (links to work, measured results, named past projects; bare claims such as 'expert' or "
+    "'100% satisfaction' lower it), specificity (concrete tools, steps, timeline, a question about the job), "
+    "originality (1 = written for this client, 0 = a mass template or a string of cliches), clarity, and "
+    "length (a weak signal: only extremes lose). Give up to six concrete suggestions in the proposal's "
+    "language that quote the text or name the job's unanswered requirements, up to ten keywords found in "
+    "the proposal, and your confidence from 0 to 1. " + _DATA_RULES
 )
 
 
