@@ -77,6 +77,18 @@ def test_every_question_and_requirement_is_answered_one_by_one() -> None:
     assert "1,200 USD" in result.screening_answers[1].answer  # the price question gets the bid
 
 
+def test_a_screening_word_opens_the_letter_and_is_not_a_requirement() -> None:
+    job = JobContext(
+        description="We need a landing page in Webflow. Start your proposal with the word 'mango' so we know "
+        "you read this. What is your timeline?",
+        budget=300,
+    )
+    result = draft(job)
+    assert result.proposal_text.startswith("mango\n\n")
+    assert "Start your proposal" not in result.proposal_text
+    assert [line.item for line in result.pricing_breakdown.items] == ["Landing page in Webflow"]
+
+
 def test_pricing_splits_the_budget_over_the_jobs_own_deliverables() -> None:
     result = draft(SHOP)
     labels = [line.item for line in result.pricing_breakdown.items]

@@ -232,7 +232,7 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
     requirement_lines: list[str] = []
     milestone = 0
     for spec in specifics:
-        if spec.kind == "question":
+        if spec.kind in ("question", "instruction"):
             continue
         text = spec.text
         if spec.kind == "deliverable":
@@ -269,6 +269,9 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
         requirement_lines.append(line)
 
     blocks = [writer.pick("greeting", tone=True), writer.say("opening", tone=True, topic=topic)]
+    screening_words = [s.text for s in specifics if s.kind == "instruction"]
+    if screening_words:  # the client filters on it: it opens the letter, as asked
+        blocks.insert(0, " ".join(screening_words))
     lines = [writer.say("question_line", question=q.text, answer=answers[q.text]) for q in questions]
     lines += requirement_lines
     if lines:

@@ -3,6 +3,8 @@
 `extract(description, screening_questions)` reads the description line by line (bullets and numbered items are
 requirements by construction) and sentence by sentence, in English, Ukrainian and Spanish:
 
+- an *instruction* is a screening word the client wants to see ("Start your proposal with the word 'mango'"),
+  read by `bidcraft.ai.requirements` (the analysis's reader, so both sides agree on it); `text` is the word;
 - a *question* ends with `?` (or opens with `¿`), or is one of the posting's screening questions;
 - a *deliverable* asks for something to be built or done (`build`, `create`, `we need a …`, `потрібно
   зробити`, `necesitamos …`, or a bullet);
@@ -19,7 +21,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["question", "deliverable", "qualification", "constraint"]
+from bidcraft.ai import requirements
+
+Kind = Literal["instruction", "question", "deliverable", "qualification", "constraint"]
 MAX_SPECIFICS = 8
 MAX_QUOTE = 140
 
@@ -176,13 +180,20 @@ def extract(description: str, screening_questions: list[str] | tuple[str, ...] =
         seen.add(key)
         found.append(Specific(kind, text, tuple(words(text))))
 
+    instructions = [
+        ask for ask in requirements.extract(description) if ask.kind == "instruction" and ask.word
+    ]
+    skip = {" ".join(words(quote(ask.text))) for ask in instructions}
+    for ask in instructions:
+        seen.add(" ".join(words(quote(ask.text))))
+        found.append(Specific("instruction", ask.word or "", (str(ask.word).lower(),)))
     for question in screening_questions:
         if question.strip():
             add("question", question)
     for sentence, bullet in _pieces(description):
         kind = _kind(sentence, bullet)
-        if kind is not None:
+        if kind is not None and " ".join(words(quote(_without_greeting(sentence)))) not in skip:
             add(kind, _without_greeting(sentence))
-    questions = [s for s in found if s.kind == "question"]
-    others = [s for s in found if s.kind != "question"]
-    return (questions + others)[: max(MAX_SPECIFICS, len(questions))]
+    ordered = [s for s in found if s.kind == "instruction"] + [s for s in found if s.kind == "question"]
+    others = [s for s in found if s.kind not in ("instruction", "question")]
+    return (ordered + others)[: max(MAX_SPECIFICS, len(ordered))]
