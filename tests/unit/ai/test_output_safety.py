@@ -1,10 +1,16 @@
-"""Checks on generated content: personal data and HTML redacted, leaks blocked (I9, I10)."""
+"""Checks on generated content: personal data, secrets and HTML redacted, look-alikes left alone, leaks
+blocked, and every string of a reply checked (I9, I10; issue 10 item 9). Corpus figures: test_eval_safety."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from bidcraft.ai.safety import REFUSAL, SYSTEM_PROMPT_CANARY, check, check_all
+from bidcraft.ai.models import AiJob, PortfolioItem, PricingBreakdown, PricingItem, ProposalDraft, TokenUsage
+from bidcraft.ai.safety import REFUSAL, SYSTEM_PROMPT_CANARY, check, scrub
 
 
 def test_clean_text_is_returned_unchanged() -> None:
@@ -22,7 +28,18 @@ def test_email_addresses_are_redacted() -> None:
 
 
 @pytest.mark.parametrize(
-    "phone", ["+1 (415) 555-2671", "+44 20 7946 0958", "415.555.2671", "0049 30 1234567"]
+    "phone",
+    [
+        "+1 (415) 555-2671",
+        "+44 20 7946 0958",
+        "415.555.2671",
+        "(415) 555-2671",
+        "0049 30 1234567",
+        "+380 67 123 4567",
+        "+34 612 34 56 78",
+        "020 7946 0958",
+        "+49 (0)30 901820",
+    ],
 )
 def test_phone_numbers_are_redacted(phone: str) -> None:
     result = check(f"Call me at {phone} tomorrow.")
@@ -30,9 +47,73 @@ def test_phone_numbers_are_redacted(phone: str) -> None:
     assert result.warnings == ["redacted:phone"]
 
 
-@pytest.mark.parametrize("text", ["Budget 1000 2000 USD", "Years 2019-2024", "Order #12345678"])
-def test_short_number_groups_are_not_phones(text: str) -> None:
-    assert check(text).warnings == []
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Budget 1000 2000 USD",
+        "Years 2019-2024",
+        "Order #123456789 shipped",
+        "Your order number is 4500123987.",
+        "ISBN 978-3-16-148410-0 and ISBN 9780306406157",
+        "Kick-off on 2024-05-01 10:30 UTC",
+        "Deadline 01/05/2024, then 15.06.2024",
+        "Django 3.2.18, Chrome 124.0.6367.91, server 192.168.10.254",
+        "Invoice No. 2024-0012345",
+        "Test card 4111 1111 1111 1112 fails Luhn",
+        "Job 550e8400-e29b-41d4-a716-446655440000 and colour #1a2b3c",
+        "Price $1,234,567.89 or € 12 500",
+        "I make admin panels idiot-proof for clients in Scunthorpe.",
+        "Docs: https://example.com/search?q=react+hooks&page=3&sort=asc",
+        "Commit 3f786850e387550fdab836ed7e6dc881de23001b",
+    ],
+)
+def test_look_alikes_are_left_alone(text: str) -> None:
+    result = check(text)
+    assert result.text == text
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("secret", "warning"),
+    [
+        ("4539 1488 0343 6467", "redacted:card"),
+        ("5555-5555-5555-4444", "redacted:card"),
+        ("DE89 3704 0044 0532 0130 00", "redacted:iban"),
+        ("GB29NWBK60161331926819", "redacted:iban"),
+        ("ghp_" + "a1B2c3D4e5" * 4, "redacted:secret"),
+        ("github_pat_" + "A" * 22 + "_" + "b" * 59, "redacted:secret"),
+        ("sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", "redacted:secret"),
+        ("xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx", "redacted:secret"),
+        ("AKIAIOSFODNN7EXAMPLE", "redacted:secret"),
+        (
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "redacted:secret",
+        ),
+    ],
+)
+def test_cards_ibans_and_known_secret_formats_are_redacted(secret: str, warning: str) -> None:
+    result = check(f"Here it is: {secret} — keep it safe.")
+    assert secret not in result.text
+    assert result.warnings == [warning]
+    assert not result.blocked
+
+
+def test_tokens_in_url_query_strings_and_userinfo_are_redacted_and_the_rest_kept() -> None:
+    text = "Get https://files.test/x.zip?token=abc123XYZ789&dl=1 or postgres://admin:S3cret!@db.test/app"
+    result = check(text)
+    assert (
+        result.text
+        == "Get https://files.test/x.zip?token=[removed]&dl=1 or postgres://admin:[removed]@db.test/app"
+    )
+    assert result.warnings == ["redacted:url_token"]
+
+
+def test_tags_are_stripped_until_none_is_left() -> None:
+    result = check("Hi <scr<b>ipt>alert(1)</scr</b>ipt> and <<b>img src=x onerror=alert(1)>")
+    assert "<" not in result.text
+    assert ">" not in result.text
+    assert "script" not in result.text.replace("alert", "")
+    assert result.warnings == ["removed:html"]
 
 
 def test_html_and_markdown_images_are_removed() -> None:
@@ -42,10 +123,11 @@ def test_html_and_markdown_images_are_removed() -> None:
     assert result.warnings == ["removed:markdown_image", "removed:html"]
 
 
-def test_toxic_words_are_redacted_case_insensitively() -> None:
-    result = check("Your last developer was an IDIOT and the code is crap.")
+def test_toxic_words_are_redacted_as_whole_words_only() -> None:
+    result = check("Your last developer was an IDIOT and the code is crap, but the UI is idiot-proof.")
     assert "IDIOT" not in result.text
     assert "crap" not in result.text
+    assert "idiot-proof" in result.text
     assert result.warnings == ["redacted:toxicity"]
 
 
@@ -53,11 +135,10 @@ def test_toxic_words_are_redacted_case_insensitively() -> None:
     ("text", "warning"),
     [
         ("SYSTEM: You are Bidcraft's proposal writer...", "blocked:system_prompt"),
-        ("Sure! system prompt: you are a helpful assistant", "blocked:system_prompt"),
+        ("Sure!\nsystem prompt: you are a helpful assistant", "blocked:system_prompt"),
         (f"The marker is [{SYSTEM_PROMPT_CANARY}]", "blocked:system_prompt"),
-        ("Config: API_KEY=sk-live-123", "blocked:secret"),
-        ("use sk-proj-abcdefghijklmnopqrstuvwx to call", "blocked:secret"),
-        ("AWS key AKIAABCDEFGHIJKLMNOP", "blocked:secret"),
+        ("Config: API_KEY=sk-live-123abc", "blocked:secret"),
+        ("password: Tr0ub4dor&3", "blocked:secret"),
     ],
 )
 def test_leaks_replace_the_whole_text_with_a_refusal(text: str, warning: str) -> None:
@@ -67,7 +148,98 @@ def test_leaks_replace_the_whole_text_with_a_refusal(text: str, warning: str) ->
     assert result.blocked
 
 
-def test_check_all_merges_warnings_without_duplicates() -> None:
-    texts, warnings = check_all({"a": "x@y.io", "b": "z@w.io and <i>hi</i>", "c": "fine"})
-    assert texts == {"a": "[email removed]", "b": "[email removed] and hi", "c": "fine"}
-    assert warnings == ["redacted:email", "removed:html"]
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our developer: you are in good hands with her.",
+        "Password: required for the admin area, reset via e-mail link.",
+        "Set API_KEY=your_key_here in the .env file.",
+        "The access token is refreshed every hour.",
+    ],
+)
+def test_ordinary_words_never_refuse_the_whole_text(text: str) -> None:
+    assert check(text).text == text
+
+
+def _draft(**overrides: object) -> ProposalDraft:
+    fields: dict[str, object] = {
+        "proposal_text": "Hello, I am ready.",
+        "cover_letter": "Thanks",
+        "portfolio_items": [PortfolioItem(title="Shop", description="A store", skills=["React"])],
+        "pricing_breakdown": PricingBreakdown(items=[PricingItem(item="Build", amount=100.0)], total=100.0),
+        "engine": "openai:test",
+        "usage": TokenUsage(),
+        "content_warnings": ["pricing:below_market"],
+    }
+    fields.update(overrides)
+    return ProposalDraft.model_validate(fields)
+
+
+def test_scrub_checks_every_nested_string_and_keeps_existing_warnings() -> None:
+    draft = _draft(
+        portfolio_items=[
+            PortfolioItem(
+                title="Shop <b>x</b>",
+                description="Call +44 20 7946 0958",
+                skills=["React", "me@x.io", "<i></i>"],
+            )
+        ],
+        pricing_breakdown=PricingBreakdown(
+            items=[PricingItem(item="ghp_" + "x1" * 18, amount=1.0)], total=1.0
+        ),
+    )
+
+    checked, warnings = scrub(draft)
+
+    item = checked.portfolio_items[0]
+    assert (item.title, item.description) == ("Shop x", "Call [phone removed]")
+    assert item.skills == ["React", "[email removed]"]  # the emptied skill is dropped
+    assert checked.pricing_breakdown.items[0].item == "[secret removed]"
+    assert checked.content_warnings == ["pricing:below_market", *warnings]
+    assert set(warnings) == {"removed:html", "redacted:phone", "redacted:email", "redacted:secret"}
+
+
+def test_scrub_reaches_an_async_job_result() -> None:
+    job = AiJob(job_id="j", status="succeeded", result=_draft(cover_letter="Mail jane@example.com"))
+
+    checked, warnings = scrub(job)
+
+    assert checked.result is not None
+    assert checked.result.cover_letter == "Mail [email removed]"
+    assert checked.result.content_warnings == ["pricing:below_market", "redacted:email"]
+    assert warnings == ["redacted:email"]
+
+
+def test_scrub_returns_a_clean_reply_untouched() -> None:
+    draft = _draft()
+    checked, warnings = scrub(draft)
+    assert checked is draft
+    assert warnings == []
+
+
+LAZY_PROBE = """
+import sys
+import functions.ai.app, functions.ai_worker.app
+from bidcraft.ai import safety
+before = sorted(m for m in ('phonenumbers', 'stdnum') if m in sys.modules)
+safety.check('plain words, no number at all')
+quiet = sorted(m for m in ('phonenumbers', 'stdnum') if m in sys.modules)
+safety.check('Call +44 20 7946 0958 or pay 4539 1488 0343 6467')
+print(before, quiet, sorted(m for m in ('phonenumbers', 'stdnum') if m in sys.modules))
+"""
+
+
+def test_number_libraries_are_imported_only_when_a_text_holds_a_candidate() -> None:
+    """Cold start: the AI function and worker import neither library; the first candidate number does."""
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed probe
+        [sys.executable, "-c", LAZY_PROBE],
+        cwd=root,
+        env={"PYTHONPATH": f"{root / 'layers' / 'common'}:{root}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "[] [] ['phonenumbers', 'stdnum']"

@@ -1,18 +1,24 @@
 """The AI operations behind the routes and the worker: one function per operation, typed in and out.
 
 Order of every engine call: scan the inputs (audit, never block) → pick the engine → if it is metered, check
-the monthly token budget → call → record usage → check the generated content (redact / block) → answer.
+the monthly token budget → call → record usage → answer. Every operation's reply leaves through `@_screened`:
+every string in it (nested ones, async job results included) is checked once, in one place
+(`inspection.screened`, issue 10 item 9).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from pydantic import BaseModel
 
 from bidcraft import clock
-from bidcraft.ai import competition, drafting, generation, inspection, jobs, market, prediction, safety, usage
+from bidcraft.ai import competition, drafting, generation, inspection, jobs, market, prediction, usage
 from bidcraft.ai import engine as engines
 from bidcraft.ai.drafting import Draft, FreelancerContext, JobContext
 from bidcraft.ai.models import (
@@ -50,16 +56,27 @@ def _profile_rate(user_id: str) -> float | None:
     return float(rate) if rate else None
 
 
-def _clean_list(items: list[str]) -> list[str]:
-    cleaned = []
-    for item in items:
-        checked = safety.check(item)
-        if not checked.blocked and checked.text.strip():
-            cleaned.append(checked.text)
-    return cleaned
+_P = ParamSpec("_P")
+_R = TypeVar("_R", bound=BaseModel)
+
+
+def _screened(operation: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """The operation's reply, every string of it checked before it leaves the service (`user_id` first)."""
+
+    def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(function)
+        def screened(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            reply = function(*args, **kwargs)
+            user_id = str(args[0] if args else kwargs["user_id"])
+            return inspection.screened(user_id, reply, operation=operation, meta=kwargs.get("meta"))
+
+        return screened
+
+    return decorate
 
 
 # --- POST /api/ai/analyze/proposal
+@_screened("analyze_proposal")
 def analyze_proposal(user_id: str, request: ProposalAnalysisRequest, *, meta: Any = None) -> ProposalAnalysis:
     inspection.inspect(
         user_id,
@@ -81,8 +98,8 @@ def analyze_proposal(user_id: str, request: ProposalAnalysisRequest, *, meta: An
     return ProposalAnalysis(
         analysis_id=str(uuid.uuid4()),
         score=card.score,
-        suggestions=_clean_list(card.suggestions),
-        keywords=_clean_list(card.keywords),
+        suggestions=list(card.suggestions),
+        keywords=list(card.keywords),
         confidence=card.confidence,
         breakdown=card.breakdown,
         engine=engine.name,
@@ -107,11 +124,9 @@ def _draft(
     user_id: str,
     job: JobContext,
     *,
-    operation: str,
     tone: str | None = None,
     bid: float | None = None,
     freelancer: FreelancerContext | None = None,
-    meta: Any = None,
 ) -> Draft:
     engine = engines.select()
     if engine.metered:
@@ -119,21 +134,17 @@ def _draft(
     context = freelancer if freelancer is not None else drafting.load_freelancer_context(user_id)
     draft = drafting.draft_for_job(job, context, tone=tone, bid=bid, engine=engine)
     usage.record(user_id, draft.usage, engine=engine.name)
-    if any(w.startswith("blocked:") for w in draft.content_warnings):
-        inspection.output_blocked(
-            user_id, operation=operation, warnings=draft.content_warnings, engine=engine.name, meta=meta
-        )
     return draft
 
 
+@_screened("generate_proposal")
 def generate(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> ProposalDraft:
     """Draft a proposal (inputs already scanned): the synchronous route and the worker share this."""
-    draft = _draft(
-        user_id, generation.job_context(request), operation="generate_proposal", tone=request.tone, meta=meta
-    )
+    draft = _draft(user_id, generation.job_context(request), tone=request.tone)
     return generation.response(draft)
 
 
+@_screened("draft_for_job")
 def draft_for_user(
     user_id: str,
     job: JobContext,
@@ -144,7 +155,8 @@ def draft_for_user(
     meta: Any = None,
 ) -> Draft:
     """A draft for `user_id` (the jobs feature's entry point): the job's texts scanned (audit, never block),
-    the engine's token budget checked, usage recorded, blocked output audited. `freelancer` defaults to
+    the engine's token budget checked, usage recorded, every string of the draft checked on the way out
+    (`@_screened`: redactions listed in `content_warnings`, withheld text audited). `freelancer` defaults to
     what we have stored (`drafting.load_freelancer_context`)."""
     inspection.inspect(
         user_id,
@@ -158,9 +170,7 @@ def draft_for_user(
         operation="draft_for_job",
         meta=meta,
     )
-    return _draft(
-        user_id, job, operation="draft_for_job", tone=tone, bid=bid, freelancer=freelancer, meta=meta
-    )
+    return _draft(user_id, job, tone=tone, bid=bid, freelancer=freelancer)
 
 
 def generate_proposal(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> ProposalDraft:
@@ -178,6 +188,7 @@ def problem(error: DomainError) -> dict[str, Any]:
     }
 
 
+@_screened("generate_proposal")
 def submit_generation(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> AiJobAccepted:
     """Queue a generation (`Prefer: respond-async`): the job item first, then the message."""
     _scan_generation(user_id, request, meta)
@@ -194,6 +205,7 @@ def submit_generation(user_id: str, request: ProposalGenerationRequest, *, meta:
 
 
 # --- GET /api/ai/jobs/{job_id}
+@_screened("get_job")
 def get_job(user_id: str, job_id: str) -> AiJob:
     """The caller's own job; any other id (another user's included) is a 404."""
     raw = jobs.get(user_id, job_id) if _JOB_ID.match(job_id) else None
@@ -210,6 +222,7 @@ def get_job(user_id: str, job_id: str) -> AiJob:
 
 
 # --- POST /api/ai/analyze/competition
+@_screened("analyze_competition")
 def analyze_competition(
     user_id: str, request: CompetitionRequest, *, meta: Any = None, source: market.MarketSource | None = None
 ) -> CompetitionAnalysis:
@@ -230,6 +243,7 @@ def analyze_competition(
 
 
 # --- POST /api/ai/predict/success
+@_screened("predict_success")
 def predict_success(
     user_id: str, request: SuccessPredictionRequest, *, meta: Any = None
 ) -> SuccessPrediction:

@@ -4,22 +4,32 @@ It DETECTS, it does not block (API.md: text that looks like an attack is flagged
 strictly as data; a developer's proposal may quote SQL). It is never the only control: nothing is ever
 interpolated into a query, a shell or a prompt's instructions (ASVS 1.2.4).
 
+Every finding carries a confidence. `high` means the text is an attack whatever its context (`' OR '1'='1`,
+`<img onerror=…>`, "ignore all previous instructions", a fake `</data>` or `<|im_start|>`): it is audited as
+`malicious_*`. `low` means it looks like something developers also write for good reasons (a `SELECT … FROM
+… WHERE` in a data-engineering proposal, `<img>` in a frontend one, `rm -rf node_modules`, a single `../`,
+"developer mode" on an Android phone): it is logged, not audited as malicious. Two different low rules of the
+same threat in one text make it high.
+
+Text is normalised first (`textnorm.clean`: NFKC, invisible characters removed), so `<scr\u200bipt>` and
+full-width letters do not slip through; prompt injection is found by meaning (`injection.detect`), also inside
+base64 runs.
+
 Linear time by construction (ASVS 1.3.12, security-tests I8): every pattern starts with a literal or a small
 character class, every gap is bounded (`{0,N}`), and no quantified group can match the same text in two ways,
-so Python's backtracking engine does at most O(N · pattern) work per start position. Prompt injection is found
-on a token stream (words canonicalised against typoglycemia, spaced letters joined, one level of base64
-decoded) with fixed-size windows instead of regexes. Inputs are capped at `MAX_SCAN_CHARS`.
+so Python's backtracking engine does at most O(N · pattern) work per start position. Inputs are capped at
+`MAX_SCAN_CHARS`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from bidcraft.security import injection, textnorm
+from bidcraft.security.injection import Confidence
 
 
 class Threat(StrEnum):
@@ -35,6 +45,7 @@ class Finding:
     threat: Threat
     rule: str
     field: str = ""
+    confidence: Confidence = "high"
 
 
 MAX_SCAN_CHARS = 200_000
@@ -49,58 +60,69 @@ class _Rule:
     name: str
     pattern: re.Pattern[str]
     needles: tuple[tuple[str, ...], ...]
+    confidence: Confidence
 
     def applies(self, text: str) -> bool:
         return all(any(n in text for n in group) for group in self.needles)
 
 
-def _rule(threat: Threat, name: str, pattern: str, *needles: tuple[str, ...]) -> _Rule:
-    return _Rule(threat, name, re.compile(pattern), needles)
+def _high(threat: Threat, name: str, pattern: str, *needles: tuple[str, ...]) -> _Rule:
+    return _Rule(threat, name, re.compile(pattern), needles, "high")
 
+
+def _low(threat: Threat, name: str, pattern: str, *needles: tuple[str, ...]) -> _Rule:
+    return _Rule(threat, name, re.compile(pattern), needles, "low")
+
+
+_SQL, _XSS, _PI = Threat.SQL_INJECTION, Threat.XSS, Threat.PROMPT_INJECTION
+_CMD, _PATH = Threat.COMMAND_INJECTION, Threat.PATH_TRAVERSAL
 
 # Gaps are bounded; no quantified group can match the same text in two ways.
 _RULES: tuple[_Rule, ...] = (
     # SQL injection. Plain English ("O'Brien", "select the best proposal", "DROP me a line") matches none.
-    _rule(
-        Threat.SQL_INJECTION,
+    _high(
+        _SQL,
         "tautology",
         r"'\s{0,5}(?:or|and)\s{1,5}'?\w{1,20}'?\s{0,5}(?:=|like\b)",
         ("'",),
         ("or", "and"),
         ("=", "like"),
     ),
-    _rule(
-        Threat.SQL_INJECTION,
+    _high(
+        _SQL,
         "union_select",
-        r"\bunion\s{1,10}(?:all\s{1,10})?select\b",
+        r"(?:['\")\d]|--|#)\s{0,5}union\s{1,10}(?:all\s{1,10})?select\b"
+        r"|\bunion\s{1,10}(?:all\s{1,10})?select\s{1,10}(?:null\b|@@|\d{1,3}\s{0,3},|(?:user|password|version)\s{0,3}\()",
         ("union",),
         ("select",),
     ),
-    _rule(
-        Threat.SQL_INJECTION,
+    _low(_SQL, "union_clause", r"\bunion\s{1,10}(?:all\s{1,10})?select\b", ("union",), ("select",)),
+    _high(
+        _SQL,
         "stacked_query",
-        r";\s{0,5}(?:drop|delete|truncate|alter|insert|update|create|exec|shutdown)\s{1,5}"
-        r"(?:table|database|schema|from|into|user|\w{1,64}\s{1,5}set)\b",
+        r"(?:'|\d)\s{0,5};\s{0,5}(?:drop|delete|truncate|alter|insert|update|create|exec|shutdown)\b"
+        r"|;\s{0,5}(?:drop\s{1,5}(?:table|database|schema)|truncate\s{1,5}table|shutdown|exec\s{1,5}xp_)\b",
         (";",),
+        ("drop", "delete", "truncate", "alter", "insert", "update", "create", "exec", "shutdown"),
     ),
-    _rule(Threat.SQL_INJECTION, "drop_table", r"\bdrop\s{1,5}(?:table|database|schema)\b", ("drop",)),
-    _rule(Threat.SQL_INJECTION, "quote_comment", r"'\s{0,5};?\s{0,5}(?:--|#|/\*)", ("'",), ("--", "#", "/*")),
-    _rule(Threat.SQL_INJECTION, "inline_comment", r"\w/\*[^*]{0,50}\*/\w", ("/*",)),
-    _rule(
-        Threat.SQL_INJECTION,
+    _low(_SQL, "drop_table", r"\bdrop\s{1,5}(?:table|database|schema)\b", ("drop",)),
+    _high(_SQL, "quote_comment", r"'\s{0,5};?\s{0,5}(?:--|#|/\*)", ("'",), ("--", "#", "/*")),
+    _high(_SQL, "inline_comment", r"\w/\*[^*]{0,50}\*/\w", ("/*",)),
+    _high(
+        _SQL,
         "time_based",
-        r"\b(?:pg_sleep|benchmark)\s{0,3}\(|\bwaitfor\s{1,5}delay\b",
+        r"\bpg_sleep\s{0,3}\(|\bbenchmark\s{0,3}\(\s{0,3}\d|\bwaitfor\s{1,5}delay\b|\bsleep\s{0,3}\(\s{0,3}\d{1,3}\s{0,3}\)\s{0,3}(?:--|#|\)|and|or)",
         ("sleep", "benchmark", "waitfor"),
     ),
-    _rule(
-        Threat.SQL_INJECTION,
+    _low(
+        _SQL,
         "catalog",
         r"\b(?:information_schema|sysobjects|xp_cmdshell|sqlite_master)\b",
         ("information_schema", "sysobjects", "xp_cmdshell", "sqlite_master"),
     ),
     # `select … from … where … =`: the regex finds `where … =`, `_preceded_by_select_from` checks the rest.
-    _rule(
-        Threat.SQL_INJECTION,
+    _low(
+        _SQL,
         "select_from_where",
         r"\bwhere\s[^;\n]{0,60}(?:=|\blike\b)",
         ("select",),
@@ -108,85 +130,128 @@ _RULES: tuple[_Rule, ...] = (
         ("where",),
     ),
     # Cross-site scripting.
-    _rule(Threat.XSS, "script_tag", r"<\s{0,3}/?\s{0,3}script\b", ("<",), ("script",)),
-    _rule(
-        Threat.XSS,
-        "dangerous_tag",
+    # `<script` followed by a payload; `_script_payload` looks at what follows (bounded).
+    _high(_XSS, "script_tag", r"<\s{0,3}script\b", ("<",), ("script",)),
+    _low(_XSS, "script_mention", r"<\s{0,3}/?\s{0,3}script\b", ("<",), ("script",)),
+    _low(
+        _XSS,
+        "html_tag",
         r"<\s{0,3}(?:iframe|object|embed|svg|img|body|meta|link|style|base|form|math|video|audio)\b",
         ("<",),
     ),
-    _rule(Threat.XSS, "event_handler", r"\bon[a-z]{3,20}\s{0,3}=", ("<",), ("on",), ("=",)),
-    _rule(
-        Threat.XSS,
+    _high(_XSS, "event_handler", r"\bon[a-z]{3,20}\s{0,3}=", ("<",), ("on",), ("=",)),
+    _high(
+        _XSS,
         "script_url",
-        r"\b(?:javascript|vbscript)\s{0,3}:|\bdata\s{0,3}:\s{0,3}text/html",
+        r"\b(?:javascript|vbscript)\s{0,3}:[^\s]|\bdata\s{0,3}:\s{0,3}text/html",
         ("javascript", "vbscript", "text/html"),
     ),
-    _rule(
-        Threat.XSS,
+    _high(
+        _XSS,
         "encoded_tag",
         r"&(?:lt|#0{0,5}60|#x0{0,5}3c);?\s{0,3}/?\s{0,3}(?:script|img|svg|iframe)\b",
         ("&",),
+        ("script", "img", "svg", "iframe"),
     ),
     # Command injection.
-    _rule(
-        Threat.COMMAND_INJECTION,
+    _high(
+        _CMD,
         "chained_command",
-        r"(?:[;&|`]|\$\()\s{0,5}(?:rm\s{1,5}-[a-z]{0,3}[rf]|cat\s{1,5}/|curl\s{1,5}\S|wget\s{1,5}\S"
-        r"|nc\s{1,5}-|ncat\b|bash\s{1,5}-[ci]|sh\s{1,5}-c|whoami\b|uname\s{1,5}-a|id\s{0,3}(?:;|$)"
-        r"|chmod\s{1,5}[0-7+]|powershell\b|python[23]?\s{1,5}-c)",
+        r"(?:[;&|`]|\$\()\s{0,5}(?:rm\s{1,5}-[a-z]{0,3}[rf][a-z]{0,3}\s{1,5}(?:/|~|\*|\$)|cat\s{1,5}/(?:etc|proc|root|home)\b"
+        r"|nc\s{1,5}-[a-z]{0,3}e|ncat\b|bash\s{1,5}-i|sh\s{1,5}-i|whoami\b|uname\s{1,5}-a|id\s{0,3}(?:;|$|`|\))"
+        r"|chmod\s{1,5}(?:777|\+s)|python[23]?\s{1,5}-c|powershell\s{1,5}-(?:e|enc|c)\b)",
         (";", "&", "|", "`", "$("),
+        ("rm", "cat", "nc", "bash", "sh", "whoami", "uname", "id", "chmod", "python", "powershell"),
     ),
-    _rule(Threat.COMMAND_INJECTION, "pipe_to_shell", r"\|\s{0,5}(?:ba|z|da)?sh\b", ("|",), ("sh",)),
-    _rule(
-        Threat.COMMAND_INJECTION,
+    _low(
+        _CMD,
+        "chained_download",
+        r"(?:[;&|`]|\$\()\s{0,5}(?:curl|wget)\s{1,5}\S|(?:[;&|`]|\$\()\s{0,5}rm\s{1,5}-",
+        (";", "&", "|", "`", "$("),
+        ("curl", "wget", "rm"),
+    ),
+    _low(_CMD, "pipe_to_shell", r"\|\s{0,5}(?:sudo\s{1,5})?(?:ba|z|da)?sh\b", ("|",), ("sh",)),
+    _low(
+        _CMD,
         "shell_path",
         r"/bin/(?:ba|z|da)?sh\b|\bcmd\.exe\b|\bpowershell\.exe\b",
         ("/bin/", "cmd.exe", "powershell.exe"),
     ),
-    _rule(
-        Threat.COMMAND_INJECTION,
-        "substitution",
-        r"\$\(\s{0,5}(?:whoami|id|uname|cat|curl|wget|ls|env)\b",
-        ("$(",),
-    ),
+    _high(_CMD, "substitution", r"\$\(\s{0,5}(?:whoami|id|uname)\b|\$\(\s{0,5}cat\s{1,5}/", ("$(",)),
+    _low(_CMD, "substitution_mention", r"\$\(\s{0,5}(?:cat|curl|wget|ls|env)\b", ("$(",)),
     # Path traversal (plain and URL-encoded), and well-known sensitive files.
-    _rule(
-        Threat.PATH_TRAVERSAL,
-        "dot_dot_slash",
-        r"(?:\.\.|%2e%2e|%252e%252e|\.%2e|%2e\.)(?:/|\\|%2f|%5c|%252f|%255c)",
-        ("..", "%2e"),
+    _high(_PATH, "dot_dot_slash", r"\.\.[/\\]\.\.[/\\]", ("..",)),
+    _high(
+        _PATH,
+        "encoded_traversal",
+        r"(?:%2e%2e|%252e%252e|\.%2e|%2e\.)(?:/|\\|%2f|%5c|%252f|%255c)|\.\.(?:%2f|%5c|%252f|%255c)",
+        ("%2", "%5"),
     ),
-    _rule(
-        Threat.PATH_TRAVERSAL,
+    _low(_PATH, "parent_directory", r"\.\.(?:/|\\)", ("..",)),
+    _high(
+        _PATH,
         "sensitive_file",
-        r"/etc/(?:passwd|shadow|hosts)\b|\bc:\\windows\\|/proc/self/|\bweb\.config\b|%00",
-        ("/etc/", "c:\\windows", "/proc/self", "web.config", "%00"),
+        r"/etc/(?:passwd|shadow)\b|\bc:\\windows\\|/proc/self/|%00|\bwin\.ini\b|\bboot\.ini\b",
+        ("/etc/", "c:\\windows", "/proc/self", "%00", "win.ini", "boot.ini"),
     ),
-    # Prompt injection, the parts that are patterns rather than word sequences.
-    _rule(
-        Threat.PROMPT_INJECTION,
-        "role_marker",
-        r"(?:^|\n)[ \t]{0,8}(?:system|assistant|developer)[ \t]{0,3}:"
-        r"|<\|(?:im_start|im_end|system|endoftext)\|>|\[/?(?:inst|system)\]"
-        r"|#{2,4}[ \t]{0,3}(?:system|instruction)",
-        ("system", "assistant", "developer", "<|", "inst]", "instruction"),
+    _low(_PATH, "system_file", r"/etc/(?:hosts|group)\b|\bweb\.config\b", ("/etc/", "web.config")),
+    # Prompt injection: delimiters and chat-template tokens (the words are `injection.detect`'s job).
+    _high(
+        _PI,
+        "chat_template",
+        r"<\|\s{0,3}(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id)\s{0,3}\|>"
+        r"|\[/?inst\]|<</?sys>>|<start_of_turn>|<end_of_turn>",
+        ("<|", "inst]", "<<", "_of_turn"),
     ),
-    _rule(
-        Threat.PROMPT_INJECTION,
-        "role_hijack",
-        r"\byou\s{1,5}are\s{1,5}now\b|\bdeveloper\s{1,5}mode\b|\bjailbr(?:eak|oken)\b"
-        r"|\bdo\s{1,5}anything\s{1,5}now\b"
-        r"|\bact\s{1,5}as\s{1,5}(?:an?\s{1,5})?(?:unfiltered|unrestricted|jailbroken|dan)\b",
-        ("now", "mode", "jailbr", "act"),
+    _high(
+        _PI,
+        "closed_data_section",
+        r"</\s{0,3}(?:data|user_?input|input_data|user|context|document|instructions?|system|prompt|query"
+        r"|job_?description|proposal|untrusted)\s{0,3}>"
+        r"|<\s{0,3}(?:system|instructions?|assistant|developer|sys)\s{0,3}>",
+        ("<",),
     ),
-    _rule(
-        Threat.PROMPT_INJECTION,
+    _high(
+        _PI,
+        "role_block",
+        r"[\"']role[\"']\s{0,3}:\s{0,3}[\"'](?:system|assistant|developer)[\"']"
+        r"|```\s{0,3}(?:system|assistant|developer|instructions?|prompt)\b"
+        r"|\[(?:system|assistant|developer)\]\s{0,3}\(",
+        ("role", "```", "]("),
+    ),
+    _high(
+        _PI,
         "markdown_exfiltration",
-        r"!\[[^\]\n]{0,200}\]\(\s{0,5}(?:https?:)?//",
+        r"!\[[^\]\n]{0,200}\]\(\s{0,5}(?:https?:)?//[^)\s]{1,300}\?[^)\s]{0,300}=",
         ("![",),
         ("//",),
     ),
+    _low(_PI, "markdown_image", r"!\[[^\]\n]{0,200}\]\(\s{0,5}(?:https?:)?//", ("![",), ("//",)),
+    _low(
+        _PI,
+        "instruction_heading",
+        r"(?:^|\n)[ \t]{0,8}#{1,6}[ \t]{0,3}(?:system|instructions?|response|assistant|developer)\b",
+        ("#",),
+    ),
+    _low(
+        _PI,
+        "end_of_input",
+        r"\bend\s{1,3}of\s{1,3}(?:the\s{1,3})?(?:user\s{1,3})?(?:input|data|prompt|context|document|proposal|text)\b",
+        ("end",),
+    ),
+)
+
+# A chat turn faked inside the text: a line that starts with a role and speaks to or as the model.
+_ROLE_LINE = re.compile(
+    r"(?:^|\n)[ \t>*_]{0,8}(system|assistant|developer|ai|bot|gpt|chatgpt|model|user|human)"
+    r"(?:[ \t]{1,3}(?:override|message|prompt|note|notice|update|instructions?|admin))?"
+    r"[ \t*_]{0,3}:[ \t]{0,3}"
+    r"([^\n]{0,200})"
+)
+_TURN_CUES = re.compile(
+    r"\b(?:you|your|sure|certainly|of course|understood|ok|okay|i will|i'll|here is|here's|as an ai"
+    r"|ignore|new"
+    r"|rule|instructions?|prompt|must|always|never|reveal|print|output|repeat|canary)\b"
 )
 _LOOKBACK = 200
 _MAX_CANDIDATES = 50
@@ -203,7 +268,20 @@ def _preceded_by_select_from(text: str, position: int) -> bool:
     return _SELECT_FROM.search(text[max(0, position - 130) : position]) is not None
 
 
+_SCRIPT_PAYLOAD = re.compile(
+    r"alert|prompt|confirm|document\.|window\.|eval|fetch|atob|fromcharcode|src\s{0,3}=|</\s{0,3}script"
+)
+
+
+def _script_payload(text: str, position: int) -> bool:
+    """A `<script` tag with code or a source right after it (not a developer naming the tag)."""
+    window = text[position : position + 240]
+    cut = window.find("<", 1)
+    return _SCRIPT_PAYLOAD.search(window if cut == -1 else window[: cut + 9]) is not None
+
+
 _CONTEXT_CHECKS: dict[str, Callable[[str, int], bool]] = {
+    "script_tag": _script_payload,
     "event_handler": _inside_tag,
     "select_from_where": _preceded_by_select_from,
 }
@@ -225,97 +303,72 @@ def _matches(rule: _Rule, text: str) -> bool:
     return False
 
 
-# --- prompt injection on words ------------------------------------------------------------------------------
-_OVERRIDE_VERBS = frozenset({"ignore", "disregard", "forget", "override", "bypass", "skip", "neglect"})
-_REVEAL_VERBS = frozenset(
-    {"reveal", "show", "print", "repeat", "output", "leak", "display", "disclose", "tell"}
-)
-_TARGETS = frozenset(
-    {"instructions", "instruction", "prompt", "prompts", "rules", "guidelines", "directions", "directives"}
-)
-_CANONICAL = _OVERRIDE_VERBS | _REVEAL_VERBS | _TARGETS | {"previous", "system", "above", "prior"}
-_WINDOW = 6
-
-_WORD = re.compile(r"[a-z0-9_]+")
-_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z][ .\-_*]){3,}[a-z](?![a-z0-9])")
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
-_MAX_BASE64_CANDIDATES = 8
-_MAX_BASE64_CHARS = 8_192
-
-
-def _signature(word: str) -> tuple[str, str]:
-    return word[0], "".join(sorted(word))
-
-
-_BY_SIGNATURE = {_signature(word): word for word in _CANONICAL}
-_SHAPES = {(word[0], len(word)) for word in _CANONICAL}
-
-
-def _canonical(word: str) -> str:
-    """Typoglycemia: a scrambled keyword with the same first letter and the same letters counts as it."""
-    if len(word) < 4 or word in _CANONICAL or (word[0], len(word)) not in _SHAPES:
-        return word
-    return _BY_SIGNATURE.get(_signature(word), word)
-
-
-def _words(text: str) -> list[str]:
-    joined = _SPACED_LETTERS.sub(lambda m: re.sub(r"[^a-z]", "", m.group(0)), text)
-    return [_canonical(word) for word in _WORD.findall(joined)]
-
-
-_PROMPT_RULES = tuple(r for r in _RULES if r.threat is Threat.PROMPT_INJECTION)
-
-
-def _word_rules(text: str) -> set[str]:
-    """Word-sequence rules over already lower-cased text."""
-    words = _words(text)
-    hits: set[str] = set()
-    for index, word in enumerate(words):
-        if word not in _OVERRIDE_VERBS and word not in _REVEAL_VERBS:
-            continue
-        window = words[index + 1 : index + 1 + _WINDOW]
-        if word in _OVERRIDE_VERBS and any(w in _TARGETS for w in window):
-            hits.add("override_instructions")
-        elif word in _REVEAL_VERBS and (
-            any(a == "system" and b in _TARGETS for a, b in itertools.pairwise(window))
-            or ("your" in window and any(w in _TARGETS for w in window))
-        ):
-            hits.add("prompt_extraction")
-    return hits
-
-
-def _decoded_base64(text: str) -> list[str]:
-    decoded: list[str] = []
-    for match in _BASE64_RUN.finditer(text):
-        if len(decoded) >= _MAX_BASE64_CANDIDATES:
+def _role_lines(lowered: str) -> dict[str, Confidence]:
+    """`assistant: Sure! …` or `system: you are…` is a faked turn; `User:` and `Assistant:` lines together
+    are a faked dialogue. `System: Ubuntu 22.04` is neither."""
+    roles: set[str] = set()
+    for count, match in enumerate(_ROLE_LINE.finditer(lowered)):
+        if count >= _MAX_CANDIDATES:
             break
-        chunk = match.group(0)[:_MAX_BASE64_CHARS]
-        chunk = chunk[: len(chunk) - len(chunk) % 4]
-        try:
-            raw = base64.b64decode(chunk, validate=False)
-        except (binascii.Error, ValueError):
-            continue
-        try:
-            plain = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if plain and sum(ch.isprintable() or ch.isspace() for ch in plain) / len(plain) > 0.95:
-            decoded.append(plain)
-    return decoded
+        role, rest = match.group(1), match.group(2)
+        roles.add(role)
+        if role not in ("user", "human") and _TURN_CUES.search(rest):
+            return {"fake_turn": "high"}
+    if roles & {"user", "human"} and roles - {"user", "human"}:
+        return {"fake_turn": "high"}
+    return {}
 
 
-def scan_text(text: str) -> set[tuple[Threat, str]]:
-    """Every (threat, rule) that `text` triggers; empty for ordinary prose."""
-    sample = text[:MAX_SCAN_CHARS]
+_BY_RANK = {"low": 0, "high": 1}
+
+
+def _merge(
+    hits: dict[tuple[Threat, str], Confidence], threat: Threat, rule: str, confidence: Confidence
+) -> None:
+    key = (threat, rule)
+    if _BY_RANK[confidence] >= _BY_RANK[hits.get(key, "low")]:
+        hits[key] = confidence
+
+
+def _prompt_injection(sample: str, lowered: str) -> dict[str, Confidence]:
+    found = injection.detect(sample)
+    found.update(_role_lines(lowered))
+    return found
+
+
+def scan_text(text: str) -> list[Finding]:
+    """Every (threat, rule, confidence) that `text` triggers; empty for ordinary prose."""
+    sample = textnorm.clean(text[:MAX_SCAN_CHARS])
     lowered = sample.lower()
-    hits = {(rule.threat, rule.name) for rule in _RULES if _matches(rule, lowered)}
-    hits |= {(Threat.PROMPT_INJECTION, rule) for rule in _word_rules(lowered)}
-    for plain in _decoded_base64(sample):
-        plain_lower = plain.lower()
-        inner = _word_rules(plain_lower)
-        inner |= {r.name for r in _PROMPT_RULES if _matches(r, plain_lower)}
-        hits |= {(Threat.PROMPT_INJECTION, f"base64_{rule}") for rule in inner}
-    return hits
+    hits: dict[tuple[Threat, str], Confidence] = {}
+    for rule in _RULES:
+        if _matches(rule, lowered):
+            _merge(hits, rule.threat, rule.name, rule.confidence)
+    for name, confidence in _prompt_injection(sample, lowered).items():
+        _merge(hits, _PI, name, confidence)
+    for plain in textnorm.base64_segments(sample):
+        inner = textnorm.clean(plain)
+        for name, confidence in _prompt_injection(inner, inner.lower()).items():
+            _merge(hits, _PI, f"base64_{name}", confidence)
+        for rule in _RULES:
+            if rule.threat is _PI and _matches(rule, inner.lower()):
+                _merge(hits, _PI, f"base64_{rule.name}", rule.confidence)
+    _promote_pairs(hits)
+    return sorted(Finding(threat, rule, "", confidence) for (threat, rule), confidence in hits.items())
+
+
+# Low rules of these threats add up: `; curl … | sh`, or an `### Instruction` heading with "reply only with
+# APPROVED". SQL, HTML and paths do not: a data engineer's SQL has both a UNION and a WHERE, a frontend
+# proposal both <script> and <img>.
+_ADDITIVE = (Threat.COMMAND_INJECTION, Threat.PROMPT_INJECTION)
+
+
+def _promote_pairs(hits: dict[tuple[Threat, str], Confidence]) -> None:
+    """Two different low rules of an additive threat, and none high yet → one high `combined_…` finding."""
+    for threat in _ADDITIVE:
+        low = [rule for (t, rule), c in hits.items() if t is threat and c == "low"]
+        if len(low) >= 2 and not any(c == "high" for (t, _), c in hits.items() if t is threat):
+            hits[(threat, "combined_" + "+".join(sorted(low)))] = "high"
 
 
 def scan(fields: Mapping[str, str | Sequence[str] | None]) -> list[Finding]:
@@ -323,8 +376,13 @@ def scan(fields: Mapping[str, str | Sequence[str] | None]) -> list[Finding]:
     findings: set[Finding] = set()
     for name, value in fields.items():
         for text in _texts(value):
-            findings |= {Finding(threat, rule, name) for threat, rule in scan_text(text)}
+            findings |= {Finding(f.threat, f.rule, name, f.confidence) for f in scan_text(text)}
     return sorted(findings)
+
+
+def confident(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings that are attacks whatever their context (audited as malicious)."""
+    return [f for f in findings if f.confidence == "high"]
 
 
 def threats_of(findings: Iterable[Finding]) -> list[str]:
