@@ -11,16 +11,16 @@
   English function words in a Ukrainian or Spanish draft and no Cyrillic in an English one.
 - Pricing (`pricing.json`): 16 offers labelled `absurd` or `sane` before the drafter ran; recall of the
   `pricing:` warning on the absurd ones, and how many sane ones are flagged.
-- Latency: p95 of one offline draft in-process (planning, writing, output checks), in milliseconds.
+- Latency: p95 of one offline draft in-process (planning, writing, and the output checks on every string, as
+  the service applies them), in milliseconds.
 
-The engine is the offline one unless `OPENAI_BASE_URL` names an OpenAI-compatible server (`OPENAI_API_KEY`,
-`OPENAI_MODEL`): then the same rows measure that model.
+The engine is the offline one unless `OPENAI_BASE_URL` names an OpenAI-compatible server
+(`tests.eval.engines`): then the same rows measure that model (the latency row is the offline engine's only).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import statistics
 import time
@@ -28,6 +28,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from tests.eval.engines import engine
 from tests.eval.table import Row
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ai" / "generation"
@@ -72,22 +73,6 @@ def language_ok(expected: str, draft: Any) -> bool:
     return not words & ENGLISH_FUNCTION_WORDS
 
 
-def engine() -> Any:
-    from bidcraft.ai.engine import OfflineEngine
-
-    base_url = os.environ.get("OPENAI_BASE_URL")
-    if not base_url:
-        return OfflineEngine()
-    from bidcraft.ai.openai_engine import OpenAIEngine
-
-    return OpenAIEngine(
-        api_key=os.environ.get("OPENAI_API_KEY", "none"),
-        model=os.environ.get("OPENAI_MODEL", "gpt-4o-mini"),
-        base_url=base_url,
-        timeout=60,
-    )
-
-
 def _load(name: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((DATA / name).read_text(encoding="utf-8"))
     return data
@@ -98,6 +83,7 @@ def _at(measured: tuple[float, int], op: str, target: float) -> tuple[float, str
 
 
 def evaluate() -> list[Row]:
+    from bidcraft.ai import safety
     from bidcraft.ai.drafting import FreelancerContext, JobContext, draft_for_job
 
     chosen = engine()
@@ -151,7 +137,9 @@ def evaluate() -> list[Row]:
         for _ in range(5):
             for case in jobs:
                 started = time.perf_counter()
-                draft_for_job(JobContext(**case["job"]), None, engine=chosen, market_median=None)
+                safety.scrub(
+                    draft_for_job(JobContext(**case["job"]), None, engine=chosen, market_median=None)
+                )
                 timings.append((time.perf_counter() - started) * 1000)
         p95 = statistics.quantiles(timings, n=20)[18]
         rows.append(Row(PART, "offline draft p95 in-process (ms)", p95, "<=", 50.0, len(timings)))
