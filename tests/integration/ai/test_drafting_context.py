@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from bidcraft import aws, clock
-from bidcraft.ai import service
-from bidcraft.ai.drafting import JobContext, load_freelancer_context
+from bidcraft.ai import market, service
+from bidcraft.ai.competition import MarketCompetitor
+from bidcraft.ai.drafting import JobContext, draft_for_job, load_freelancer_context
 from bidcraft.ai.drafting.store import RECENT_PROPOSALS
+from bidcraft.ai.engine import OfflineEngine
 from tests.integration.ai.conftest import Call, User, analytics_item, audit_actions
 
 START = datetime(2023, 1, 1, 10, tzinfo=UTC)
@@ -148,3 +150,31 @@ def test_the_jobs_entry_point_scans_meters_and_checks_the_draft(user: User) -> N
     assert (draft.suggested_bid.amount, draft.suggested_bid.type) == (550, "fixed")
     assert [a.question for a in draft.screening_answers] == ["Which Webflow sites have you built?"]
     assert draft.engine == "offline"
+
+
+def _snapshot(category: str, rates: list[float], fetched_at: datetime) -> None:
+    competitors = [MarketCompetitor(name=f"F{i}", hourly_rate=r) for i, r in enumerate(rates)]
+    market.save(market.Snapshot(category, competitors, fetched_at))
+
+
+def test_pricing_uses_the_stored_market_median_only_while_it_is_fresh() -> None:
+    # Given an hourly job of a category whose market we hold, for a freelancer without a profile rate
+    job = JobContext(
+        description="Maintain our Django API and fix bugs.",
+        category="Translation",
+        contract_type="hourly",
+    )
+    _snapshot("Translation", [20, 30, 40, 1000], clock.now())
+
+    # When it is drafted with the stored market data
+    fresh = draft_for_job(job, None, engine=OfflineEngine())
+
+    # Then the bid is the market median, and says so
+    assert fresh.suggested_bid.amount == 35
+    assert "market median" in fresh.suggested_bid.rationale
+
+    # And a snapshot older than 24 hours is not used
+    _snapshot("Translation", [20, 30, 40, 1000], clock.now() - timedelta(hours=25))
+    stale = draft_for_job(job, None, engine=OfflineEngine())
+    assert stale.suggested_bid.amount == 50  # the documented default, said so in the rationale
+    assert "default" in stale.suggested_bid.rationale

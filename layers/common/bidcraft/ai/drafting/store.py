@@ -91,7 +91,7 @@ def load_freelancer_context(user_id: str) -> FreelancerContext:
 
 
 def market_median(category: str | None) -> float | None:
-    """The median hourly rate of the category's fresh market snapshot, if we hold one."""
+    """The median hourly rate (USD) of the category's fresh market snapshot, if we hold one."""
     if not category:
         return None
     from bidcraft.ai import market
@@ -105,5 +105,9 @@ def market_median(category: str | None) -> float | None:
         return None
     if snapshot is None or not snapshot.fresh(clock.now()):
         return None
-    rates = [float(c.hourly_rate) for c in snapshot.competitors if c.hourly_rate and c.hourly_rate > 0]
+    rates = [
+        float(c.hourly_rate)
+        for c in snapshot.competitors
+        if c.hourly_rate and c.hourly_rate > 0 and getattr(c, "currency", "USD") == "USD"
+    ]
     return round(float(statistics.median(rates)), 2) if rates else None
