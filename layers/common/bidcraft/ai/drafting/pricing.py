@@ -13,8 +13,8 @@ else effort × that rate. The breakdown splits the total over the deliverables i
 
 Warnings (`content_warnings`, prefix `pricing:`): the rate the job implies (fixed price ÷ effort, or the
 hourly range's top) against the profile rate and the market median — below `FAR_BELOW` × or above
-`FAR_ABOVE` × the reference — and below `MIN_SANE_RATE` USD/h whatever the references ("$300 over 2 months"
-for an app).
+`FAR_ABOVE` × the reference — and below `MIN_SANE_RATE` or above `MAX_SANE_RATE` USD/h whatever the references
+("$300 over 2 months" for an app, "$12,000 for a one-page landing page this week").
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ HOURS_PER_DAY = 6
 FAR_BELOW = 0.25  # a quarter of the reference or less
 FAR_ABOVE = 4.0
 MIN_SANE_RATE = 5.0  # USD/h
+MAX_SANE_RATE = 400.0  # USD/h: beyond what even Upwork's top experts charge for the work described
 HEAVY_STEP = 0.5  # each distinct heavy feature named adds half the base hours
 MAX_HEAVY = 6
 DEFAULT_CATEGORY = "general"
@@ -186,6 +187,11 @@ def _rate_warnings(implied: float, currency: str, profile: float | None, market:
         warnings.append(
             f"pricing:rate_implausible — the job pays about {shown} for the work it describes; "
             "ask the client to confirm the budget or the scope"
+        )
+    elif currency == "USD" and implied > MAX_SANE_RATE and not any("above" in w for w in warnings):
+        warnings.append(
+            f"pricing:rate_implausible — the job implies about {shown} for the work it describes; "
+            "check the scope and the timeline with the client"
         )
     return warnings
 
