@@ -9,7 +9,7 @@
   not counted), and the share of them that also appear in a draft for a different job.
 - Language: the draft says it is in the job's language, and its prose (quoted client words aside) carries no
   English function words in a Ukrainian or Spanish draft and no Cyrillic in an English one.
-- Pricing (`pricing.json`): 16 offers labelled `absurd` or `sane` before the drafter ran; recall of the
+- Pricing (`pricing.json`): 18 offers labelled `absurd` or `sane` before the drafter ran; recall of the
   `pricing:` warning on the absurd ones, and how many sane ones are flagged.
 - Latency: p95 of one offline draft in-process (planning, writing, and the output checks on every string, as
   the service applies them), in milliseconds.
