@@ -47,6 +47,7 @@ _Q_PRICE = re.compile(
 _Q_EXPERIENCE = re.compile(
     r"experience|done (?:this|something|similar)|worked (?:with|on)|examples?|portfolio|similar|past work"
     r"|досвід|приклад|портфоліо|працювали|робили|experiencia|ejemplos?|portafolio|trabajado|has hecho"
+    r"|\byou(?:'ve| have)? (?:designed|built|made|created|developed|wrote|written|shipped|launched)\b"
     r"|^(?:have you|did you|are you familiar|чи (?:ви )?(?:працювали|робили|мали|створювали)"
     r"|¿?has? \w+[ao]d[oa]s?\b)",
     re.IGNORECASE,

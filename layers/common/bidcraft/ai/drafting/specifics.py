@@ -24,7 +24,7 @@ from typing import Literal
 from bidcraft.ai import requirements
 
 Kind = Literal["instruction", "question", "deliverable", "qualification", "constraint"]
-MAX_SPECIFICS = 8
+MAX_SPECIFICS = 10
 MAX_QUOTE = 140
 
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦·–]|\d{1,2}[.)]|[a-z][.)])\s+", re.IGNORECASE)
@@ -32,7 +32,9 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[.!?])$")
 _WORD = re.compile(r"[^\W_]+(?:[+#.\-][^\W_]+)*[+#]*", re.UNICODE)
 
 _QUALIFICATION = re.compile(
-    r"experience|experienced|expert|proficien|familiar|knowledge of|skilled|portfolio|years? of|must know"
+    r"nice to have|would be a plus|is a plus|a bonus|preferred|бажано|буде плюсом|перевагою|se valora"
+    r"|valorable|deseable|experience|experienced|expert|proficien|familiar|knowledge of|skilled|portfolio"
+    r"|years? of|must know"
     r"|background in|track record|certified|native speaker|fluent"
     r"|досвід|досвідчен|знанн|вміння|володі|портфоліо|рок(?:и|ів) |знати|носій"
     r"|experiencia|experto|conocimiento|dominio|portafolio|portfolio|años de|nativo|fluido",
@@ -44,10 +46,16 @@ _CONSTRAINT = re.compile(
     r"|start (?:immediately|asap|today)|by (?:monday|tuesday|wednesday|thursday|friday|the end)"
     r"|термін|дедлайн|бюджет|часов(?:ий|ому) пояс|годин на тиждень|доступн|до кінця"
     r"|plazo|fecha límite|presupuesto|zona horaria|horas (?:a|por) semana|disponib"
-    r"|\b\d[\d,.]*\s?(?:gb|mb|tb|pages?|words?|rows?|users?|сторін\w*|слів|рядк\w*|páginas?|palabras?|filas?)\b"
-    # the stack, formats and rights the work must fit: "the site uses Elementor", "9:16", "права передаються"
-    r"|\buses\b|built (?:on|with)|runs on|використову|працює на|\busa\b|utiliza|hecho (?:en|con)"
+    # formats and rights the result must come in: "9:16", "in Word format", "права передаються"
     r"|\b\d{1,2}:\d{1,2}\b|\bformat\b|формат|formato|\brights\b|copyright|\bnda\b|\bправа\b|derechos",
+    re.IGNORECASE,
+)
+# Context the work must fit, unless the sentence also asks for work: sizes ("files can be 1 GB") and the stack
+# ("the site uses Elementor"). "Translate a 40-page manual" stays a deliverable.
+_SETTING = re.compile(
+    r"\b\d[\d,.]*\s?(?:gb|mb|tb|pages?|words?|rows?|users?|сторін\w*|слів|рядк\w*|páginas?|palabras?|filas?)\b"
+    r"|\buses\b|\bwe use\b|built (?:on|with)|runs on|використовуємо|usamos|utilizamos"
+    r"|використову|працює на|\busa\b|utiliza|hecho (?:en|con)",
     re.IGNORECASE,
 )
 _DELIVERABLE = re.compile(
@@ -135,10 +143,16 @@ def _pieces(description: str) -> list[tuple[str, bool]]:
 
 
 _ASKS = re.compile(
-    r"^(?:please |pls |kindly )?(?:explain|describe|tell (?:me|us)|let (?:me|us) know|mention|include in your"
+    r"^(?:please|kindly) (?:share|send|provide|list|attach|include)\b"
+    r"|^(?:please |pls |kindly )?(?:explain|describe|tell (?:me|us)|let (?:me|us) know|mention"
+    r"|include in your"
+    r"|send (?:me|us)|share (?:your|a|links?|examples?)|include (?:examples?|links?|your)|attach"
+    r"|list (?:your|the)"
     r"|in your (?:proposal|cover letter|reply))\b"
-    r"|^(?:будь ласка,? )?(?:опишіть|розкажіть|вкажіть|поясніть|напишіть у відгуку)"
-    r"|^(?:por favor,? )?(?:explique|indique|describa|cuénte(?:nos|me)|díga(?:nos|me))",
+    r"|^(?:будь ласка,? )?(?:опишіть|розкажіть|вкажіть|поясніть|напишіть у відгуку|надішліть|поділіться"
+    r"|додайте)"
+    r"|^(?:por favor,? )?(?:explique|indique|describa|cuénte(?:nos|me)|díga(?:nos|me)|envíe|envíenos|comparta"
+    r"|incluya|adjunte)",
     re.IGNORECASE,
 )
 
@@ -157,14 +171,23 @@ def _kind(sentence: str, bullet: bool) -> Kind | None:
         return "qualification"
     if _CONSTRAINT.search(stripped):
         return "constraint"
-    if bullet or _DELIVERABLE.search(stripped):
+    if _DELIVERABLE.search(stripped):
         return "deliverable"
-    return None
+    if _SETTING.search(stripped):
+        return "constraint"
+    return "deliverable" if bullet else None
 
 
 def _without_greeting(sentence: str) -> str:
     greeting = _CONTEXT_ONLY.match(sentence.strip())
     return sentence.strip()[greeting.end() :].lstrip(" ,!.:-—") if greeting else sentence
+
+
+def _position(description: str, text: str) -> int:
+    """Where a specific starts in the description (screening questions, not in it, come first)."""
+    head = text.rstrip("…")[:30].lower()
+    found = description.lower().find(head)
+    return found if found >= 0 else -1
 
 
 def extract(description: str, screening_questions: list[str] | tuple[str, ...] = ()) -> list[Specific]:
@@ -180,9 +203,8 @@ def extract(description: str, screening_questions: list[str] | tuple[str, ...] =
         seen.add(key)
         found.append(Specific(kind, text, tuple(words(text))))
 
-    instructions = [
-        ask for ask in requirements.extract(description) if ask.kind == "instruction" and ask.word
-    ]
+    asks = requirements.extract(description)
+    instructions = [ask for ask in asks if ask.kind == "instruction" and ask.word]
     skip = {" ".join(words(quote(ask.text))) for ask in instructions}
     for ask in instructions:
         seen.add(" ".join(words(quote(ask.text))))
@@ -194,6 +216,14 @@ def extract(description: str, screening_questions: list[str] | tuple[str, ...] =
         kind = _kind(sentence, bullet)
         if kind is not None and " ".join(words(quote(_without_greeting(sentence)))) not in skip:
             add(kind, _without_greeting(sentence))
+    for ask in asks:  # what the analysis's reader sees that these cues missed ("Responsive on all devices")
+        clause = _without_greeting(ask.text)
+        if ask.kind == "question":
+            add("question", clause)
+        elif ask.kind == "requirement":
+            add(_kind(clause, True) or "deliverable", clause)
+    position = {s.text: _position(description, s.text) for s in found}
+    found.sort(key=lambda s: (s.kind != "instruction", s.kind != "question", position[s.text]))
     ordered = [s for s in found if s.kind == "instruction"] + [s for s in found if s.kind == "question"]
     others = [s for s in found if s.kind not in ("instruction", "question")]
     return (ordered + others)[: max(MAX_SPECIFICS, len(ordered))]
