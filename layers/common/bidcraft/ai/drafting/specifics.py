@@ -26,6 +26,8 @@ from bidcraft.ai import requirements
 Kind = Literal["instruction", "question", "deliverable", "qualification", "constraint"]
 MAX_SPECIFICS = 10
 MAX_QUOTE = 140
+MAX_SENTENCE = 400  # characters of a sentence read to classify it (a longer one is not a single ask)
+MAX_PIECES = 150  # sentences of a description read (real posts have a few dozen)
 
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦·–]|\d{1,2}[.)]|[a-z][.)])\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[.!?])$")
@@ -158,7 +160,7 @@ _ASKS = re.compile(
 
 
 def _kind(sentence: str, bullet: bool) -> Kind | None:
-    stripped = sentence.strip()
+    stripped = sentence.strip()[:MAX_SENTENCE]
     if stripped.endswith("?") or stripped.startswith("¿") or _ASKS.search(_BULLET.sub("", stripped)):
         return "question"
     greeting = _CONTEXT_ONLY.match(stripped)
@@ -212,7 +214,7 @@ def extract(description: str, screening_questions: list[str] | tuple[str, ...] =
     for question in screening_questions:
         if question.strip():
             add("question", question)
-    for sentence, bullet in _pieces(description):
+    for sentence, bullet in _pieces(description)[:MAX_PIECES]:
         kind = _kind(sentence, bullet)
         if kind is not None and " ".join(words(quote(_without_greeting(sentence)))) not in skip:
             add(kind, _without_greeting(sentence))
