@@ -222,6 +222,17 @@ def test_sane_pricing_is_not_flagged() -> None:
         )
 
 
+def test_a_job_in_another_currency_is_not_compared_with_usd_references() -> None:
+    job = JobContext(
+        description="Design a logo for a bakery.", budget=20_000, currency="EUR", timeline="2 days"
+    )
+    result = draft_for_job(job, FreelancerContext(hourly_rate=40), engine=OfflineEngine(), market_median=35)
+    assert result.pricing_breakdown.currency == "EUR"
+    assert (result.suggested_bid.amount, result.suggested_bid.currency) == (20_000, "EUR")
+    assert not [w for w in result.content_warnings if w.startswith("pricing:")]
+    assert "20,000 EUR" in result.proposal_text
+
+
 def test_an_hourly_job_bids_the_profile_rate_inside_the_clients_range() -> None:
     job = JobContext(
         description="Maintain our Django API.", contract_type="hourly", hourly_min=30, hourly_max=45

@@ -288,9 +288,10 @@ def price(
         amount, bid_type = total, "fixed"
     weights = [(t.label, t.hours) for t in work]
     breakdown = PricingBreakdown(items=split(total, weights), total=total, currency=currency)
+    # Profile rates and market medians are USD: a job priced in another currency is not compared with them.
     warnings = (
         _rate_warnings(implied, currency, profile_rate, market_median)
-        if implied is not None and source != "default"
+        if implied is not None and source != "default" and currency == "USD"
         else []
     )
     rationale = _rationale(
