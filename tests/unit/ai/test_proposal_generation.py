@@ -4,8 +4,10 @@ freelancer's own record, priced over the job's own deliverables, with warnings w
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -301,3 +303,34 @@ def test_the_largest_descriptions_draft_in_bounded_time(description: str) -> Non
         draft(job)
         timings.append((time.perf_counter() - started) * 1000)
     assert min(timings) < budget_ms
+
+
+COLD_START_PROBE = """
+import sys
+import functions.ai.app, functions.ai_worker.app
+heavy = ('bidcraft.ai.drafting.compose', 'bidcraft.ai.drafting.specifics', 'bidcraft.ai.drafting.pricing')
+print(sorted(m for m in heavy if m in sys.modules))
+from bidcraft.ai.drafting import JobContext, draft_for_job
+from bidcraft.ai.engine import OfflineEngine
+draft_for_job(JobContext(description='We need a logo.'), None, engine=OfflineEngine(), market_median=None)
+print(sorted(m for m in heavy if m in sys.modules))
+"""
+
+
+def test_the_drafting_patterns_load_on_the_first_draft_not_at_cold_start() -> None:
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed probe
+        [sys.executable, "-c", COLD_START_PROBE],
+        cwd=root,
+        env={"PYTHONPATH": f"{root / 'layers' / 'common'}:{root}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    before, after = result.stdout.splitlines()[:2]
+    assert before == "[]"
+    assert after == str(
+        ["bidcraft.ai.drafting.compose", "bidcraft.ai.drafting.pricing", "bidcraft.ai.drafting.specifics"]
+    )
