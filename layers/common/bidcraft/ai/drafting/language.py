@@ -200,6 +200,30 @@ _RU_WORDS = frozenset(
         "от",
     ]
 )
+# Words of short Spanish posts that carry no function word ("Tienda online WooCommerce urgente").
+_ES_JOB_WORDS = frozenset(
+    [
+        "busco",
+        "quiero",
+        "queremos",
+        "hacer",
+        "sitio",
+        "página",
+        "tienda",
+        "diseño",
+        "desarrollo",
+        "urgente",
+        "proyecto",
+        "aplicación",
+        "crear",
+        "desarrollador",
+        "diseñador",
+        "traducción",
+        "traductor",
+        "redactor",
+        "artículos",
+    ]
+)
 MAX_SAMPLE = 4_000  # characters read: enough to tell, bounded on any input
 MIN_EVIDENCE = 2  # function words (or Spanish marks) before a Latin text counts as other than English
 _UK_LETTERS = frozenset("іїєґ")
@@ -217,6 +241,6 @@ def detect(text: str) -> str:
         ru = sum(1 for ch in lowered if ch in _RU_LETTERS) * 2 + sum(w in _RU_WORDS for w in words)
         return "ru" if ru > uk else "uk"
     scores = {lang: sum(w in bank for w in words) for lang, bank in _FUNCTION_WORDS.items()}
-    scores["es"] += 2 * sum(1 for ch in lowered if ch in "ñ¿¡")
+    scores["es"] += 2 * sum(1 for ch in lowered if ch in "ñ¿¡") + sum(w in _ES_JOB_WORDS for w in words)
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     return best if scores[best] >= MIN_EVIDENCE else "en"
