@@ -178,6 +178,8 @@ def test_evidence_comes_only_from_the_freelancers_matching_past_work() -> None:
     )
     assert "Django" not in with_record.proposal_text
     assert with_record.proposal_text.rstrip().endswith("Olena")
+    titled = draft(SHOP, record.model_copy(update={"title": "Shopify Developer"}))
+    assert titled.proposal_text.rstrip().endswith("Olena\nShopify Developer")
     assert [p.title for p in with_record.portfolio_items] == [
         "Shopify theme customization for a cosmetics brand"
     ]

@@ -304,8 +304,12 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
     point = point or (job.skills[0] if job.skills else label(topic))
     blocks.append(writer.say("closing_question", tone=True, point=point))
     sign_off = writer.book["sign_off"][writer.tone]
-    name = freelancer.name if freelancer and freelancer.name else None
-    blocks.append(f"{sign_off}\n{name}" if name else sign_off)
+    signature = [
+        line.strip()
+        for line in ((freelancer.name or "", freelancer.title or "") if freelancer else ())
+        if line and line.strip()
+    ]  # the Upwork profile's own title, as the freelancer wrote it
+    blocks.append("\n".join([sign_off, *signature]))
 
     proof = (
         writer.say("cover_proof_evidence", work=quote(found[0].work.title, 80))
