@@ -180,6 +180,8 @@ def test_evidence_comes_only_from_the_freelancers_matching_past_work() -> None:
     assert with_record.proposal_text.rstrip().endswith("Olena")
     titled = draft(SHOP, record.model_copy(update={"title": "Shopify Developer"}))
     assert titled.proposal_text.rstrip().endswith("Olena\nShopify Developer")
+    in_ukrainian = draft(CAFE_UK, record.model_copy(update={"title": "Shopify Developer"}))
+    assert in_ukrainian.proposal_text.rstrip().endswith("Olena")  # no English line under a Ukrainian letter
     assert [p.title for p in with_record.portfolio_items] == [
         "Shopify theme customization for a cosmetics brand"
     ]

@@ -24,6 +24,7 @@ from typing import Any
 from bidcraft.ai.drafting import timeline as timelines
 from bidcraft.ai.drafting.evidence import Match
 from bidcraft.ai.drafting.models import FreelancerContext, ScreeningAnswer
+from bidcraft.ai.drafting.language import detect as detect_language
 from bidcraft.ai.drafting.planning import Plan
 from bidcraft.ai.drafting.pricing import HOURS_PER_DAY
 from bidcraft.ai.drafting.specifics import Specific, label, quote, words
@@ -304,11 +305,17 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
     point = point or (job.skills[0] if job.skills else label(topic))
     blocks.append(writer.say("closing_question", tone=True, point=point))
     sign_off = writer.book["sign_off"][writer.tone]
+    # The name, and the Upwork profile's title when it is in the letter's language (no English line under a
+    # Ukrainian letter).
+    title = freelancer.title.strip() if freelancer and freelancer.title else ""
     signature = [
-        line.strip()
-        for line in ((freelancer.name or "", freelancer.title or "") if freelancer else ())
-        if line and line.strip()
-    ]  # the Upwork profile's own title, as the freelancer wrote it
+        line
+        for line in (
+            freelancer.name.strip() if freelancer and freelancer.name else "",
+            title if title and (lang == "en" or detect_language(title) == lang) else "",
+        )
+        if line
+    ]
     blocks.append("\n".join([sign_off, *signature]))
 
     proof = (
