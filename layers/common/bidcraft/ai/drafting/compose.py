@@ -23,8 +23,8 @@ from typing import Any
 
 from bidcraft.ai.drafting import timeline as timelines
 from bidcraft.ai.drafting.evidence import Match
-from bidcraft.ai.drafting.models import FreelancerContext, ScreeningAnswer
 from bidcraft.ai.drafting.language import detect as detect_language
+from bidcraft.ai.drafting.models import FreelancerContext, ScreeningAnswer
 from bidcraft.ai.drafting.planning import Plan
 from bidcraft.ai.drafting.pricing import HOURS_PER_DAY
 from bidcraft.ai.drafting.specifics import Specific, label, quote, words
