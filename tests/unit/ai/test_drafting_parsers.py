@@ -119,3 +119,28 @@ def test_specifics_in_ukrainian_and_spanish_keep_the_clients_words() -> None:
 )
 def test_labels_drop_the_request_verb(text: str, expected: str) -> None:
     assert specifics.label(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "skills", "description", "expected"),
+    [
+        (
+            "Fix our React checkout",
+            ["React"],
+            "We need a fix. Must write a regression test.",
+            "web-development",
+        ),
+        (None, [], "Write four blog posts about gardening.", "writing"),
+        (None, ["Figma"], "Redesign our app screens.", "design"),
+        (None, [], "Переклад сайту з англійської на українську.", "translation"),
+        (None, [], "Something else entirely.", "general"),
+    ],
+)
+def test_the_kind_of_work_prefers_skills_and_title(
+    title: str | None, skills: list[str], description: str, expected: str
+) -> None:
+    from bidcraft.ai.drafting.models import JobContext
+    from bidcraft.ai.drafting.pricing import infer_category
+
+    job = JobContext(title=title, skills=skills, description=description)
+    assert infer_category(job) == expected

@@ -53,7 +53,10 @@ _CATEGORY_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
         ("translation", r"translat|переклад|traduc|localiz"),
-        ("writing", r"\bwrit|copywrit|blog|article|content|ghostwrit|статт|текст|копірайт|redacci|artículo"),
+        (
+            "writing",
+            r"\bwriter|copywrit|blog|article|content writ|ghostwrit|статт|текст|копірайт|redacci|artículo",
+        ),
         ("design", r"\bdesign|logo|figma|illustrat|photoshop|branding|ui/ux|\bux\b|дизайн|логотип|diseñ"),
         (
             "data-science",
@@ -97,10 +100,12 @@ def infer_category(job: JobContext) -> str:
         for name, pattern in _CATEGORY_WORDS:
             if pattern.search(job.category):
                 return name
-    text = " ".join([job.title or "", " ".join(job.skills), job.description[:2000]])
-    for name, pattern in _CATEGORY_WORDS:
-        if pattern.search(text):
-            return name
+    # The skills and the title say what the work is more reliably than the description's verbs
+    # ("write a regression test" is development).
+    for text in (" ".join([job.title or "", *job.skills]), job.description[:2000]):
+        for name, pattern in _CATEGORY_WORDS:
+            if pattern.search(text):
+                return name
     return DEFAULT_CATEGORY
 
 
