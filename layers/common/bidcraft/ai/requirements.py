@@ -103,7 +103,8 @@ _CUE_WORDS = frozenset(
         "freelancer", "candidate", "person", "developer", "able", "familiar", "proficient", "proficiency",
         "years", "year", "plus", "nice", "have", "please", "describe", "share", "tell", "include",
         "proposal", "cover", "letter", "examples", "example", "send", "answer", "explain", "link", "links",
-        "list", "provide", "досвід", "досвіду", "досвідом", "потрібно", "потрібен", "потрібна", "потрібні",
+        "list", "provide", "specialist", "досвід", "досвіду", "досвідом", "потрібно", "потрібен", "потрібна",
+        "потрібні", "фахівець", "фахівця", "спеціаліст", "especialista",
         "необхідно", "необхідний", "обов'язково", "маєте", "мати", "шукаємо", "шукаю", "вимоги", "знання",
         "повинен", "треба", "роки", "років", "рік", "опишіть", "розкажіть", "вкажіть", "надішліть",
         "поділіться", "напишіть", "додайте", "відгуку", "пропозиції", "приклади", "приклад", "посилання",
@@ -205,6 +206,11 @@ def extract(description: str) -> list[Ask]:
         if len(asks) == MAX_ASKS:
             break
     return asks
+
+
+def key_terms(description: str, limit: int) -> list[str]:
+    """The job's most frequent content words that say what it is about (no cue words such as "need")."""
+    return [t for t in text.top_terms(description, limit + 20) if t not in _CUE_WORDS][:limit]
 
 
 def coverage(ask: Ask, proposal_stems: set[str] | frozenset[str], proposal_lower: str = "") -> float:

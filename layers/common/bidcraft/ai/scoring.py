@@ -205,7 +205,7 @@ def relevance_score(
         return None if skill_share is None else _Fit(_clamp(min(1.0, skill_share / 0.6)), [], [])
     asks = requirements.extract(description)
     lowered = text.normalize(body).lower()
-    key_terms = text.top_terms(description, 12)
+    key_terms = requirements.key_terms(description, 12)
     topic = sum(1 for t in key_terms if text.stem(t) in found) / max(1, min(len(key_terms), 8))
     topic = min(1.0, topic)
     mine = text.stems(body)
