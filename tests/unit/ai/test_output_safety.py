@@ -8,9 +8,33 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bidcraft.ai.models import AiJob, PortfolioItem, PricingBreakdown, PricingItem, ProposalDraft, TokenUsage
 from bidcraft.ai.safety import REFUSAL, SYSTEM_PROMPT_CANARY, check, scrub
+
+PIECES = st.sampled_from(
+    [
+        "Call +44 20 7946 0958",
+        " <scr",
+        "<b>",
+        "ipt>",
+        " jane@example.com ",
+        "4539 1488 0343 6467",
+        " DE89 3704 0044 0532 0130 00 ",
+        "https://x.test/?token=abc123def456&q=1",
+        " ghp_" + "a1B2c3D4e5" * 4,
+        " idiot-proof ",
+        " 2024-05-01 10:30 ",
+        " v2.14.3 ",
+        " #123456789 ",
+        "<",
+        ">",
+        " ",
+        "x",
+    ]
+)
 
 
 def test_clean_text_is_returned_unchanged() -> None:
@@ -42,9 +66,19 @@ def test_email_addresses_are_redacted() -> None:
     ],
 )
 def test_phone_numbers_are_redacted(phone: str) -> None:
+    """In any format, with or without a phone word before them."""
     result = check(f"Call me at {phone} tomorrow.")
     assert result.text == "Call me at [phone removed] tomorrow."
     assert result.warnings == ["redacted:phone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"), [("WhatsApp: 32 12 34 56", "32 12 34 56"), ("Tel. 555-1234", "555-1234")]
+)
+def test_after_a_phone_word_every_region_s_national_format_counts(text: str, phone: str) -> None:
+    """A Danish number or a 7-digit local one is a phone when the text says so, an id otherwise."""
+    assert check(text).text == text.replace(phone, "[phone removed]")
+    assert check(f"Batch {phone} done").warnings == []
 
 
 @pytest.mark.parametrize(
@@ -65,6 +99,10 @@ def test_phone_numbers_are_redacted(phone: str) -> None:
         "I make admin panels idiot-proof for clients in Scunthorpe.",
         "Docs: https://example.com/search?q=react+hooks&page=3&sort=asc",
         "Commit 3f786850e387550fdab836ed7e6dc881de23001b",
+        "Budget range 1000-5000 USD, or 357-4148 items",
+        "We processed 103 469 680 rows and 6 042 603 928 events.",
+        "Request 70293815-5351-d2c1-e8fb-46b52a2d551f failed at 40.712776, -74.005974",
+        "EAN 6715180145036 on the box",
     ],
 )
 def test_look_alikes_are_left_alone(text: str) -> None:
@@ -243,3 +281,12 @@ def test_number_libraries_are_imported_only_when_a_text_holds_a_candidate() -> N
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[0] == "[] [] ['phonenumbers', 'stdnum']"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=12).map("".join))
+def test_the_check_is_stable_and_leaves_no_tag(text: str) -> None:
+    """Checking a checked text changes nothing more, and no tag survives, however the pieces are glued."""
+    once = check(text).text
+    assert check(once).text == once
+    assert not any(once[i] == "<" and once[i + 1 : i + 2].isalpha() for i in range(len(once)))

@@ -65,15 +65,22 @@ _HTML_COMMENT = re.compile(r"<!--.{0,2000}?-->", re.DOTALL)
 _MAX_STRIP_PASSES = 20
 
 
+_TAG_START = re.compile(r"<(?=\s{0,3}[A-Za-z/!?])")
+
+
 def _strip_tags(text: str) -> tuple[str, int]:
-    """Remove tags until none is left; what still looks like a tag after the last pass loses its brackets."""
+    """Remove tags until none is left, then the `<` of anything that could still open one (`<scr` at the end
+    of a field, glued to `ipt>` by a client, would). After the last pass every bracket goes."""
     removed = 0
     for _ in range(_MAX_STRIP_PASSES):
         text, comments = _HTML_COMMENT.subn("", text)
         text, count = _HTML_TAG.subn("", text)
         removed += count + comments
         if not count and not comments:
-            return text, removed
+            text, openers = _TAG_START.subn("", text)
+            if not openers:
+                return text, removed
+            removed += openers  # removing one `<` may bring another next to a letter: go round again
     return text.replace("<", "").replace(">", ""), removed + 1
 
 
@@ -107,25 +114,37 @@ _SECRET_FORMATS = re.compile(
     r"|\bwhsec_[A-Za-z0-9+/=]{16,255}"
     r"|\bAIza[0-9A-Za-z_\-]{35}\b"
     r"|\bnpm_[A-Za-z0-9]{36}\b"
+    r"|\bSG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"  # SendGrid
+    r"|\b\d{8,10}:AA[A-Za-z0-9_\-]{33}\b"  # Telegram bot
+    r"|\b(?:AC|SK)[0-9a-f]{32}\b"  # Twilio
+    r"|\bkey-[0-9a-f]{32}\b"  # Mailgun
+    r"|\bdop_v1_[0-9a-f]{64}\b|\bshpat_[0-9a-fA-F]{32}\b|\bhf_[A-Za-z0-9]{30,40}\b"
     r"|\bhooks\.slack\.com/services/[A-Za-z0-9/]{20,200}"
     r"|-----BEGIN [A-Z ]{0,30}PRIVATE KEY-----.{0,10000}?-----END [A-Z ]{0,30}PRIVATE KEY-----"
     r"|\b[Bb]earer[ \t]{1,3}[A-Za-z0-9_\-.=+/]{20,4000}",
     re.DOTALL,
 )
-_SECRET_NEEDLES = ("gh", "github_pat_", "glpat-", "k_live_", "k_test_", "xox", "AKIA", "ASIA", "AGPA", "AIDA",
-                   "AROA", "ANPA", "ANVA", "AIPA", "eyJ", "sk-", "whsec_", "AIza", "npm_", "hooks.slack.com",
-                   "PRIVATE KEY", "earer")  # fmt: skip
+# Cheap gate for `_SECRET_FORMATS` (one search for the prefixes instead of the whole alternation).
+_SECRET_HINT = re.compile(
+    r"gh[pousr]_|github_pat_|glpat-|[rsp]k_(?:live|test)_|xox[abposr]-|\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)"
+    r"|eyJ|\bsk-|whsec_|AIza|npm_|hooks\.slack\.com|PRIVATE KEY|[Bb]earer[ \t]|\bSG\.|:AA"
+    r"|\b(?:AC|SK)[0-9a-f]{8}|\bkey-[0-9a-f]|dop_v1_|shpat_|\bhf_"
+)
 
 # --- personal data ----------------------------------------------------------------------------------------
 _EMAIL = re.compile(
     r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
+    # spelled out to dodge filters: jane [at] example [dot] com
+    r"|\b[A-Za-z0-9._%+\-]{1,64}[ \t]{0,2}[\[({<][ \t]{0,2}at[ \t]{0,2}[\])}>][ \t]{0,2}[A-Za-z0-9\-]{1,63}"
+    r"(?:[ \t]{0,2}(?:[\[({<][ \t]{0,2}dot[ \t]{0,2}[\])}>]|\.)[ \t]{0,2}[A-Za-z0-9\-]{1,63}){1,8}\b",
+    re.IGNORECASE,
 )
-_CARD = re.compile(r"(?<![\w#/.,-])(?<!\d[ -])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\w-]|[ -]\d|[.,]\d)")
+_CARD = re.compile(r"(?<![\w#/.,-])(?<!\d[ -])[1-9]\d{3}(?:[ -]?\d){9,15}(?![\w-]|[ -]\d|[.,]\d)")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,32}\b")
 _PHONE = re.compile(
     r"(?<![\w#@/.:,+\-])(?:\+|\b00)?[ ]?(?:\(\d{1,5}\)[ .\-]?)?\d"
     r"(?:[\d]|[ .\-](?=[\d(])|\(\d{1,5}\)[ .\-]?|\(0\)){5,24}"
-    r"(?<=\d)(?![\w]|[.,]\d|-\d|/\d)"
+    r"(?<=\d)(?![\w]|[.,]\d|-\w|/\d)"
 )
 # Numbers that are never phone numbers, whatever their digits.
 _NOT_PHONE = re.compile(
@@ -173,9 +192,16 @@ _PHONE_REGIONS = (
 _TOXIC_WORDS = (
     "fuck", "fucking", "fucked", "fucker", "motherfucker", "shit", "shitty", "bullshit", "bitch", "asshole",
     "bastard", "dickhead", "moron", "morons", "idiot", "idiots", "imbecile", "stupid", "dumbass", "crap",
-    "loser", "retard", "retarded", "idiota", "estúpido", "estúpida", "mierda", "pendejo", "ідіот", "дебіл",
+    "retard", "retarded", "idiota", "estúpido", "estúpida", "mierda", "pendejo", "ідіот", "дебіл",
     "идиот", "дебил", "придурок", "сука",
 )  # fmt: skip
+
+
+def _has_toxic_word(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _TOXIC_WORDS)
+
+
 _TOXIC = re.compile(r"(?<![\w\-])(?:" + "|".join(_TOXIC_WORDS) + r")(?![\w\-])", re.IGNORECASE)
 
 
@@ -194,7 +220,7 @@ def _redact_url_secrets(text: str) -> tuple[str, int]:
 
     def param(match: re.Match[str]) -> str:
         nonlocal count
-        if match.group(2).lower() not in _SENSITIVE_PARAMS or match.group(3) == "[removed]":
+        if match.group(2).lower() not in _SENSITIVE_PARAMS or match.group(3).startswith("[removed"):
             return match.group(0)
         count += 1
         return f"{match.group(1)}{match.group(2)}=[removed]"
@@ -202,8 +228,9 @@ def _redact_url_secrets(text: str) -> tuple[str, int]:
     def url(match: re.Match[str]) -> str:
         nonlocal count
         value = match.group(0)
-        value, userinfo = _URL_USERINFO.subn(r"\1[removed]\3", value)
-        count += userinfo
+        if "[removed]@" not in value:
+            value, userinfo = _URL_USERINFO.subn(r"\1[removed]\3", value)
+            count += userinfo
         return _QUERY_PARAM.sub(param, value) if ("?" in value or "#" in value) else value
 
     return _URL.sub(url, text), count
@@ -227,13 +254,34 @@ def _replace(text: str, spans: list[tuple[int, int]], token: str) -> str:
     return text
 
 
+def _card_network(digits: str) -> bool:
+    """16 digits (the common length, any issuer), or an issuer prefix and length a card network uses for
+    other lengths (Visa, Amex, Discover, JCB, Diners, UnionPay, Maestro)."""
+    size, two, four = len(digits), int(digits[:2]), int(digits[:4])
+    return (
+        size == 16
+        or (digits[0] == "4" and size == 19)
+        or (two in (34, 37) and size == 15)
+        or ((digits.startswith("6011") or two == 65 or 644 <= int(digits[:3]) <= 649) and 16 <= size <= 19)
+        or (3528 <= four <= 3589 and 16 <= size <= 19)
+        or (two in (30, 36, 38) and 14 <= size <= 16)
+        or (two == 62 and 16 <= size <= 19)
+        or ((two == 50 or 56 <= two <= 69) and 16 <= size <= 19)
+    )
+
+
 def _cards(text: str) -> tuple[str, int]:
     from stdnum import luhn
 
     found = []
     for match in _CARD.finditer(text):
         digits = _digits(match.group(0))
-        if 13 <= len(digits) <= 19 and len(set(digits)) > 1 and luhn.is_valid(digits):
+        if (
+            14 <= len(digits) <= 19
+            and _card_network(digits)
+            and len(set(digits)) > 1
+            and luhn.is_valid(digits)
+        ):
             found.append(match.span())
     return _replace(text, found, "[card removed]"), len(found)
 
@@ -267,10 +315,14 @@ def _valid_phone(candidate: str, cued: bool) -> bool:
             return phonenumbers.is_valid_number(phonenumbers.parse(international, None))
         except phonenumbers.NumberParseException:
             return False
-    shaped = any(ch in stripped for ch in " -.()") or stripped.startswith("0")
+    groups = len(_DIGIT_GROUP.findall(stripped))
+    shaped = len(digits) >= 8 and (groups >= 3 or stripped.startswith(("0", "(")))
     if not (shaped or cued):
-        return False  # a bare run of digits is an id or an amount unless the text says it is a phone
-    for region in _PHONE_REGIONS:
+        return False  # a bare run of digits or a range (1000-5000) is a phone only if the text says so
+    # After "call me", "tel:", "WhatsApp"… every region's national format is tried; otherwise only common
+    # ones, since any group of digits is a valid number somewhere.
+    regions = sorted(phonenumbers.SUPPORTED_REGIONS) if cued else _PHONE_REGIONS
+    for region in regions:
         try:
             if phonenumbers.is_valid_number(phonenumbers.parse(stripped, region)):
                 return True
@@ -279,21 +331,32 @@ def _valid_phone(candidate: str, cued: bool) -> bool:
     return False
 
 
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3}){2,}$")
+
+
 def _phones(text: str) -> tuple[str, int]:
-    protected = _spans(_NOT_PHONE, text)
+    protected: list[tuple[int, int]] | None = None
     found = []
     for match in _PHONE.finditer(text):
         span = match.span()
+        if protected is None:
+            protected = _spans(_NOT_PHONE, text)  # only for a text that has a candidate at all
         before = text[max(0, span[0] - 30) : span[0]]
-        if _overlaps(span, protected) or _ID_CUE.search(before):
+        international = match.group(0).lstrip().startswith(("+", "00"))
+        if (_overlaps(span, protected) and not international) or _ID_CUE.search(before):
             continue
-        if _valid_phone(match.group(0), cued=_PHONE_CUE.search(before) is not None):
+        cued = _PHONE_CUE.search(before) is not None
+        if not cued and _THOUSANDS.match(match.group(0).strip()):
+            continue  # 103 469 680 rows: a number grouped in thousands, unless the text says it is a phone
+        if _valid_phone(match.group(0), cued=cued):
             start = span[0] + (len(match.group(0)) - len(match.group(0).lstrip()))
             found.append((start, span[1]))
     return _replace(text, found, "[phone removed]"), len(found)
 
 
 _DIGIT_RUN = re.compile(r"\d[\d ().\-]{5,}\d")
+_SPELLED_AT = re.compile(r"[\[({<][ \t]{0,2}at[ \t]{0,2}[\])}>]", re.IGNORECASE)
+_DIGIT_GROUP = re.compile(r"\d+")
 _IBAN_HINT = re.compile(r"\b[A-Z]{2}\d{2}")
 
 Step = tuple[str, Callable[[str], bool], Callable[[str], tuple[str, int]]]
@@ -303,14 +366,22 @@ _STEPS: tuple[Step, ...] = (
     ("redacted:url_token", lambda t: "://" in t, _redact_url_secrets),
     (
         "redacted:secret",
-        lambda t: any(n in t for n in _SECRET_NEEDLES),
+        lambda t: _SECRET_HINT.search(t) is not None,
         lambda t: _SECRET_FORMATS.subn("[secret removed]", t),
     ),
-    ("redacted:email", lambda t: "@" in t, lambda t: _EMAIL.subn("[email removed]", t)),
+    (
+        "redacted:email",
+        lambda t: "@" in t or _SPELLED_AT.search(t) is not None,
+        lambda t: _EMAIL.subn("[email removed]", t),
+    ),
     ("redacted:iban", lambda t: _IBAN_HINT.search(t) is not None, _ibans),
     ("redacted:card", lambda t: _DIGIT_RUN.search(t) is not None, _cards),
     ("redacted:phone", lambda t: _DIGIT_RUN.search(t) is not None, _phones),
-    ("redacted:toxicity", lambda t: True, lambda t: _TOXIC.subn("[removed]", t)),
+    (
+        "redacted:toxicity",
+        lambda t: _has_toxic_word(t),
+        lambda t: _TOXIC.subn("[removed]", t),
+    ),
 )
 
 

@@ -33,13 +33,13 @@ _INVISIBLE_RANGES = (
     (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
     (0xE0020, 0xE007F), (0xE0100, 0xE01EF),
 )  # fmt: skip
-_INVISIBLE = dict.fromkeys(code for low, high in _INVISIBLE_RANGES for code in range(low, high + 1))
+_INVISIBLE = re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _INVISIBLE_RANGES) + "]")
 
 
 def clean(text: str) -> str:
     """NFKC without format (invisible) characters."""
     normal = unicodedata.normalize("NFKC", text)
-    return normal if normal.isascii() else normal.translate(_INVISIBLE)
+    return normal if normal.isascii() else _INVISIBLE.sub("", normal)
 
 
 # Cyrillic and Greek letters that look like Latin ones (lower case; text is case-folded first).

@@ -106,7 +106,7 @@ _RULES: tuple[_Rule, ...] = (
         ("drop", "delete", "truncate", "alter", "insert", "update", "create", "exec", "shutdown"),
     ),
     _low(_SQL, "drop_table", r"\bdrop\s{1,5}(?:table|database|schema)\b", ("drop",)),
-    _high(_SQL, "quote_comment", r"'\s{0,5};?\s{0,5}(?:--|#|/\*)", ("'",), ("--", "#", "/*")),
+    _high(_SQL, "quote_comment", r"'[ \t]{0,5};?[ \t]{0,5}(?:--|/\*)|'#", ("'",), ("--", "#", "/*")),
     _high(_SQL, "inline_comment", r"\w/\*[^*]{0,50}\*/\w", ("/*",)),
     _high(
         _SQL,
@@ -158,7 +158,7 @@ _RULES: tuple[_Rule, ...] = (
         _CMD,
         "chained_command",
         r"(?:[;&|`]|\$\()\s{0,5}(?:rm\s{1,5}-[a-z]{0,3}[rf][a-z]{0,3}\s{1,5}(?:/|~|\*|\$)|cat\s{1,5}/(?:etc|proc|root|home)\b"
-        r"|nc\s{1,5}-[a-z]{0,3}e|ncat\b|bash\s{1,5}-i|sh\s{1,5}-i|whoami\b|uname\s{1,5}-a|id\s{0,3}(?:;|$|`|\))"
+        r"|nc\s{1,5}-[a-z]{0,3}e|ncat\b|bash\s{1,5}-i|sh\s{1,5}-i|whoami\b|uname\s{1,5}-a|id\s{0,3}(?:;|$|\))"
         r"|chmod\s{1,5}(?:777|\+s)|python[23]?\s{1,5}-c|powershell\s{1,5}-(?:e|enc|c)\b)",
         (";", "&", "|", "`", "$("),
         ("rm", "cat", "nc", "bash", "sh", "whoami", "uname", "id", "chmod", "python", "powershell"),
