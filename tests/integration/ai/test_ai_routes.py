@@ -70,7 +70,8 @@ def test_generate_proposal_synchronously(ai: Call, user: User) -> None:
     assert reply.json["pricing_breakdown"]["total"] == 5000
     assert set(reply.json["pricing_breakdown"]["items"][0]) == {"item", "amount"}
     assert reply.json["usage"] == {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
-    assert reply.json["content_warnings"] == []
+    # nothing redacted; a pricing warning may appear, depending on the sandbox profile's rate
+    assert [w for w in reply.json["content_warnings"] if not w.startswith("pricing:")] == []
     assert reply.json["engine"] == "offline"
 
 

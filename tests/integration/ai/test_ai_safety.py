@@ -13,18 +13,21 @@ import pytest
 from tests.integration.ai.conftest import Call, User, analytics_item, audit_actions
 from tests.unit.ai.fake_openai import FakeOpenAI, answer
 
-GENERATE = {"project_description": "An online store for handmade soap", "budget": 800, "skills": ["Shopify"]}
+# The job's own words reach the draft (price lines, portfolio suggestions); the model writes the texts.
+GENERATE = {
+    "project_description": "An online store for handmade soap.\n"
+    "- Build, see https://x.test/f?token=abcdef123456\n"
+    "- Order #123456789 shipped on 2024-05-01 must show",
+    "budget": 800,
+    "skills": ["jane@example.com", "+44 20 7946 0958"],
+}
 LEAKY_DRAFT = {
-    "proposal_text": "I can start <scr<b>ipt>alert(1)</scr</b>ipt> tomorrow.",
+    "language": "en",
+    "proposal_text": "I can start <scr<b>ipt>alert(1)</scr</b>ipt> tomorrow. The idiot-proof admin, "
+    "token ghp_" + "a1B2c3D4e5" * 4,
     "cover_letter": "Pay to DE89 3704 0044 0532 0130 00 or card 4539 1488 0343 6467.",
-    "portfolio_items": [
-        {
-            "title": "Order #123456789 shipped on 2024-05-01 10:30",
-            "description": "The idiot-proof admin, token ghp_" + "a1B2c3D4e5" * 4,
-            "skills": ["React", "jane@example.com", "+44 20 7946 0958", "<b></b>"],
-        }
-    ],
-    "pricing_items": [{"item": "Build, see https://x.test/f?token=abcdef123456", "amount": 800}],
+    "screening_answers": [],
+    "portfolio_items": [],
 }
 
 
@@ -68,11 +71,12 @@ def test_every_string_of_an_openai_draft_is_checked(ai: Call, user: User, fake_o
     body = json.dumps(draft)
     for leaked in ("<script", "DE89", "4539", "ghp_", "jane@", "7946", "abcdef123456"):
         assert leaked not in body, leaked
-    item = draft["portfolio_items"][0]
-    assert item["title"] == "Order #123456789 shipped on 2024-05-01 10:30"  # look-alikes untouched
-    assert item["description"].startswith("The idiot-proof admin")
-    assert item["skills"] == ["React", "[email removed]", "[phone removed]"]
-    assert draft["pricing_breakdown"]["items"][0]["item"] == "Build, see https://x.test/f?token=[removed]"
+    assert "The idiot-proof admin" in draft["proposal_text"]
+    assert [item["skills"] for item in draft["portfolio_items"]] == [["[email removed]"], ["[phone removed]"]]
+    assert [line["item"] for line in draft["pricing_breakdown"]["items"]] == [
+        "Build, see https://x.test/f?token=[removed]",
+        "Order #123456789 shipped on 2024-05-01 must show",  # look-alikes untouched
+    ]
     assert set(draft["content_warnings"]) >= {
         "removed:html",
         "redacted:iban",
@@ -101,12 +105,17 @@ def test_an_async_job_result_is_checked_before_it_is_stored(
 
     assert run_worker(message) == {"batchItemFailures": []}
 
-    stored = json.dumps(analytics_item(f"USER#{user.user_id}", f"AIJOB#{accepted.json['job_id']}"))
+    item = analytics_item(f"USER#{user.user_id}", f"AIJOB#{accepted.json['job_id']}")
+    assert item is not None
+    stored = json.dumps(item["result"])  # the stored reply (the request keeps the user's own input)
     assert "4539" not in stored
     assert "jane@example.com" not in stored
     done = ai("GET", accepted.json["status_url"], token=user.token)
     assert done.status == 200
     result = done.json["result"]
-    assert result["portfolio_items"][0]["skills"] == ["React", "[email removed]", "[phone removed]"]
+    assert [item["skills"] for item in result["portfolio_items"]] == [
+        ["[email removed]"],
+        ["[phone removed]"],
+    ]
     assert "4539" not in json.dumps(result)
     assert "redacted:card" in result["content_warnings"]

@@ -153,3 +153,17 @@ def test_a_refusal_or_an_unparseable_answer_is_502(fake: FakeOpenAI) -> None:
 
 def test_the_key_never_shows_in_the_engine_repr() -> None:
     assert "sk-test" not in repr(engine())
+
+
+def test_a_draft_in_the_wrong_language_is_flagged_and_a_screening_word_is_kept(fake: FakeOpenAI) -> None:
+    # Given a Ukrainian job that asks for a screening word, and a model that answers in English without it
+    job = JobContext(
+        description="Потрібно створити сайт для кав'ярні. Почніть відгук зі слова «кава», щоб ми знали, "
+        "що ви прочитали опис."
+    )
+    # When the OpenAI engine writes the draft
+    written = engine().write_draft(planning.plan(job, None))
+    # Then the language mismatch is listed and the screening word still opens the letter
+    assert written.language == "en"
+    assert written.warnings == ["language:en — the job is in uk"]
+    assert written.proposal_text.startswith("кава\n\n")

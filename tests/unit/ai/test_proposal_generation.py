@@ -4,6 +4,10 @@ freelancer's own record, priced over the job's own deliverables, with warnings w
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -75,6 +79,18 @@ def test_every_question_and_requirement_is_answered_one_by_one() -> None:
         assert len(line.split("” — ", 1)[1]) > 20
     assert [a.question for a in result.screening_answers] == SHOP.screening_questions
     assert "1,200 USD" in result.screening_answers[1].answer  # the price question gets the bid
+
+
+def test_a_screening_word_opens_the_letter_and_is_not_a_requirement() -> None:
+    job = JobContext(
+        description="We need a landing page in Webflow. Start your proposal with the word 'mango' so we know "
+        "you read this. What is your timeline?",
+        budget=300,
+    )
+    result = draft(job)
+    assert result.proposal_text.startswith("mango\n\n")
+    assert "Start your proposal" not in result.proposal_text
+    assert [line.item for line in result.pricing_breakdown.items] == ["Landing page in Webflow"]
 
 
 def test_pricing_splits_the_budget_over_the_jobs_own_deliverables() -> None:
@@ -162,6 +178,10 @@ def test_evidence_comes_only_from_the_freelancers_matching_past_work() -> None:
     )
     assert "Django" not in with_record.proposal_text
     assert with_record.proposal_text.rstrip().endswith("Olena")
+    titled = draft(SHOP, record.model_copy(update={"title": "Shopify Developer"}))
+    assert titled.proposal_text.rstrip().endswith("Olena\nShopify Developer")
+    in_ukrainian = draft(CAFE_UK, record.model_copy(update={"title": "Shopify Developer"}))
+    assert in_ukrainian.proposal_text.rstrip().endswith("Olena")  # no English line under a Ukrainian letter
     assert [p.title for p in with_record.portfolio_items] == [
         "Shopify theme customization for a cosmetics brand"
     ]
@@ -206,6 +226,17 @@ def test_sane_pricing_is_not_flagged() -> None:
             job,
             result.content_warnings,
         )
+
+
+def test_a_job_in_another_currency_is_not_compared_with_usd_references() -> None:
+    job = JobContext(
+        description="Design a logo for a bakery.", budget=20_000, currency="EUR", timeline="2 days"
+    )
+    result = draft_for_job(job, FreelancerContext(hourly_rate=40), engine=OfflineEngine(), market_median=35)
+    assert result.pricing_breakdown.currency == "EUR"
+    assert (result.suggested_bid.amount, result.suggested_bid.currency) == (20_000, "EUR")
+    assert not [w for w in result.content_warnings if w.startswith("pricing:")]
+    assert "20,000 EUR" in result.proposal_text
 
 
 def test_an_hourly_job_bids_the_profile_rate_inside_the_clients_range() -> None:
@@ -253,3 +284,57 @@ def test_the_generate_route_maps_onto_the_same_drafting() -> None:
     assert round(sum(i.amount for i in reply.pricing_breakdown.items), 2) == 5000
     assert reply.engine == "offline"
     assert reply.usage.total_tokens == 0
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "a" * 10_000,
+        ("need " * 2_000)[:10_000],
+        ("- x\n" * 2_500)[:10_000],
+        ("We need it. " * 1_000)[:10_000],
+        ("Потрібно зробити сайт? " * 500)[:10_000],
+    ],
+    ids=["one-word", "cue-words", "bullets", "sentences", "questions"],
+)
+def test_the_largest_descriptions_draft_in_bounded_time(description: str) -> None:
+    job = JobContext(description=description, budget=500, timeline="1" * 50 + " weeks")
+    draft(job)  # compiles the patterns once, as a container's first draft does
+    budget_ms = 50.0 if sys.gettrace() is None else 500.0  # a coverage tracer slows regex-heavy code ~10x
+    timings = []
+    for _ in range(3):  # best of three: the shared box stalls single runs
+        started = time.perf_counter()
+        draft(job)
+        timings.append((time.perf_counter() - started) * 1000)
+    assert min(timings) < budget_ms
+
+
+COLD_START_PROBE = """
+import sys
+import functions.ai.app, functions.ai_worker.app
+heavy = ('bidcraft.ai.drafting.compose', 'bidcraft.ai.drafting.specifics', 'bidcraft.ai.drafting.pricing')
+print(sorted(m for m in heavy if m in sys.modules))
+from bidcraft.ai.drafting import JobContext, draft_for_job
+from bidcraft.ai.engine import OfflineEngine
+draft_for_job(JobContext(description='We need a logo.'), None, engine=OfflineEngine(), market_median=None)
+print(sorted(m for m in heavy if m in sys.modules))
+"""
+
+
+def test_the_drafting_patterns_load_on_the_first_draft_not_at_cold_start() -> None:
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed probe
+        [sys.executable, "-c", COLD_START_PROBE],
+        cwd=root,
+        env={"PYTHONPATH": f"{root / 'layers' / 'common'}:{root}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    before, after = result.stdout.splitlines()[:2]
+    assert before == "[]"
+    assert after == str(
+        ["bidcraft.ai.drafting.compose", "bidcraft.ai.drafting.pricing", "bidcraft.ai.drafting.specifics"]
+    )

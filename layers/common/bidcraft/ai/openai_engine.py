@@ -288,13 +288,17 @@ class OpenAIEngine:
             for p in answer.portfolio_items[:3]
             if p.title in titles  # only the freelancer's own work, never an invented item
         ]
+        proposal_text = answer.proposal_text.strip()
+        for word in (s.text for s in plan.specifics if s.kind == "instruction"):
+            if not proposal_text.casefold().startswith(word.casefold()):
+                proposal_text = f"{word}\n\n{proposal_text}"  # the client filters on it
         language = answer.language.strip().lower()[:2] or plan.language
         warnings = (
             [] if language == plan.language else [f"language:{language} — the job is in {plan.language}"]
         )
         return Written(
             language=language,
-            proposal_text=answer.proposal_text.strip(),
+            proposal_text=proposal_text,
             cover_letter=answer.cover_letter.strip(),
             screening_answers=screening,
             portfolio_items=portfolio or fallback.portfolio_items,

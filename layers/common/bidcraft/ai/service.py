@@ -154,7 +154,8 @@ def draft_for_user(
     meta: Any = None,
 ) -> Draft:
     """A draft for `user_id` (the jobs feature's entry point): the job's texts scanned (audit, never block),
-    the engine's token budget checked, usage recorded, blocked output audited. `freelancer` defaults to
+    the engine's token budget checked, usage recorded, every string of the draft checked on the way out
+    (`@_screened`: redactions listed in `content_warnings`, withheld text audited). `freelancer` defaults to
     what we have stored (`drafting.load_freelancer_context`)."""
     inspection.inspect(
         user_id,

@@ -6,11 +6,11 @@
 Used by `POST /api/ai/generate/proposal` (through `bidcraft.ai.generation`) and by the jobs feature
 (`POST /api/jobs/{job_id}/draft`). Steps: `planning.plan` (language, the job's questions and requirements,
 matching past work, pricing and its warnings) → the engine writes the texts (offline: `compose`; OpenAI:
-structured output from the same plan) → every string of the draft goes through the output checks
-(`bidcraft.ai.safety`), whose findings join the pricing warnings in `content_warnings`.
+structured output from the same plan) → `assemble` (the plan's numbers and warnings with the texts).
 
-Callers that act for a user should go through `bidcraft.ai.service.draft_for_user`, which adds the input
-scan, the monthly token budget, usage recording and the audit of blocked output.
+What leaves the service goes through `bidcraft.ai.service.draft_for_user` (or the generate route): the input
+scan, the monthly token budget, usage recording, and the output checks on every string of the draft
+(`@_screened`, the safety module's one gate), whose findings join `content_warnings`.
 """
 
 from __future__ import annotations
@@ -57,10 +57,11 @@ def draft_for_job(
     engine: Engine | None = None,
     market_median: float | object | None = _LOOKUP,
 ) -> Draft:
-    """A checked draft for `job`. `engine` defaults to the selected one (offline without an OpenAI key);
+    """A draft for `job`, before the output checks (the service applies them where the draft leaves it:
+    `service.draft_for_user`). `engine` defaults to the selected one (offline without an OpenAI key);
     `market_median` (USD/h) defaults to the stored 24-hour market snapshot of the job's category."""
     from bidcraft.ai import engine as engines
-    from bidcraft.ai.drafting import checks, planning, pricing, store
+    from bidcraft.ai.drafting import assemble, planning, pricing, store
 
     if market_median is _LOOKUP:
         median = store.market_median(job.category or pricing.infer_category(job))
@@ -69,4 +70,4 @@ def draft_for_job(
     chosen = engine or engines.select()
     the_plan = planning.plan(job, freelancer, bid=bid, market_median=median)
     written = chosen.write_draft(the_plan, tone=tone)
-    return checks.checked(the_plan, written, engine=chosen.name)
+    return assemble.assemble(the_plan, written, engine=chosen.name)

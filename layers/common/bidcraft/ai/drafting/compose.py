@@ -23,6 +23,7 @@ from typing import Any
 
 from bidcraft.ai.drafting import timeline as timelines
 from bidcraft.ai.drafting.evidence import Match
+from bidcraft.ai.drafting.language import detect as detect_language
 from bidcraft.ai.drafting.models import FreelancerContext, ScreeningAnswer
 from bidcraft.ai.drafting.planning import Plan
 from bidcraft.ai.drafting.pricing import HOURS_PER_DAY
@@ -46,7 +47,10 @@ _Q_PRICE = re.compile(
 )
 _Q_EXPERIENCE = re.compile(
     r"experience|done (?:this|something|similar)|worked (?:with|on)|examples?|portfolio|similar|past work"
-    r"|досвід|приклад|портфоліо|працювали|робили|experiencia|ejemplos?|portafolio|trabajado|has hecho",
+    r"|досвід|приклад|портфоліо|працювали|робили|experiencia|ejemplos?|portafolio|trabajado|has hecho"
+    r"|\byou(?:'ve| have)? (?:designed|built|made|created|developed|wrote|written|shipped|launched)\b"
+    r"|^(?:have you|did you|are you familiar|чи (?:ви )?(?:працювали|робили|мали|створювали)"
+    r"|¿?has? \w+[ao]d[oa]s?\b)",
     re.IGNORECASE,
 )
 _Q_AVAILABILITY = re.compile(
@@ -54,9 +58,10 @@ _Q_AVAILABILITY = re.compile(
     r"|годин на тиждень|disponib|empezar|comenzar|zona horaria|horas (?:por|a la) semana",
     re.IGNORECASE,
 )
+_Q_SCOPE = re.compile(r"includ|включ|входить|incluye|incluid", re.IGNORECASE)
 _C_TIME = re.compile(r"deadline|timeline|week|month|day|термін|дедлайн|тиж|місяц|днів|plazo|semana|mes|día",
                      re.IGNORECASE)  # fmt: skip
-_C_BUDGET = re.compile(r"budget|бюджет|presupuesto", re.IGNORECASE)
+_C_BUDGET = re.compile(r"\bbudget\b|\bбюджет\b|\bpresupuesto\b", re.IGNORECASE)
 
 
 @functools.cache
@@ -208,12 +213,14 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
         text = question.text
         if _Q_PRICE.search(text):
             return writer.say("answer_price", money=bid_money, bid_type=bid_type)
+        if _Q_AVAILABILITY.search(text):
+            return writer.say("answer_availability")
         if _Q_TIME.search(text):
             return writer.say("answer_time", timeline=timeline_text)
         if _Q_EXPERIENCE.search(text):
             return experience_answer(question)
-        if _Q_AVAILABILITY.search(text):
-            return writer.say("answer_availability")
+        if _Q_SCOPE.search(text):
+            return writer.say("answer_scope")
         return writer.say("answer_generic", salt=text)
 
     questions = [s for s in specifics if s.kind == "question"]
@@ -227,7 +234,7 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
     requirement_lines: list[str] = []
     milestone = 0
     for spec in specifics:
-        if spec.kind == "question":
+        if spec.kind in ("question", "instruction"):
             continue
         text = spec.text
         if spec.kind == "deliverable":
@@ -264,11 +271,15 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
         requirement_lines.append(line)
 
     blocks = [writer.pick("greeting", tone=True), writer.say("opening", tone=True, topic=topic)]
+    screening_words = [s.text for s in specifics if s.kind == "instruction"]
+    if screening_words:  # the client filters on it: it opens the letter, as asked
+        blocks.insert(0, " ".join(screening_words))
     lines = [writer.say("question_line", question=q.text, answer=answers[q.text]) for q in questions]
     lines += requirement_lines
     if lines:
         blocks.append("\n".join(f"{i}. {x}" for i, x in enumerate(lines, 1)))
-    blocks.append(timeline_text)
+    if timeline_text not in answers.values() and not any(timeline_text in line for line in requirement_lines):
+        blocks.append(timeline_text)  # unless an answer above already gave it
     uncited = [m for m in found if m.work.title not in cited]
     if uncited and writer.tone != "concise":
         items = [
@@ -289,12 +300,23 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
         f"- {line.item}: {money(line.amount, pricing.currency, lang)}" for line in pricing.breakdown.items
     ]
     blocks.append(head + "\n" + "\n".join(prices))
-    point = next((label(s.text) for s in deliverables if label(s.text, 80) != topic), None)
+    others = [label(s.text) for s in deliverables if label(s.text, 80) != topic]
+    point = min(others, key=len) if others else None  # the shortest reads best inside a question
     point = point or (job.skills[0] if job.skills else label(topic))
     blocks.append(writer.say("closing_question", tone=True, point=point))
     sign_off = writer.book["sign_off"][writer.tone]
-    name = freelancer.name if freelancer and freelancer.name else None
-    blocks.append(f"{sign_off}\n{name}" if name else sign_off)
+    # The name, and the Upwork profile's title when it is in the letter's language (no English line under a
+    # Ukrainian letter).
+    title = freelancer.title.strip() if freelancer and freelancer.title else ""
+    signature = [
+        line
+        for line in (
+            freelancer.name.strip() if freelancer and freelancer.name else "",
+            title if title and (lang == "en" or detect_language(title) == lang) else "",
+        )
+        if line
+    ]
+    blocks.append("\n".join([sign_off, *signature]))
 
     proof = (
         writer.say("cover_proof_evidence", work=quote(found[0].work.title, 80))
@@ -306,7 +328,7 @@ def compose(plan: Plan, *, tone: str | None = None) -> Written:
     )
     cover = (
         writer.pick("greeting", tone=True)
-        + " "
+        + "\n\n"
         + writer.say("cover", topic=topic, proof=proof, bid=cover_bid)
     )
 

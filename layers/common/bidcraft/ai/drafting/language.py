@@ -200,6 +200,31 @@ _RU_WORDS = frozenset(
         "от",
     ]
 )
+# Words of short Spanish posts that carry no function word ("Tienda online WooCommerce urgente").
+_ES_JOB_WORDS = frozenset(
+    [
+        "busco",
+        "quiero",
+        "queremos",
+        "hacer",
+        "sitio",
+        "página",
+        "tienda",
+        "diseño",
+        "desarrollo",
+        "urgente",
+        "proyecto",
+        "aplicación",
+        "crear",
+        "desarrollador",
+        "diseñador",
+        "traducción",
+        "traductor",
+        "redactor",
+        "artículos",
+    ]
+)
+MAX_SAMPLE = 4_000  # characters read: enough to tell, bounded on any input
 MIN_EVIDENCE = 2  # function words (or Spanish marks) before a Latin text counts as other than English
 _UK_LETTERS = frozenset("іїєґ")
 _RU_LETTERS = frozenset("ыэъё")
@@ -207,7 +232,7 @@ _RU_LETTERS = frozenset("ыэъё")
 
 def detect(text: str) -> str:
     """ISO 639-1 code of `text`'s language (`en` when there is nothing to go on)."""
-    lowered = text.lower()
+    lowered = text[:MAX_SAMPLE].lower()
     cyrillic = sum(1 for ch in lowered if "\u0400" <= ch <= "\u04ff")
     latin = sum(1 for ch in lowered if "a" <= ch <= "z" or ch in "áéíóúñüàâçèêëîïôùûäöß")
     words = _WORD.findall(lowered)
@@ -216,6 +241,6 @@ def detect(text: str) -> str:
         ru = sum(1 for ch in lowered if ch in _RU_LETTERS) * 2 + sum(w in _RU_WORDS for w in words)
         return "ru" if ru > uk else "uk"
     scores = {lang: sum(w in bank for w in words) for lang, bank in _FUNCTION_WORDS.items()}
-    scores["es"] += 2 * sum(1 for ch in lowered if ch in "ñ¿¡")
+    scores["es"] += 2 * sum(1 for ch in lowered if ch in "ñ¿¡") + sum(w in _ES_JOB_WORDS for w in words)
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     return best if scores[best] >= MIN_EVIDENCE else "en"

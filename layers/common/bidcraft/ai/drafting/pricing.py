@@ -13,8 +13,8 @@ else effort × that rate. The breakdown splits the total over the deliverables i
 
 Warnings (`content_warnings`, prefix `pricing:`): the rate the job implies (fixed price ÷ effort, or the
 hourly range's top) against the profile rate and the market median — below `FAR_BELOW` × or above
-`FAR_ABOVE` × the reference — and below `MIN_SANE_RATE` USD/h whatever the references ("$300 over 2 months"
-for an app).
+`FAR_ABOVE` × the reference — and below `MIN_SANE_RATE` or above `MAX_SANE_RATE` USD/h whatever the references
+("$300 over 2 months" for an app, "$12,000 for a one-page landing page this week").
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ HOURS_PER_DAY = 6
 FAR_BELOW = 0.25  # a quarter of the reference or less
 FAR_ABOVE = 4.0
 MIN_SANE_RATE = 5.0  # USD/h
+MAX_SANE_RATE = 400.0  # USD/h: beyond what even Upwork's top experts charge for the work described
 HEAVY_STEP = 0.5  # each distinct heavy feature named adds half the base hours
 MAX_HEAVY = 6
 DEFAULT_CATEGORY = "general"
@@ -52,7 +53,10 @@ _CATEGORY_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
         ("translation", r"translat|переклад|traduc|localiz"),
-        ("writing", r"\bwrit|copywrit|blog|article|content|ghostwrit|статт|текст|копірайт|redacci|artículo"),
+        (
+            "writing",
+            r"\bwriter|copywrit|blog|article|content writ|ghostwrit|статт|текст|копірайт|redacci|artículo",
+        ),
         ("design", r"\bdesign|logo|figma|illustrat|photoshop|branding|ui/ux|\bux\b|дизайн|логотип|diseñ"),
         (
             "data-science",
@@ -96,10 +100,12 @@ def infer_category(job: JobContext) -> str:
         for name, pattern in _CATEGORY_WORDS:
             if pattern.search(job.category):
                 return name
-    text = " ".join([job.title or "", " ".join(job.skills), job.description[:2000]])
-    for name, pattern in _CATEGORY_WORDS:
-        if pattern.search(text):
-            return name
+    # The skills and the title say what the work is more reliably than the description's verbs
+    # ("write a regression test" is development).
+    for text in (" ".join([job.title or "", *job.skills]), job.description[:2000]):
+        for name, pattern in _CATEGORY_WORDS:
+            if pattern.search(text):
+                return name
     return DEFAULT_CATEGORY
 
 
@@ -187,6 +193,11 @@ def _rate_warnings(implied: float, currency: str, profile: float | None, market:
             f"pricing:rate_implausible — the job pays about {shown} for the work it describes; "
             "ask the client to confirm the budget or the scope"
         )
+    elif currency == "USD" and implied > MAX_SANE_RATE and not any("above" in w for w in warnings):
+        warnings.append(
+            f"pricing:rate_implausible — the job implies about {shown} for the work it describes; "
+            "check the scope and the timeline with the client"
+        )
     return warnings
 
 
@@ -252,6 +263,8 @@ def price(
     currency = job.currency or "USD"
     reference = profile_rate or market_median
     source = "profile" if profile_rate else "market" if market_median else "default"
+    rate: float | None
+    implied: float | None
     if hourly:
         if bid is not None:
             rate, source = bid, "bid"
@@ -264,7 +277,7 @@ def price(
                 rate, source = high, "client range"
             elif low and rate < low:
                 rate, source = low, "client range"
-        rate = round(rate, 2)
+        rate = round(rate or DEFAULT_HOURLY_RATE, 2)
         total = round(rate * effort, 2)
         implied = job.hourly_max or job.hourly_min or rate
         amount, bid_type = rate, "hourly"
@@ -275,14 +288,15 @@ def price(
             total, source = round(job.budget, 2), "budget"
         else:
             total = round(effort * (reference or DEFAULT_HOURLY_RATE), 2)
-        rate = total / effort if effort else None
-        implied = rate
+        per_hour = total / effort if effort else None
+        rate, implied = per_hour, per_hour
         amount, bid_type = total, "fixed"
     weights = [(t.label, t.hours) for t in work]
     breakdown = PricingBreakdown(items=split(total, weights), total=total, currency=currency)
+    # Profile rates and market medians are USD: a job priced in another currency is not compared with them.
     warnings = (
         _rate_warnings(implied, currency, profile_rate, market_median)
-        if implied is not None and source != "default"
+        if implied is not None and source != "default" and currency == "USD"
         else []
     )
     rationale = _rationale(

@@ -3,6 +3,8 @@
 `extract(description, screening_questions)` reads the description line by line (bullets and numbered items are
 requirements by construction) and sentence by sentence, in English, Ukrainian and Spanish:
 
+- an *instruction* is a screening word the client wants to see ("Start your proposal with the word 'mango'"),
+  read by `bidcraft.ai.requirements` (the analysis's reader, so both sides agree on it); `text` is the word;
 - a *question* ends with `?` (or opens with `¿`), or is one of the posting's screening questions;
 - a *deliverable* asks for something to be built or done (`build`, `create`, `we need a …`, `потрібно
   зробити`, `necesitamos …`, or a bullet);
@@ -19,26 +21,43 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["question", "deliverable", "qualification", "constraint"]
-MAX_SPECIFICS = 8
+from bidcraft.ai import requirements
+
+Kind = Literal["instruction", "question", "deliverable", "qualification", "constraint"]
+MAX_SPECIFICS = 10
 MAX_QUOTE = 140
+MAX_SENTENCE = 400  # characters of a sentence read to classify it (a longer one is not a single ask)
+MAX_PIECES = 150  # sentences of a description read (real posts have a few dozen)
 
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦·–]|\d{1,2}[.)]|[a-z][.)])\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[.!?])$")
 _WORD = re.compile(r"[^\W_]+(?:[+#.\-][^\W_]+)*[+#]*", re.UNICODE)
 
 _QUALIFICATION = re.compile(
-    r"experience|experienced|expert|proficien|familiar|knowledge of|skilled|portfolio|years? of|must know"
+    r"nice to have|would be a plus|is a plus|a bonus|preferred|бажано|буде плюсом|перевагою|se valora"
+    r"|valorable|deseable|experience|experienced|expert|proficien|familiar|knowledge of|skilled|portfolio"
+    r"|years? of|must know"
     r"|background in|track record|certified|native speaker|fluent"
     r"|досвід|досвідчен|знанн|вміння|володі|портфоліо|рок(?:и|ів) |знати|носій"
     r"|experiencia|experto|conocimiento|dominio|portafolio|portfolio|años de|nativo|fluido",
     re.IGNORECASE,
 )
 _CONSTRAINT = re.compile(
-    r"deadline|timeline|budget|time ?zone|hours? (?:a|per) (?:day|week)|overlap|available|availability"
+    r"deadline|timeline|\bbudget\b|can be|may be|може бути|puede ser"
+    r"|time ?zone|hours? (?:a|per) (?:day|week)|overlap|available|availability"
     r"|start (?:immediately|asap|today)|by (?:monday|tuesday|wednesday|thursday|friday|the end)"
     r"|термін|дедлайн|бюджет|часов(?:ий|ому) пояс|годин на тиждень|доступн|до кінця"
-    r"|plazo|fecha límite|presupuesto|zona horaria|horas (?:a|por) semana|disponib",
+    r"|plazo|fecha límite|presupuesto|zona horaria|horas (?:a|por) semana|disponib"
+    # formats and rights the result must come in: "9:16", "in Word format", "права передаються"
+    r"|\b\d{1,2}:\d{1,2}\b|\bformat\b|формат|formato|\brights\b|copyright|\bnda\b|\bправа\b|derechos",
+    re.IGNORECASE,
+)
+# Context the work must fit, unless the sentence also asks for work: sizes ("files can be 1 GB") and the stack
+# ("the site uses Elementor"). "Translate a 40-page manual" stays a deliverable.
+_SETTING = re.compile(
+    r"\b\d[\d,.]*\s?(?:gb|mb|tb|pages?|words?|rows?|users?|сторін\w*|слів|рядк\w*|páginas?|palabras?|filas?)\b"
+    r"|\buses\b|\bwe use\b|built (?:on|with)|runs on|використовуємо|usamos|utilizamos"
+    r"|використову|працює на|\busa\b|utiliza|hecho (?:en|con)",
     re.IGNORECASE,
 )
 _DELIVERABLE = re.compile(
@@ -49,7 +68,10 @@ _DELIVERABLE = re.compile(
     r"|підключ|додат|запуст|оновит|перенест|проаналіз|підготу"
     r"|necesit|quiero|queremos|buscamos|crear|desarroll|diseñ|implement|integrar|configur|migrar"
     r"|arreglar|corregir|escribir|traducir|optimiz|automatiz|conectar|agregar|añadir|lanzar|mejorar"
-    r"|actualizar|preparar|analizar",
+    r"|actualizar|preparar|analizar"
+    # modal requirements: "must work in one colour", "має бути двомовним", "debe tener…"
+    r"|\b(?:must|should|has to|have to|needs? to|please (?:share|send|include|attach))\b"
+    r"|\b(?:має|мають|повин\w+|необхідно)\b|\b(?:debe|deben|tiene que|hay que|es necesario)\b",
     re.IGNORECASE,
 )
 _CONTEXT_ONLY = re.compile(
@@ -80,19 +102,33 @@ def quote(text: str, limit: int = MAX_QUOTE) -> str:
 
 
 _REQUEST_LEAD = re.compile(
-    r"^(?:(?:we|i)(?:'d| would)? (?:also )?(?:need|want|require|are looking for|am looking for)"
+    # someone who will do X → X
+    r"^(?:(?:we are |we're |i am |i'm )?looking for (?:an? )?(?:[\w-]+ ){0,3}?(?:who (?:can|will) |to )"
+    r"|(?:need|hiring) (?:an? )?(?:[\w-]+ ){0,2}?(?:to|who (?:can|will)) "
+    r"|(?:шукаємо|шукаю|потрібен|потрібна|потрібні) [\w'’-]+,? (?:який|яка|що|щоб|для) (?:зможе |може )?"
+    r"|buscamos (?:a )?(?:un |una )?(?:[\w-]+ ){0,4}?(?:que|para) (?:pueda )?"
+    # it must have X → X
+    r"|(?:it |the [\w-]+ )?(?:must|should|needs to) (?:have|include|support)\s+"
+    r"|(?:має|повинен|повинна) (?:мати|підтримувати)\s+|debe (?:tener|incluir)\s+"
+    # we need X → X
+    r"|(?:(?:we|i)(?:'d| would)? (?:also )?(?:need|want|require|are looking for|am looking for)"
     r"|(?:we|i)'re looking for|looking for|need|we'd like|i'd like"
-    r"|(?:нам|мені) (?:потрібн\w*|треба)|потрібн\w*|необхідно|треба|шукаємо|хочемо"
-    r"|necesit\w*|buscamos|busco|queremos|quiero)\s+(?:(?:a|an|to|someone to|un|una|que)\s+)?",
+    r"|(?:нам|мені) (?:потріб\w*|треба)|потріб(?:ен|на|но|ні)|необхідно|треба|шукаємо|хочемо"
+    r"|necesit\w*|buscamos|busco|queremos|quiero)\s+(?:(?:a|an|to|someone to|un|una|que)\s+)?)",
     re.IGNORECASE,
 )
+
+
+_PRONOUN = re.compile(r"^(?:it|this|that|them|these|це|його|її|їх|lo|la|los|las|esto)\b", re.IGNORECASE)
 
 
 def label(text: str, limit: int = 60) -> str:
     """A requirement as a short noun-like label (`We need a new checkout` → `New checkout`), for price lines
     and questions back to the client; the client's own words, without the request verb."""
     stripped = _REQUEST_LEAD.sub("", quote(text, 400)).strip()
-    return quote(stripped or text, limit)
+    if not stripped or _PRONOUN.match(stripped):  # "We want it above 80" → keep the whole sentence
+        return quote(text, limit)
+    return quote(stripped, limit)
 
 
 def _pieces(description: str) -> list[tuple[str, bool]]:
@@ -108,9 +144,24 @@ def _pieces(description: str) -> list[tuple[str, bool]]:
     return out
 
 
+_ASKS = re.compile(
+    r"^(?:please|kindly) (?:share|send|provide|list|attach|include)\b"
+    r"|^(?:please |pls |kindly )?(?:explain|describe|tell (?:me|us)|let (?:me|us) know|mention"
+    r"|include in your"
+    r"|send (?:me|us)|share (?:your|a|links?|examples?)|include (?:examples?|links?|your)|attach"
+    r"|list (?:your|the)"
+    r"|in your (?:proposal|cover letter|reply))\b"
+    r"|^(?:будь ласка,? )?(?:опишіть|розкажіть|вкажіть|поясніть|напишіть у відгуку|надішліть|поділіться"
+    r"|додайте)"
+    r"|^(?:por favor,? )?(?:explique|indique|describa|cuénte(?:nos|me)|díga(?:nos|me)|envíe|envíenos|comparta"
+    r"|incluya|adjunte)",
+    re.IGNORECASE,
+)
+
+
 def _kind(sentence: str, bullet: bool) -> Kind | None:
-    stripped = sentence.strip()
-    if stripped.endswith("?") or stripped.startswith("¿"):
+    stripped = sentence.strip()[:MAX_SENTENCE]
+    if stripped.endswith("?") or stripped.startswith("¿") or _ASKS.search(_BULLET.sub("", stripped)):
         return "question"
     greeting = _CONTEXT_ONLY.match(stripped)
     if greeting is not None and not bullet:
@@ -122,14 +173,23 @@ def _kind(sentence: str, bullet: bool) -> Kind | None:
         return "qualification"
     if _CONSTRAINT.search(stripped):
         return "constraint"
-    if bullet or _DELIVERABLE.search(stripped):
+    if _DELIVERABLE.search(stripped):
         return "deliverable"
-    return None
+    if _SETTING.search(stripped):
+        return "constraint"
+    return "deliverable" if bullet else None
 
 
 def _without_greeting(sentence: str) -> str:
     greeting = _CONTEXT_ONLY.match(sentence.strip())
     return sentence.strip()[greeting.end() :].lstrip(" ,!.:-—") if greeting else sentence
+
+
+def _position(description: str, text: str) -> int:
+    """Where a specific starts in the description (screening questions, not in it, come first)."""
+    head = text.rstrip("…")[:30].lower()
+    found = description.lower().find(head)
+    return found if found >= 0 else -1
 
 
 def extract(description: str, screening_questions: list[str] | tuple[str, ...] = ()) -> list[Specific]:
@@ -145,13 +205,27 @@ def extract(description: str, screening_questions: list[str] | tuple[str, ...] =
         seen.add(key)
         found.append(Specific(kind, text, tuple(words(text))))
 
+    asks = requirements.extract(description)
+    instructions = [ask for ask in asks if ask.kind == "instruction" and ask.word]
+    skip = {" ".join(words(quote(ask.text))) for ask in instructions}
+    for ask in instructions:
+        seen.add(" ".join(words(quote(ask.text))))
+        found.append(Specific("instruction", ask.word or "", (str(ask.word).lower(),)))
     for question in screening_questions:
         if question.strip():
             add("question", question)
-    for sentence, bullet in _pieces(description):
+    for sentence, bullet in _pieces(description)[:MAX_PIECES]:
         kind = _kind(sentence, bullet)
-        if kind is not None:
+        if kind is not None and " ".join(words(quote(_without_greeting(sentence)))) not in skip:
             add(kind, _without_greeting(sentence))
-    questions = [s for s in found if s.kind == "question"]
-    others = [s for s in found if s.kind != "question"]
-    return (questions + others)[: max(MAX_SPECIFICS, len(questions))]
+    for ask in asks:  # what the analysis's reader sees that these cues missed ("Responsive on all devices")
+        clause = _without_greeting(ask.text)
+        if ask.kind == "question":
+            add("question", clause)
+        elif ask.kind == "requirement":
+            add(_kind(clause, True) or "deliverable", clause)
+    position = {s.text: _position(description, s.text) for s in found}
+    found.sort(key=lambda s: (s.kind != "instruction", s.kind != "question", position[s.text]))
+    ordered = [s for s in found if s.kind == "instruction"] + [s for s in found if s.kind == "question"]
+    others = [s for s in found if s.kind not in ("instruction", "question")]
+    return (ordered + others)[: max(MAX_SPECIFICS, len(ordered))]

@@ -50,12 +50,13 @@ def _past_work(user_id: str) -> list[PastWork]:
             continue
         hourly = item.get("hourly_rate")
         fixed = item.get("budget")
+        amount = hourly or fixed
         found.append(
             PastWork(
                 title=title,
                 category=item.get("category"),
                 contract_type="hourly" if hourly else "fixed" if fixed else None,
-                amount=float(hourly or fixed) if (hourly or fixed) else None,
+                amount=float(amount) if amount else None,
                 outcome="hired",
             )
         )
@@ -90,7 +91,7 @@ def load_freelancer_context(user_id: str) -> FreelancerContext:
 
 
 def market_median(category: str | None) -> float | None:
-    """The median hourly rate of the category's fresh market snapshot, if we hold one."""
+    """The median hourly rate (USD) of the category's fresh market snapshot, if we hold one."""
     if not category:
         return None
     from bidcraft.ai import market
@@ -104,5 +105,9 @@ def market_median(category: str | None) -> float | None:
         return None
     if snapshot is None or not snapshot.fresh(clock.now()):
         return None
-    rates = [float(c.hourly_rate) for c in snapshot.competitors if c.hourly_rate and c.hourly_rate > 0]
+    rates = [
+        float(c.hourly_rate)
+        for c in snapshot.competitors
+        if c.hourly_rate and c.hourly_rate > 0 and getattr(c, "currency", "USD") == "USD"
+    ]
     return round(float(statistics.median(rates)), 2) if rates else None

@@ -1,7 +1,7 @@
-"""A written draft becomes a `Draft`: bid and breakdown from the plan, the pricing and language warnings.
+"""A written draft becomes a `Draft`: texts from the engine, bid, breakdown and warnings from the plan.
 
-The output check (redaction, every string of the reply) is not done here but once, where every AI reply
-leaves the service: `bidcraft.ai.service`'s `@_screened` (issue 10 item 9).
+No output check here: every string of a draft is checked where it leaves the service (`bidcraft.ai.service`,
+`@_screened` → `inspection.screened` → `safety.scrub`), once, for every route that returns one.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from bidcraft.ai.drafting.planning import Plan
 from bidcraft.ai.drafting.written import Written
 
 
-def checked(plan: Plan, written: Written, *, engine: str) -> Draft:
+def assemble(plan: Plan, written: Written, *, engine: str) -> Draft:
     pricing = plan.pricing
     return Draft(
         language=written.language,
