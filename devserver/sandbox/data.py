@@ -266,7 +266,7 @@ def _contract(seed: str, account_id: str, stem: int, proposal: Proposal, anchor:
     end = (started_at + timedelta(days=days)).replace(microsecond=0)
     ended_at = end if end <= anchor else None
     return Contract(
-        id=f"2{stem}{proposal.index:05d}",
+        id=f"2{stem % 1000:03d}{proposal.index:05d}",  # fits Upwork's Int `relatedAssignment`
         proposal_id=proposal.id,
         offer_id=f"3{stem}{proposal.index:05d}",
         job_id=proposal.job_id,

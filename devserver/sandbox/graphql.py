@@ -1,9 +1,10 @@
-"""The sandbox's GraphQL subset: Upwork's documented root fields over the generated data.
+"""The sandbox's GraphQL API: Upwork's schema (`schema/upwork.graphql`) executed by graphql-core.
 
-Only the root fields and their arguments are interpreted (see `query.py`); every object is returned whole,
-so a client gets at least the fields it selected — and possibly more, which a test double may do. Errors
-follow the GraphQL spec: HTTP 200 with `errors[]` (`message`, `path`, `extensions.code`); a request that
-cannot run at all has `"data": null`.
+Every document is parsed and validated against the schema (once per distinct text) and its variables coerced,
+as Upwork does; the root resolvers below render the generated data in Upwork's shapes, and graphql-core
+returns exactly the fields selected. Errors follow Upwork: HTTP 200 with `errors[]` (`message`, `locations`,
+`path`, `extensions.code`); an invalid document, bad variables or a refused argument (page size, required
+filter) has `"data": null`; a field that fails alone (not found, not allowed) is `null` beside the rest.
 """
 
 from __future__ import annotations
@@ -11,22 +12,29 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from devserver.sandbox.catalog import CATEGORIES, Category, find_category
+from graphql import GraphQLError, GraphQLResolveInfo, GraphQLSchema
+from graphql import execute as graphql_execute
+
+from devserver.sandbox.catalog import CATEGORIES, Category
 from devserver.sandbox.data import Account, Contract, MarketFreelancer, Payment, Proposal
 from devserver.sandbox.postings import JobQuery, Posting, _skill_key, query_words, skill_keys
-from devserver.sandbox.query import QueryError, RootField, parse_request
 from devserver.sandbox.responses import SandboxResponse, json_response
+from devserver.sandbox.schema import schema, validated
 from devserver.sandbox.store import AccountStore
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 MAX_JOB_PAGE_SIZE = 50
+MAX_PROPOSAL_PAGE_SIZE = 40
+MAX_CONTRACT_PAGE_SIZE = 100
+MAX_TALENT_PAGE_SIZE = 50
 T = TypeVar("T")
 
 # Our lifecycle statuses as Upwork's VendorProposal status enum shows them (`viewedByClient` tells the rest).
@@ -38,16 +46,6 @@ UPWORK_PROPOSAL_STATUS = {
     "declined": "Declined",
     "withdrawn": "Withdrawn",
     "archived": "Archived",
-}
-_KNOWN_UPWORK_STATUSES = {
-    "pending",
-    "activated",
-    "accepted",
-    "offered",
-    "hired",
-    "declined",
-    "withdrawn",
-    "archived",
 }
 
 
@@ -102,11 +100,15 @@ def _money(amount: float | None, currency: str = "USD") -> dict[str, str] | None
 
 
 def _category(category: Category) -> dict[str, str]:
-    return {"id": category.id, "preferredLabel": category.label, "slug": category.slug}
+    return {"id": category.id, "ontologyId": f"upwork:{category.slug}", "preferredLabel": category.label}
 
 
 def _skills(skills: Sequence[str]) -> list[dict[str, str]]:
-    return [{"name": s.lower().replace(" ", "-"), "prettyName": s, "preferredLabel": s} for s in skills]
+    """Upwork's ontology `Skill` objects."""
+    return [
+        {"id": _skill_key(s), "ontologyId": f"upwork:{_skill_key(s)}", "prettyName": s, "preferredLabel": s}
+        for s in skills
+    ]
 
 
 def _contract_type(kind: str) -> str:
@@ -162,7 +164,7 @@ def render_account_profile(account: Account) -> dict[str, Any]:
             else "none",
             "totalFeedback": profile.total_jobs,
             "adjustedFeedbackScore": profile.feedback_score,
-            "totalEarnings": profile.total_earnings,
+            "totalEarnings": _money(profile.total_earnings),
             "totalJobs": profile.total_jobs,
             "totalHours": profile.total_hours,
         },
@@ -193,7 +195,7 @@ def render_market_profile(freelancer: MarketFreelancer) -> dict[str, Any]:
             else "none",
             "totalFeedback": freelancer.total_jobs,
             "adjustedFeedbackScore": freelancer.feedback_score,
-            "totalEarnings": freelancer.total_earnings,
+            "totalEarnings": _money(freelancer.total_earnings),
             "totalJobs": freelancer.total_jobs,
             "totalHours": freelancer.total_hours,
         },
@@ -226,53 +228,55 @@ def render_proposal(account: Account, proposal: Proposal) -> dict[str, Any]:
             "estimatedDuration": None,
         },
         "proposalCoverLetter": proposal.cover_letter,
-        "viewedByClient": proposal.viewed_by_client,
         "status": {"status": UPWORK_PROPOSAL_STATUS[proposal.status], "reason": None},
         "auditDetails": {
             "createdDateTime": _timestamp(proposal.submitted_at),
             "modifiedDateTime": _timestamp(proposal.updated_at),
         },
-        "annotations": None,
-        # Sandbox extension (not an Upwork field): the whole lifecycle, for tests that replay it as events.
-        "sandboxStatusHistory": [{"status": c.status, "occurredAt": _iso(c.at)} for c in proposal.history],
     }
 
 
 def render_contract(account: Account, contract: Contract) -> dict[str, Any]:
+    """A `ContractDetails`: terms are lists (one entry per change of terms), the job is a `JobPosting`."""
     hourly = contract.contract_type == "hourly"
+    term = {
+        "id": f"{contract.id}01",
+        "startDate": _iso(contract.started_at),
+        "endDate": _iso(contract.ended_at),
+    }
     return {
         "id": contract.id,
         "title": contract.title,
         "status": contract.status,
-        "contractType": _contract_type(contract.contract_type),
         "createDate": _iso(contract.started_at),
         "startDate": _iso(contract.started_at),
         "endDate": _iso(contract.ended_at),
         "modifyDate": _iso(contract.ended_at or contract.started_at),
         "offerId": contract.offer_id,
-        "vendorProposal": {"id": contract.proposal_id},
-        "job": {"id": contract.job_id, "title": contract.title, "category": _category(contract.category)},
-        "freelancer": {"id": account.account_id, "nid": account.nid, "name": account.name},
+        "offer": {
+            "id": contract.offer_id,
+            "title": contract.title,
+            "vendorProposal": {"id": contract.proposal_id},
+        },
+        "job": {
+            "id": contract.job_id,
+            "content": {"title": contract.title, "description": f"{contract.title}."},
+            "classification": {"category": _category(contract.category)},
+            "contractTerms": {"contractType": _contract_type(contract.contract_type)},
+        },
+        "freelancer": {
+            "id": account.account_id,
+            "nid": account.nid,
+            "rid": account.rid,
+            "name": account.name,
+        },
         "clientOrganization": {
             "id": f"org-{contract.client_name.lower().replace(' ', '-')}",
             "name": contract.client_name,
         },
         "terms": {
-            "hourlyTerms": {
-                "amount": _money(contract.hourly_rate),
-                "weeklyHoursLimit": contract.weekly_hours_limit,
-                "startDate": _iso(contract.started_at),
-                "endDate": _iso(contract.ended_at),
-            }
-            if hourly
-            else None,
-            "fixedPriceTerms": None
-            if hourly
-            else {
-                "amount": _money(contract.fixed_amount),
-                "startDate": _iso(contract.started_at),
-                "endDate": _iso(contract.ended_at),
-            },
+            "hourlyTerms": [{**term, "hourlyRate": _money(contract.hourly_rate)}] if hourly else [],
+            "fixedPriceTerms": [] if hourly else [{**term, "fixedAmount": _money(contract.fixed_amount)}],
         },
     }
 
@@ -288,7 +292,7 @@ def render_payment(number: int, payment: Payment, balance: float) -> dict[str, A
         "amountSentInOrigCurrency": _money(payment.amount, payment.currency),
         "runningChargeableBalance": _money(balance, payment.currency),
         "paymentGuaranteed": payment.subtype == "Hourly",
-        "relatedAssignment": payment.contract_id,
+        "relatedAssignment": int(payment.contract_id),
     }
 
 
@@ -386,6 +390,7 @@ def render_posting_search(posting: Posting, now: datetime) -> dict[str, Any]:
 def render_search_record(freelancer: MarketFreelancer) -> dict[str, Any]:
     hourly_jobs = round(freelancer.total_jobs * 0.6)
     return {
+        "__typename": "FreelancerProfilesSearchRecord",
         "id": freelancer.key,
         "ciphertext": freelancer.key,
         "shortName": freelancer.short_name,
@@ -469,16 +474,6 @@ def _strings(value: Any, name: str) -> list[str]:
     raise _bad_input(f"{name} must be a string or a list of strings")
 
 
-def _categories(value: Any, name: str) -> list[Category]:
-    found = []
-    for raw in _strings(value, name):
-        category = find_category(raw)
-        if category is None:
-            raise _bad_input(f"Unknown category {raw!r} in {name}")
-        found.append(category)
-    return found
-
-
 def _terms(value: Any, name: str) -> list[str]:
     return [
         word for text in _strings(value, name) for word in text.replace(",", " ").casefold().split() if word
@@ -509,10 +504,9 @@ def resolve_proposals(context: Context, arguments: dict[str, Any]) -> Any:
     account = context.user()
     filters = _object(arguments.get("filter"), "filter")
     statuses = [s.casefold() for s in _strings(filters.get("status_eq"), "filter.status_eq")]
-    statuses += [s.casefold() for s in _strings(filters.get("status_any"), "filter.status_any")]
-    unknown = sorted(set(statuses) - _KNOWN_UPWORK_STATUSES)
-    if unknown:
-        raise _bad_input(f"Unknown proposal status {unknown[0]!r}")
+    first = _object(arguments.get("pagination"), "pagination").get("first")
+    if isinstance(first, int) and first > MAX_PROPOSAL_PAGE_SIZE:
+        raise _bad_input(f"pagination.first must not exceed {MAX_PROPOSAL_PAGE_SIZE}")
     sort = _object(arguments.get("sortAttribute"), "sortAttribute")
     field = str(sort.get("field") or "CREATEDDATETIME").upper()
     order = str(sort.get("sortOrder") or "DESC").upper()
@@ -535,20 +529,34 @@ def resolve_proposals(context: Context, arguments: dict[str, Any]) -> Any:
 
 
 def resolve_contracts(context: Context, arguments: dict[str, Any]) -> Any:
+    """`ContractSearchResults`, newest first, paged by offset; only the token's own vendorId is readable."""
     account = context.user()
     filters = _object(arguments.get("filter"), "filter")
-    statuses = {s.upper() for s in _strings(filters.get("status_eq"), "filter.status_eq")}
-    statuses |= {s.upper() for s in _strings(filters.get("status_any"), "filter.status_any")}
-    if statuses - {"ACTIVE", "PAUSED", "CLOSED"}:
-        raise _bad_input("contract status must be ACTIVE, PAUSED or CLOSED")
-    wanted = frozenset(statuses)
+    if filters.get("vendorId") != account.account_id:
+        raise FieldError("Not allowed to read contracts of another vendor", "FORBIDDEN", fatal=False)
+    wanted = frozenset(filters.get("contractStatuses") or ())
+    paging = _object(arguments.get("paging"), "paging")
+    offset, limit = paging.get("offset") or 0, paging.get("limit") or DEFAULT_PAGE_SIZE
+    if offset < 0 or not 1 <= limit <= MAX_CONTRACT_PAGE_SIZE:
+        raise _bad_input(f"paging.limit must be within 1..{MAX_CONTRACT_PAGE_SIZE}, offset at least 0")
 
     def build() -> Sequence[Contract]:
-        items = [c for c in account.contracts if not wanted or c.status in wanted]
-        return items[::-1]  # newest first
+        return [c for c in account.contracts if not wanted or c.status in wanted][::-1]
 
     view = context.store.view(("contracts", account.account_id, wanted), build)
-    return _page("contracts", view, arguments.get("pagination"), lambda c: render_contract(account, c))
+    page = view[offset : offset + limit]
+    return {
+        "paging": {"offset": offset, "limit": limit},
+        "contracts": [render_contract(account, c) for c in page],
+    }
+
+
+def accounting_entity_id(account: Account) -> str:
+    return f"8{account.rid}"
+
+
+def resolve_accounting_entity(context: Context, arguments: dict[str, Any]) -> Any:
+    return {"id": accounting_entity_id(context.user())}
 
 
 def _moment(value: Any, name: str, *, end: bool) -> datetime:
@@ -566,6 +574,12 @@ def _moment(value: Any, name: str, *, end: bool) -> datetime:
 
 def resolve_transactions(context: Context, arguments: dict[str, Any]) -> Any:
     filters = _object(arguments.get("transactionHistoryFilter"), "transactionHistoryFilter")
+    account = context.user()
+    aces = filters.get("aceIds_any")
+    if not aces:
+        raise _bad_input("transactionHistoryFilter.aceIds_any is required (accountingEntity { id })")
+    if accounting_entity_id(account) not in aces:
+        raise FieldError("Not allowed to read this accounting entity", "FORBIDDEN", fatal=False)
     window = filters.get("transactionDateTime_bt")
     if not isinstance(window, dict):
         raise _bad_input("transactionHistoryFilter.transactionDateTime_bt {rangeStart, rangeEnd} is required")
@@ -573,7 +587,6 @@ def resolve_transactions(context: Context, arguments: dict[str, Any]) -> Any:
     end = _moment(window.get("rangeEnd"), "rangeEnd", end=True)
     if end < start:
         raise _bad_input("rangeEnd is before rangeStart")
-    account = context.user()
     payments = account.payments
     times = context.store.view(
         ("payment-times", account.account_id), lambda: [p.occurred_at for p in payments]
@@ -692,33 +705,27 @@ def resolve_job(context: Context, arguments: dict[str, Any]) -> Any:
 
 
 def resolve_freelancers(context: Context, arguments: dict[str, Any]) -> Any:
+    """Talent search by `keyword` (words of titles, skills and category labels), best matches first."""
     filters = _object(arguments.get("searchFilter"), "searchFilter")
-    categories = _categories(filters.get("categoryIds_any"), "categoryIds_any")
-    terms = _terms(filters.get("keyword"), "keyword") + _terms(filters.get("searchTerm_eq"), "searchTerm_eq")
-    skills = _strings(filters.get("skills_any"), "skills_any")
-    rate = _object(filters.get("hourlyRate_eq"), "hourlyRate_eq")
-    low, high = rate.get("min"), rate.get("max")
-    for bound in (low, high):
-        if bound is not None and (not isinstance(bound, int | float) or isinstance(bound, bool)):
-            raise _bad_input("hourlyRate_eq.min/max must be numbers")
+    first = _object(arguments.get("pagination"), "pagination").get("first")
+    if isinstance(first, int) and first > MAX_TALENT_PAGE_SIZE:
+        raise _bad_input(f"pagination.first must not exceed {MAX_TALENT_PAGE_SIZE}")
+    terms = _terms(filters.get("keyword"), "keyword")
+    country = _object(filters.get("location"), "location").get("country")
     market = context.store.market()
-    key = ("freelancers", tuple(c.id for c in categories), tuple(terms), tuple(skills), low, high)
+    key = ("freelancers", tuple(terms), country)
 
     def build() -> list[MarketFreelancer]:
-        pools = [market.freelancers[c.id] for c in (categories or CATEGORIES)]
+        pools = [market.freelancers[c.id] for c in CATEGORIES]
         ranked = _ranked(
             pools,
-            bool(categories),
+            False,
             terms,
-            skills,
-            lambda f: f"{f.title} {' '.join(f.skills)}",
+            [],
+            lambda f: f"{f.title} {' '.join(f.skills)} {f.category.label}",
             lambda f: f.skills,
         )
-        return [
-            f
-            for f in ranked
-            if (low is None or f.hourly_rate >= low) and (high is None or f.hourly_rate <= high)
-        ]
+        return [f for f in ranked if country is None or f.country == country]
 
     view = context.store.view(key, build)
     return _page("freelancers", view, arguments.get("pagination"), render_search_record)
@@ -730,10 +737,10 @@ RESOLVERS: dict[str, Callable[[Context, dict[str, Any]], Any]] = {
     "vendorProposals": resolve_proposals,
     "vendorContracts": resolve_contracts,
     "transactionHistory": resolve_transactions,
+    "accountingEntity": resolve_accounting_entity,
     "marketplaceJobPostingsSearch": resolve_jobs,
     "marketplaceJobPosting": resolve_job,
     "freelancerProfileSearchRecords": resolve_freelancers,
-    "__typename": lambda context, arguments: "Query",
 }
 
 
@@ -751,8 +758,43 @@ def _failed(errors: list[dict[str, Any]], status: int = 200) -> SandboxResponse:
     return json_response(status, {"data": None, "errors": errors})
 
 
+@functools.cache
+def executable_schema() -> GraphQLSchema:
+    """Upwork's schema with the sandbox's root resolvers attached (nested fields read the rendered dicts)."""
+    built = schema()
+    query_type = built.query_type
+    if query_type is None:  # pragma: no cover - the SDL declares one
+        raise RuntimeError("upwork.graphql has no Query type")
+    for name, resolver in RESOLVERS.items():
+        query_type.fields[name].resolve = _root_resolver(resolver)
+    return built
+
+
+def _root_resolver(resolver: Callable[[Context, dict[str, Any]], Any]) -> Callable[..., Any]:
+    def resolve(_root: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
+        context: Context = info.context
+        account = context.account
+        if account is not None and info.field_name in context.store.denied(account.account_id):
+            raise FieldError(
+                "The client or authentication token doesn't have enough oauth2 permissions/scopes to access: "
+                f"{info.field_name}",
+                "FORBIDDEN",
+                fatal=False,
+            )
+        return resolver(context, arguments)
+
+    return resolve
+
+
+def _formatted(error: GraphQLError, code: str) -> dict[str, Any]:
+    shaped = error.formatted
+    return {**shaped, "extensions": {**(shaped.get("extensions") or {}), "code": code}}
+
+
 def execute(store: AccountStore, account: Account | None, body: bytes, content_type: str) -> SandboxResponse:
-    """Run one GraphQL-over-HTTP POST for `account` (already authenticated)."""
+    """Run one GraphQL-over-HTTP POST: parse and validate against Upwork's schema (once per distinct
+    document), coerce the variables, resolve only what was selected. Invalid: HTTP 200, `data: null`,
+    `errors[]`."""
     if content_type.split(";")[0].strip().lower() != "application/json":
         return _failed([_error("Content-Type must be application/json", "BAD_REQUEST")], 400)
     try:
@@ -767,46 +809,32 @@ def execute(store: AccountStore, account: Account | None, body: bytes, content_t
         return _failed([_error("variables must be a JSON object", "BAD_REQUEST")], 400)
     if operation_name is not None and not isinstance(operation_name, str):
         return _failed([_error("operationName must be a string", "BAD_REQUEST")], 400)
-
-    try:
-        operation = parse_request(request["query"], variables, operation_name)
-    except QueryError as exc:
-        return _failed([_error(exc.message, exc.code)])
-    if operation.kind != "query":
-        return _failed(
-            [_error(f"The sandbox supports queries only, not {operation.kind}s", "GRAPHQL_VALIDATION_FAILED")]
-        )
-    if operation.has_root_fragments:
-        return _failed(
-            [
-                _error(
-                    "Fragments on the root type are not supported by the sandbox", "GRAPHQL_VALIDATION_FAILED"
-                )
-            ]
-        )
-    unknown = [f for f in operation.fields if f.name not in RESOLVERS]
-    if unknown:
-        return _failed(
-            [
-                _error(f'Cannot query field "{f.name}" on type "Query".', "GRAPHQL_VALIDATION_FAILED")
-                for f in unknown
-            ]
-        )
-    return _run(Context(account, store), operation.fields)
-
-
-def _run(context: Context, fields: list[RootField]) -> SandboxResponse:
-    data: dict[str, Any] = {}
-    errors: list[dict[str, Any]] = []
-    for root in fields:
-        try:
-            data[root.key] = RESOLVERS[root.name](context, root.arguments)
-        except FieldError as exc:
-            if exc.fatal:
-                return _failed([_error(exc.message, exc.code, [root.key])])
-            data[root.key] = None
-            errors.append(_error(exc.message, exc.code, [root.key]))
-    payload: dict[str, Any] = {"data": data}
-    if errors:
-        payload["errors"] = errors
-    return json_response(200, payload)
+    document, problems, code = validated(request["query"])
+    if document is None:
+        return _failed([_formatted(error, code) for error in problems])
+    result = graphql_execute(
+        executable_schema(),
+        document,
+        variable_values=variables,
+        operation_name=operation_name,
+        context_value=Context(account, store),
+    )
+    if isinstance(result, Awaitable):  # pragma: no cover - no resolver is async
+        raise TypeError("the sandbox resolves synchronously")
+    if not result.errors:
+        return json_response(200, {"data": result.data})
+    errors, fatal = [], False
+    for error in result.errors:
+        original = error.original_error
+        if isinstance(original, FieldError):
+            fatal = fatal or original.fatal
+            errors.append(_formatted(error, original.code))
+        elif error.path is None:  # the request itself (variables, operation name): nothing ran
+            fatal = True
+            variables_wrong = error.message.startswith("Variable ")
+            errors.append(
+                _formatted(error, "BAD_USER_INPUT" if variables_wrong else "GRAPHQL_VALIDATION_FAILED")
+            )
+        else:  # a sandbox bug (data that does not fit the schema): the app turns it into a 500
+            raise original or error
+    return json_response(200, {"data": None if fatal else result.data, "errors": errors})

@@ -28,13 +28,16 @@ def reply_json(raw: dict[str, Any]) -> Any:
 
 @pytest.fixture
 def sign_in(local_aws: LocalAws, redirect_uri: str) -> Callable[..., SignedIn]:
-    """`sign_in(sandbox_user=None, proposals=25)`: the whole Upwork sign-in, as a browser would do it."""
+    """`sign_in(sandbox_user=None, proposals=25, deny="")`: the whole Upwork sign-in, as a browser would do
+    it (`deny`: GraphQL root fields the grant has no scope for)."""
 
-    def _sign_in(sandbox_user: str | None = None, proposals: int = 25) -> SignedIn:
+    def _sign_in(sandbox_user: str | None = None, proposals: int = 25, deny: str = "") -> SignedIn:
         account = sandbox_user or f"sync-{uuid.uuid4().hex[:10]}"
         init = local_aws.request("POST", "/auth/upwork/init", body={"redirect_uri": redirect_uri})
         assert init["statusCode"] == 200, init["body"]
         url = f"{reply_json(init)['authorization_url']}&sandbox_user={account}&sandbox_proposals={proposals}"
+        if deny:
+            url += f"&sandbox_deny={deny}"
         location = httpx2.get(url, follow_redirects=False, timeout=10).headers["location"]
         params = parse_qs(urlsplit(location).query)
         callback = local_aws.request(

@@ -127,7 +127,7 @@ class UpworkMarketSource:
         token = get_valid_access_token(user_id)
         client = UpworkGraphQL(settings().upwork_api_url, _upwork_http())
         found = client.search_freelancers(token, upwork_category_id, (), limit=SAMPLE_LIMIT)
-        return [_competitor(f) for f in found]
+        return [_competitor(f) for f in found.freelancers]
 
 
 def _competitor(found: Any) -> MarketCompetitor:

@@ -8,14 +8,16 @@ entities are versioned and markers guard each applied event, so a retried sync c
 
 Upwork limits are respected by the client (bounded retries on 429 with `Retry-After`); a sync that still
 fails raises so the queue retries it later, except for failures a retry cannot fix (Upwork not connected,
-authorization revoked), which only mark the job `failed`.
+authorization revoked), which only mark the job `failed`. When Upwork refuses one part (proposals, contracts
+or transactions — e.g. a scope the key lacks), the job records why (`error`, `counts.parts_failed`) and the
+other parts are still applied; the job `succeeded` with what could be read.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -63,6 +65,30 @@ def _permanent(exc: Exception) -> bool:
     )
 
 
+def _readable_part(exc: Exception) -> bool:
+    """True for a refusal of one read that a retry will not fix (a GraphQL error at HTTP 200: a missing
+    scope, a field Upwork would not give), as opposed to Upwork being down, throttling or the token dead."""
+    from bidcraft.upwork.errors import UpworkAuthError, UpworkError, UpworkRateLimited
+
+    return (
+        isinstance(exc, UpworkError)
+        and exc.upstream_status == 200
+        and not isinstance(exc, UpworkAuthError | UpworkRateLimited)
+    )
+
+
+def _part(name: str, records: Iterable[Any], problems: dict[str, str]) -> Iterator[Any]:
+    """The records of one part of the sync; a refusal of that part is recorded and the sync goes on."""
+    try:
+        yield from records
+    except Exception as exc:
+        if not _readable_part(exc):
+            raise
+        code = getattr(exc, "code", None)
+        problems[name] = f"{name} not read: {getattr(exc, 'detail', None) or 'refused by Upwork'}"
+        logger.warning("sync part refused by Upwork", extra={"part": name, "code": code})
+
+
 def sync_user(
     user_id: str,
     *,
@@ -81,6 +107,7 @@ def sync_user(
         return None
     started = time.monotonic()
     counts: dict[str, int] = {}
+    problems: dict[str, str] = {}
     try:
         freelancer_id = _freelancer_id(user_id)
         if freelancer_id is None:
@@ -95,9 +122,9 @@ def sync_user(
             else now - FIRST_SYNC_HISTORY
         )
         stream = convert.events_from(
-            client.iter_proposals(token, page_size=100),
-            client.iter_contracts(token, page_size=100),
-            client.iter_transactions(token, since, now),
+            _part("proposals", client.iter_proposals(token), problems),
+            _part("contracts", client.iter_contracts(token, freelancer_id), problems),
+            _part("transactions", client.iter_transactions(token, since, now), problems),
             freelancer_id,
             now,
             counts,
@@ -108,7 +135,10 @@ def sync_user(
         counts["pending_applied"] = parked.applied
         counts["transactions"] = report.transactions + parked.transactions
         counts["duration_ms"] = int((time.monotonic() - started) * 1000)
-        state.mark_synced(user_id, freelancer_id, now)
+        if problems:
+            counts["parts_failed"] = len(problems)
+        if "transactions" not in problems:  # else the next sync must read the same window again
+            state.mark_synced(user_id, freelancer_id, now)
     except Exception as exc:
         safe = getattr(exc, "detail", None) or "The sync failed; it will be retried"
         jobs.finish(user_id, job_id, "failed", counts=counts, error=str(safe), now=clock.now())
@@ -119,7 +149,14 @@ def sync_user(
             return counts
         logger.exception("sync failed", extra={"user_id": user_id, "job_id": job_id})
         raise SyncFailed(f"sync of {user_id} failed") from exc
-    jobs.finish(user_id, job_id, "succeeded", counts=counts, now=clock.now())
+    jobs.finish(
+        user_id,
+        job_id,
+        "succeeded",
+        counts=counts,
+        error="; ".join(problems.values()) or None,
+        now=clock.now(),
+    )
     logger.info("sync done", extra={"user_id": user_id, "job_id": job_id, **counts})
     return counts
 
