@@ -10,7 +10,8 @@ Upwork limits are respected by the client (bounded retries on 429 with `Retry-Af
 fails raises so the queue retries it later, except for failures a retry cannot fix (Upwork not connected,
 authorization revoked), which only mark the job `failed`. When Upwork refuses one part (proposals, contracts
 or transactions — e.g. a scope the key lacks), the job records why (`error`, `counts.parts_failed`) and the
-other parts are still applied; the job `succeeded` with what could be read.
+other parts are still applied; the job `succeeded` with what could be read. Upwork is read ahead in one
+background thread (`readahead.py`) while earlier records are applied, so the two costs overlap.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bidcraft.errors import Conflict
 from bidcraft.events import pending
 from bidcraft.events.apply import ApplyReport, EventStore, apply_in_chunks
 from bidcraft.sync import convert, jobs, state
+from bidcraft.sync.readahead import ReadAhead
 
 logger = logging.getLogger(__name__)
 
@@ -121,15 +123,24 @@ def sync_user(
             if previous is not None and previous.last_synced_at is not None
             else now - FIRST_SYNC_HISTORY
         )
-        stream = convert.events_from(
-            _part("proposals", client.iter_proposals(token), problems),
-            _part("contracts", client.iter_contracts(token, freelancer_id), problems),
-            _part("transactions", client.iter_transactions(token, since, now), problems),
-            freelancer_id,
-            now,
-            counts,
+        reading = ReadAhead(
+            [
+                client.iter_proposals(token),
+                client.iter_contracts(token, freelancer_id),
+                client.iter_transactions(token, since, now),
+            ]
         )
-        report: ApplyReport = apply_in_chunks(user_id, stream, store, chunk=APPLY_CHUNK, now=now)
+        with reading:  # Upwork is read ahead while earlier records are applied
+            proposals, contracts, payments = reading.parts()
+            stream = convert.events_from(
+                _part("proposals", proposals, problems),
+                _part("contracts", contracts, problems),
+                _part("transactions", payments, problems),
+                freelancer_id,
+                now,
+                counts,
+            )
+            report: ApplyReport = apply_in_chunks(user_id, stream, store, chunk=APPLY_CHUNK, now=now)
         parked = pending.drain(user_id, freelancer_id, store)
         counts.update(report.as_counts())
         counts["pending_applied"] = parked.applied
