@@ -119,34 +119,44 @@ def _profile_url(key: str) -> str:
     return f"https://www.upwork.com/freelancers/{key}"
 
 
-def render_user(account: Account) -> dict[str, Any]:
+def _current_user(account: Account) -> dict[str, Any]:
     return {
         "id": account.account_id,
         "nid": account.nid,
         "rid": account.rid,
         "name": account.name,
-        "firstName": account.first_name,
-        "lastName": account.last_name,
         "email": account.email,
         "ciphertext": account.profile.key,
         "photoUrl": None,
-        "publicUrl": _profile_url(account.profile.key),
-        "location": {"countryName": account.profile.country, "cityName": account.profile.city},
-        "freelancerProfile": {
-            "id": account.profile.key,
-            "fullName": account.name,
-            "firstName": account.first_name,
-            "lastName": account.last_name,
-            "email": account.email,
-        },
     }
 
 
+def _generic_user(account: Account) -> dict[str, Any]:
+    """`GenericUser`: how other objects (proposals, contracts) show the account's user."""
+    return {
+        **_current_user(account),
+        "firstName": account.first_name,
+        "lastName": account.last_name,
+        "publicUrl": _profile_url(account.profile.key),
+    }
+
+
+def render_user(account: Account) -> dict[str, Any]:
+    """`CurrentUser`."""
+    return {**_current_user(account), "freelancerProfile": render_account_profile(account)}
+
+
 def render_account_profile(account: Account) -> dict[str, Any]:
+    """`FreelancerProfile` of a sandbox account."""
     profile = account.profile
     return {
-        "identity": {"id": profile.key, "ciphertext": profile.key},
-        "user": {"id": account.account_id, "nid": account.nid, "name": account.name},
+        "id": profile.key,
+        "user": _current_user(account),
+        "fullName": account.name,
+        "firstName": account.first_name,
+        "lastName": account.last_name,
+        "email": account.email,
+        "countryDetails": {"name": profile.country},
         "personalData": {
             "firstName": account.first_name,
             "lastName": account.last_name,
@@ -154,7 +164,7 @@ def render_account_profile(account: Account) -> dict[str, Any]:
             "description": profile.description,
             "profileUrl": _profile_url(profile.key),
             "chargeRate": _money(profile.hourly_rate),
-            "address": {"countryName": profile.country, "cityName": profile.city, "timezone": None},
+            "address": {"countryName": profile.country, "cityName": profile.city, "timezone": "UTC"},
         },
         "aggregates": {
             "jobSuccessScore": profile.job_success_score,
@@ -175,9 +185,16 @@ def render_account_profile(account: Account) -> dict[str, Any]:
 
 
 def render_market_profile(freelancer: MarketFreelancer) -> dict[str, Any]:
+    """`FreelancerProfile` of a market freelancer (another Upwork user: no e-mail)."""
+    number = str(int(freelancer.key[3:11], 16))
     return {
-        "identity": {"id": freelancer.key, "ciphertext": freelancer.key},
-        "user": None,
+        "id": freelancer.key,
+        "user": {"id": f"7{number}", "nid": freelancer.short_name.replace(" ", "").lower(), "rid": number},
+        "fullName": freelancer.short_name,
+        "firstName": freelancer.first_name,
+        "lastName": freelancer.last_name[0] + ".",
+        "email": None,
+        "countryDetails": {"name": freelancer.country},
         "personalData": {
             "firstName": freelancer.first_name,
             "lastName": freelancer.last_name[0] + ".",
@@ -185,7 +202,7 @@ def render_market_profile(freelancer: MarketFreelancer) -> dict[str, Any]:
             "description": f"{freelancer.title}. Skills: {', '.join(freelancer.skills)}.",
             "profileUrl": _profile_url(freelancer.key),
             "chargeRate": _money(freelancer.hourly_rate),
-            "address": {"countryName": freelancer.country, "cityName": freelancer.city, "timezone": None},
+            "address": {"countryName": freelancer.country, "cityName": freelancer.city, "timezone": "UTC"},
         },
         "aggregates": {
             "jobSuccessScore": freelancer.job_success_score,
@@ -209,8 +226,8 @@ def render_proposal(account: Account, proposal: Proposal) -> dict[str, Any]:
     hourly = proposal.contract_type == "hourly"
     return {
         "id": proposal.id,
-        "user": {"id": account.account_id, "nid": account.nid, "name": account.name},
-        "organization": {"id": f"org{account.rid}", "name": account.name},
+        "user": _generic_user(account),
+        "organization": {"id": f"org{account.rid}", "rid": account.rid, "name": account.name},
         "marketplaceJobPosting": {
             "id": proposal.job_id,
             "ciphertext": proposal.job_ciphertext,
@@ -218,9 +235,15 @@ def render_proposal(account: Account, proposal: Proposal) -> dict[str, Any]:
             "classification": {"category": _category(proposal.category), "skills": _skills(proposal.skills)},
             "contractTerms": {
                 "contractType": _contract_type(proposal.contract_type),
+                "personsToHire": 1,
                 "fixedPriceContractTerms": None if hourly else {"amount": _money(proposal.job_budget)},
             },
-            "clientCompanyPublic": {"name": proposal.client_name, "country": proposal.client_country},
+            "canClientReceiveContractProposal": True,
+            "clientCompanyPublic": {
+                "id": f"org-{proposal.client_name.lower().replace(' ', '-')}",
+                "country": {"name": proposal.client_country},
+                "paymentVerification": {"paymentVerified": True},
+            },
         },
         "terms": {
             "chargeRate": _money(proposal.hourly_rate if hourly else proposal.bid_amount),
@@ -230,6 +253,7 @@ def render_proposal(account: Account, proposal: Proposal) -> dict[str, Any]:
         "proposalCoverLetter": proposal.cover_letter,
         "status": {"status": UPWORK_PROPOSAL_STATUS[proposal.status], "reason": None},
         "auditDetails": {
+            "createdByUser": _generic_user(account),
             "createdDateTime": _timestamp(proposal.submitted_at),
             "modifiedDateTime": _timestamp(proposal.updated_at),
         },
@@ -256,7 +280,7 @@ def render_contract(account: Account, contract: Contract) -> dict[str, Any]:
         "offer": {
             "id": contract.offer_id,
             "title": contract.title,
-            "vendorProposal": {"id": contract.proposal_id},
+            "vendorProposal": render_proposal(account, account.proposals_by_id[contract.proposal_id]),
         },
         "job": {
             "id": contract.job_id,
@@ -323,6 +347,7 @@ def render_posting(posting: Posting, now: datetime) -> dict[str, Any]:
             if hourly
             else None,
         },
+        "canClientReceiveContractProposal": True,
         "contractorSelection": {
             "proposalRequirement": {
                 "coverLetterRequired": True,
