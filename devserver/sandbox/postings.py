@@ -236,7 +236,7 @@ class JobQuery:
         wanted = bool(self.category_ids or self.words or self.title_words or self.skills)
         if wanted and not (
             posting.category.id in self.category_ids
-            or any(_skill_key(s) in self.skills for s in posting.skills)
+            or any(skill_key(s) in self.skills for s in posting.skills)
             or any(word in posting.search_text for word in self.words)
             or any(word in posting.title.casefold() for word in self.title_words)
         ):
@@ -258,7 +258,7 @@ class JobQuery:
         return True
 
 
-def _skill_key(skill: str) -> str:
+def skill_key(skill: str) -> str:
     """Upwork skill names are slugs (`crm-software`); pretty names are matched through the same key."""
     return re.sub(r"[^0-9a-z+#.]+", "-", skill.casefold()).strip("-")
 
@@ -274,7 +274,7 @@ def query_words(expression: str | None) -> tuple[str, ...]:
 def skill_keys(expression: str | None) -> frozenset[str]:
     if not expression:
         return frozenset()
-    return frozenset(_skill_key(part) for part in expression.split(",") if part.strip())
+    return frozenset(skill_key(part) for part in expression.split(",") if part.strip())
 
 
 class PostingBoard:

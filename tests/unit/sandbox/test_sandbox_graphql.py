@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from devserver.sandbox import UpworkSandbox
-from devserver.sandbox.graphql import UPWORK_PROPOSAL_STATUS
+from devserver.sandbox.shapes import UPWORK_PROPOSAL_STATUS
 
 from .helpers import CLIENT_ID, CLIENT_SECRET, Driver, FakeClock, budget
 

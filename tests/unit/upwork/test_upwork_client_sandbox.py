@@ -15,7 +15,7 @@ from bidcraft.upwork import (
     authorize_url,
 )
 from devserver.sandbox import UpworkSandbox
-from devserver.sandbox.graphql import UPWORK_PROPOSAL_STATUS
+from devserver.sandbox.shapes import UPWORK_PROPOSAL_STATUS
 
 from .helpers import (
     BASE_URL,
