@@ -352,7 +352,8 @@ def resolve_jobs(context: Context, arguments: dict[str, Any]) -> Any:
         )
     now = context.store.now()
     chunk = found[start : start + first]
-    edges = [{"cursor": _job_cursor(p), "node": render_posting_search(p, now)} for p in chunk]
+    applied = None if context.account is None else False  # sandbox users never applied to a posting
+    edges = [{"cursor": _job_cursor(p), "node": render_posting_search(p, now, applied)} for p in chunk]
     return {
         "totalCount": len(found),
         "edges": edges,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from devserver.sandbox.catalog import CATEGORIES, COUNTRIES, Category
+from devserver.sandbox.catalog import CATEGORIES, COUNTRIES, PUBLISHABLE, Category
 from devserver.sandbox.data import _cipher, rng_for
 
 WINDOW = timedelta(hours=72)  # how far back the stream is searchable
@@ -165,9 +165,9 @@ def _posting_from(body: Mapping[str, Any], ident: str, ciphertext: str, now: dat
     if not isinstance(skills, list) or not all(isinstance(s, str) and s.strip() for s in skills):
         raise PublishError("skills must be a list of strings")
     label = body.get("category") or CATEGORIES[0].label
-    category = next((c for c in CATEGORIES if isinstance(label, str) and c.label == label), None)
+    category = PUBLISHABLE.get(label) if isinstance(label, str) else None
     if category is None:
-        raise PublishError(f"category must be one of: {', '.join(c.label for c in CATEGORIES)}")
+        raise PublishError(f"category must be one of Upwork's: {', '.join(PUBLISHABLE)}")
     number = (int, float)
     amount = _optional(body, "amount", number)
     hourly_min, hourly_max = _optional(body, "hourly_min", number), _optional(body, "hourly_max", number)

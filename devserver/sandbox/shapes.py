@@ -320,8 +320,9 @@ def render_posting(posting: Posting, now: datetime) -> dict[str, Any]:
     }
 
 
-def render_posting_search(posting: Posting, now: datetime) -> dict[str, Any]:
-    """A `MarketplaceJobPostingSearchResult` (one job-search hit)."""
+def render_posting_search(posting: Posting, now: datetime, applied: bool | None) -> dict[str, Any]:
+    """A `MarketplaceJobPostingSearchResult` (one job-search hit); `applied` is the token user's (none for a
+    client-credentials token)."""
     client = posting.client
     hourly = posting.contract_type == "hourly"
     return {
@@ -343,7 +344,7 @@ def render_posting_search(posting: Posting, now: datetime) -> dict[str, Any]:
         "hourlyBudgetMax": _money(posting.hourly_max),
         "experienceLevel": posting.experience_level,
         "totalApplicants": posting.applicants(now),
-        "applied": False,
+        "applied": applied,
         "client": {
             "totalHires": client.hires,
             "totalPostedJobs": client.jobs_posted,
