@@ -15,7 +15,7 @@ import binascii
 import bisect
 import functools
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -146,9 +146,9 @@ def _strings(value: Any, name: str) -> list[str]:
 
 
 def _terms(value: Any, name: str) -> list[str]:
-    return [
-        word for text in _strings(value, name) for word in text.replace(",", " ").casefold().split() if word
-    ]
+    """The words of a keyword: letters and digits (`&`, commas and lone characters are not words)."""
+    words = (word for text in _strings(value, name) for word in text.replace(",", " ").casefold().split())
+    return [word for word in words if len(word) > 1 and any(ch.isalnum() for ch in word)]
 
 
 # ------------------------------------------------------------------------------------------------ resolvers
@@ -274,29 +274,17 @@ def resolve_transactions(context: Context, arguments: dict[str, Any]) -> Any:
     return {"transactionDetail": {"transactionHistoryRow": rows}}
 
 
-def _ranked(
-    pools: Sequence[Sequence[T]],
-    categories_given: bool,
-    terms: list[str],
-    skills: list[str],
-    text_of: Callable[[T], str],
-    skills_of: Callable[[T], Sequence[str]],
-) -> list[T]:
-    """Relevance: skill overlap counts double, words of the search text once; stable for equal scores.
-
-    With a category filter every item of the category is kept (the best matches first); without one, only
-    items that match something are — or everything when there is nothing to match.
-    """
-    wanted_skills = {s.casefold() for s in skills}
-    scored: list[tuple[int, int, T]] = []
-    for item in (item for pool in pools for item in pool):
-        own = {s.casefold() for s in skills_of(item)}
-        text = text_of(item).casefold()
-        score = 2 * len(own & wanted_skills) + sum(1 for word in terms if word in text)
-        if score or categories_given or not (terms or wanted_skills):
-            scored.append((-score, len(scored), item))
+def _talent_ranked(freelancers: Iterable[MarketFreelancer], terms: list[str]) -> list[MarketFreelancer]:
+    """Best keyword matches first (one point per word found in title, skills or category; stable for equal
+    scores); without a keyword, everyone."""
+    scored = []
+    for position, freelancer in enumerate(freelancers):
+        text = f"{freelancer.title} {' '.join(freelancer.skills)} {freelancer.category.label}".casefold()
+        score = sum(1 for word in terms if word in text)
+        if score or not terms:
+            scored.append((-score, position, freelancer))
     scored.sort(key=lambda entry: (entry[0], entry[1]))
-    return [item for _, _, item in scored]
+    return [freelancer for _, _, freelancer in scored]
 
 
 def _range_start(value: Any, name: str) -> float | None:
@@ -388,16 +376,8 @@ def resolve_freelancers(context: Context, arguments: dict[str, Any]) -> Any:
     key = ("freelancers", tuple(terms), country)
 
     def build() -> list[MarketFreelancer]:
-        pools = [market.freelancers[c.id] for c in CATEGORIES]
-        ranked = _ranked(
-            pools,
-            False,
-            terms,
-            [],
-            lambda f: f"{f.title} {' '.join(f.skills)} {f.category.label}",
-            lambda f: f.skills,
-        )
-        return [f for f in ranked if country is None or f.country == country]
+        everyone = (f for c in CATEGORIES for f in market.freelancers[c.id])
+        return [f for f in _talent_ranked(everyone, terms) if country is None or f.country == country]
 
     view = context.store.view(key, build)
     return _page("freelancers", view, arguments.get("pagination"), render_search_record)
