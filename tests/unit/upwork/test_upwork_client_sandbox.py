@@ -9,6 +9,7 @@ import pytest
 
 from bidcraft.upwork import (
     UpworkAuthError,
+    UpworkError,
     UpworkGrantError,
     UpworkGraphQL,
     UpworkOAuth,
@@ -212,3 +213,10 @@ def test_wrong_client_secret_is_an_auth_error_not_a_grant_error(http: httpx2.Cli
     assert caught.value.code == "invalid_client"
     assert caught.value.status == 502
     assert "wrong-secret" not in str(caught.value)
+
+
+def test_talent_search_refuses_a_category_it_cannot_express(api: UpworkGraphQL) -> None:
+    with pytest.raises(UpworkError) as caught:
+        api.search_freelancers("unused-token", "0")
+
+    assert caught.value.code == "BAD_USER_INPUT"

@@ -44,7 +44,6 @@ from bidcraft.upwork.models import (
 
 logger = logging.getLogger(__name__)
 
-MAX_PAGE_SIZE = 100
 MAX_PROPOSAL_PAGE_SIZE = 40  # Upwork refuses `first` above 40 on vendorProposals
 MAX_CONTRACT_PAGE_SIZE = 100
 MAX_TALENT_PAGE_SIZE = 50
@@ -62,7 +61,7 @@ def _reveal(token: Token) -> str:
     return token.get_secret_value() if isinstance(token, SecretStr) else token
 
 
-def _page_size(value: int, maximum: int = MAX_PAGE_SIZE) -> int:
+def _page_size(value: int, maximum: int) -> int:
     if not 1 <= value <= maximum:
         raise ValueError(f"page_size must be within 1..{maximum}")
     return value
@@ -319,11 +318,19 @@ class UpworkGraphQL:
         page_size: int = MAX_TALENT_PAGE_SIZE,
         enrich_top: int = 0,
     ) -> UpworkFreelancerSearch:
-        """Freelancers for `category` (Upwork id or label) and `skills`: Upwork's total for the filter (the
-        market's size) and a sample of up to `limit`; the first `enrich_top` get their job success score from
-        the full profile (one extra query each). Upwork's talent search filters by keyword, not category."""
+        """Freelancers for `category` (a top-level Upwork category, by id or label) and `skills`: Upwork's
+        total for the filter (the market's size) and a sample of up to `limit`; the first `enrich_top` get
+        their job success score from the full profile (one extra query each). Upwork's talent search filters
+        by keyword, not category, so the category's label is the keyword; an unknown category is
+        `UpworkError` with code `BAD_USER_INPUT`, before any request."""
         size = _page_size(page_size, MAX_TALENT_PAGE_SIZE)
-        words = [LABELS.get(category, category)] if category else []
+        label = None
+        if category:
+            ident = category_id(category)
+            label = LABELS.get(ident or "")
+            if label is None:  # no category filter exists to pass an unknown id on: refused as bad input
+                raise UpworkError(f"Unknown Upwork category {category!r}", code="BAD_USER_INPUT")
+        words = [label] if label else []
         words += [s for s in skills if s]
         search: dict[str, Any] = {"userType": "FREELANCER"}
         if words:

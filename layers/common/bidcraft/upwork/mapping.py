@@ -174,7 +174,7 @@ def proposal(node: Mapping[str, Any]) -> UpworkProposal:
     )
 
 
-def _first_term(terms: Any, key: str) -> Any:
+def _current_term(terms: Any, key: str) -> Any:
     """The newest term's amount (Upwork lists a contract's terms, one per change; the last is current)."""
     found = (
         [t.get(key) for t in terms if isinstance(t, Mapping) and t.get(key)]
@@ -186,8 +186,8 @@ def _first_term(terms: Any, key: str) -> Any:
 
 def contract(node: Mapping[str, Any]) -> UpworkContract:
     """A `ContractDetails` from `vendorContracts`."""
-    hourly = _first_term(dig(node, "terms", "hourlyTerms"), "hourlyRate")
-    fixed = _first_term(dig(node, "terms", "fixedPriceTerms"), "fixedAmount")
+    hourly = _current_term(dig(node, "terms", "hourlyTerms"), "hourlyRate")
+    fixed = _current_term(dig(node, "terms", "fixedPriceTerms"), "fixedAmount")
     kind = _contract_type(dig(node, "job", "contractTerms", "contractType"))
     kind = kind or ("hourly" if hourly else "fixed" if fixed else None)
     raw_status = str(node.get("status") or "").lower()
