@@ -231,7 +231,16 @@ def render_contract(account: Account, contract: Contract) -> dict[str, Any]:
         "job": {
             "id": contract.job_id,
             "content": {"title": contract.title, "description": f"{contract.title}."},
-            "classification": {"category": _category(contract.category)},
+            "classification": {
+                "category": {
+                    "id": contract.category.id,
+                    "name": contract.category.label,
+                    "slug": contract.category.slug,
+                },
+                "skills": [],
+                "additionalSkills": [],
+                "customAdditionalSkills": [],
+            },
             "contractTerms": {"contractType": _contract_type(contract.contract_type)},
         },
         "freelancer": {

@@ -197,7 +197,7 @@ def contract(node: Mapping[str, Any]) -> UpworkContract:
         contract_id=_required(node, "id", "contract"),
         proposal_id=dig(node, "offer", "vendorProposal", "id"),
         title=node.get("title") or dig(node, "job", "content", "title"),
-        category=dig(node, "job", "classification", "category", "preferredLabel"),
+        category=dig(node, "job", "classification", "category", "name"),  # a JobPostingCategory
         status=CONTRACT_STATUS.get(raw_status, "closed" if node.get("endDate") else "active"),
         contract_type=kind,
         hourly_rate=money(hourly),

@@ -59,7 +59,7 @@ query BidcraftContracts($filter: VendorContractSearchFilter!, $paging: ContractP
       offer {{ vendorProposal {{ id }} }}
       job {{
         content {{ title }}
-        classification {{ category {{ preferredLabel }} }}
+        classification {{ category {{ name }} }}
         contractTerms {{ contractType }}
       }}
       terms {{ hourlyTerms {{ hourlyRate {_MONEY} }} fixedPriceTerms {{ fixedAmount {_MONEY} }} }}
