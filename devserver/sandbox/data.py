@@ -118,10 +118,6 @@ class Proposal:
     def updated_at(self) -> datetime:
         return self.history[-1].at
 
-    @property
-    def viewed_by_client(self) -> bool:
-        return any(change.status in {"viewed", "interviewing", "hired"} for change in self.history)
-
 
 @dataclass(frozen=True, slots=True)
 class Contract:
