@@ -18,7 +18,7 @@ import json
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from graphql import GraphQLError, GraphQLResolveInfo, GraphQLSchema
 from graphql import execute as graphql_execute
@@ -438,6 +438,10 @@ def _root_resolver(resolver: Callable[[Context, dict[str, Any]], Any]) -> Callab
     return resolve
 
 
+def _never_awaitable(_value: Any) -> TypeGuard[Awaitable[Any]]:
+    return False
+
+
 def _formatted(error: GraphQLError, code: str) -> dict[str, Any]:
     shaped = error.formatted
     return {**shaped, "extensions": {**(shaped.get("extensions") or {}), "code": code}}
@@ -470,6 +474,7 @@ def execute(store: AccountStore, account: Account | None, body: bytes, content_t
         variable_values=variables,
         operation_name=operation_name,
         context_value=Context(account, store),
+        is_awaitable=_never_awaitable,  # every resolver is synchronous: skip graphql-core's check per field
     )
     if isinstance(result, Awaitable):  # pragma: no cover - no resolver is async
         raise TypeError("the sandbox resolves synchronously")
