@@ -144,6 +144,13 @@ def test_contracts_and_transactions(
     payments = list(api.iter_transactions(tokens.access_token, since=clock.now - timedelta(days=800)))
 
     assert {c.contract_id for c in contracts} == {c.id for c in account.contracts}
+    source = {c.id: c for c in account.contracts}
+    for contract in contracts:
+        truth = source[contract.contract_id]
+        assert (contract.title, contract.category) == (truth.title, truth.category.label)
+        assert contract.contract_type == truth.contract_type
+        assert (contract.hourly_rate, contract.fixed_amount) == (truth.hourly_rate, truth.fixed_amount)
+        assert contract.ended_at == truth.ended_at
     assert {c.proposal_id for c in contracts} == {p.id for p in account.proposals if p.status == "hired"}
     assert {c.status for c in contracts} <= {"active", "paused", "closed"}
     assert all((c.hourly_rate is None) != (c.fixed_amount is None) for c in contracts)
