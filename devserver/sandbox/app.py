@@ -139,7 +139,7 @@ class UpworkSandbox:
             posting = self.accounts.postings.publish(payload)
         except PublishError as exc:
             return json_response(422, {"error": "invalid_request", "error_description": str(exc)})
-        return json_response(201, {"job_id": posting.id, "ciphertext": posting.ciphertext})
+        return json_response(201, {"job_id": posting.id})
 
     def _graphql(self, headers: dict[str, str], body: bytes) -> SandboxResponse:
         authorization = headers.get("authorization")

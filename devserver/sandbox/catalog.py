@@ -215,16 +215,38 @@ CATEGORIES: tuple[Category, ...] = (
     ),
 )
 
-CATEGORY_BY_KEY: dict[str, Category] = {
-    key.casefold(): category
-    for category in CATEGORIES
-    for key in (category.id, category.slug, category.label)
-}
-
-
-def find_category(value: str) -> Category | None:
-    """A category by its id, slug or label (case-insensitive)."""
-    return CATEGORY_BY_KEY.get(value.strip().casefold())
+# Upwork's other top-level categories: a job may be published in them (`POST /_jobs`); no generated data
+# uses them, so adding them changed no account.
+PUBLISH_ONLY_CATEGORIES: tuple[Category, ...] = (
+    Category(
+        id="531770282580668417",
+        slug="customer-service",
+        label="Customer Service",
+        median_rate=15.0,
+        skills=("Customer Support", "Zendesk", "Live Chat", "Email Support"),
+        titles=("{skill} agent for an online store",),
+        profile_titles=("Customer Support Specialist",),
+    ),
+    Category(
+        id="531770282584862720",
+        slug="engineering-architecture",
+        label="Engineering & Architecture",
+        median_rate=45.0,
+        skills=("AutoCAD", "SolidWorks", "3D Modeling", "Structural Engineering"),
+        titles=("{skill} drawings for a small workshop",),
+        profile_titles=("Mechanical Design Engineer",),
+    ),
+    Category(
+        id="531770282584862721",
+        slug="legal",
+        label="Legal",
+        median_rate=60.0,
+        skills=("Contract Law", "Legal Writing", "Trademark Law", "GDPR"),
+        titles=("{skill} review of a SaaS agreement",),
+        profile_titles=("Commercial Lawyer",),
+    ),
+)
+PUBLISHABLE: dict[str, Category] = {c.label: c for c in (*CATEGORIES, *PUBLISH_ONLY_CATEGORIES)}
 
 
 FIRST_NAMES: tuple[str, ...] = (

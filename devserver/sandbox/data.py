@@ -105,10 +105,6 @@ class Proposal:
     def updated_at(self) -> datetime:
         return self.history[-1].at
 
-    @property
-    def viewed_by_client(self) -> bool:
-        return any(change.status in {"viewed", "interviewing", "hired"} for change in self.history)
-
 
 @dataclass(frozen=True, slots=True)
 class Contract:
@@ -268,7 +264,7 @@ def _contract(seed: str, account_id: str, stem: int, proposal: Proposal, anchor:
     end = (started_at + timedelta(days=days)).replace(microsecond=0)
     ended_at = end if end <= anchor else None
     return Contract(
-        id=f"2{stem}{proposal.index:05d}",
+        id=f"2{stem % 1000:03d}{proposal.index:05d}",  # fits Upwork's Int `relatedAssignment`
         proposal_id=proposal.id,
         offer_id=f"3{stem}{proposal.index:05d}",
         job_id=proposal.job_id,

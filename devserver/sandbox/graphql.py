@@ -1,9 +1,11 @@
-"""The sandbox's GraphQL subset: Upwork's documented root fields over the generated data.
+"""The sandbox's GraphQL API: Upwork's schema (`schema/upwork.graphql`) executed by graphql-core.
 
-Only the root fields and their arguments are interpreted (see `query.py`); every object is returned whole,
-so a client gets at least the fields it selected — and possibly more, which a test double may do. Errors
-follow the GraphQL spec: HTTP 200 with `errors[]` (`message`, `path`, `extensions.code`); a request that
-cannot run at all has `"data": null`.
+Every document is parsed and validated against the schema (once per distinct text) and its variables
+coerced, as Upwork does; the root resolvers below render the generated data in Upwork's shapes
+(`shapes.py`), and graphql-core returns exactly the fields selected. Errors follow Upwork: HTTP 200 with
+`errors[]` (`message`, `locations`, `path`, `extensions.code`); an invalid document, bad variables or a
+refused argument (page size, required filter) has `"data": null`; a field that fails alone (not found,
+not allowed) is `null` beside the rest.
 """
 
 from __future__ import annotations
@@ -11,44 +13,42 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
-from devserver.sandbox.catalog import CATEGORIES, Category, find_category
-from devserver.sandbox.data import Account, Contract, MarketFreelancer, Payment, Proposal
-from devserver.sandbox.postings import JobQuery, Posting, _skill_key, query_words, skill_keys
-from devserver.sandbox.query import QueryError, RootField, parse_request
+from graphql import GraphQLError, GraphQLResolveInfo, GraphQLSchema
+from graphql import execute as graphql_execute
+
+from devserver.sandbox.catalog import CATEGORIES
+from devserver.sandbox.data import Account, Contract, MarketFreelancer, Proposal
+from devserver.sandbox.postings import JobQuery, Posting, query_words, skill_keys
 from devserver.sandbox.responses import SandboxResponse, json_response
+from devserver.sandbox.schema import schema, validated
+from devserver.sandbox.shapes import (
+    UPWORK_PROPOSAL_STATUS,
+    render_account_profile,
+    render_contract,
+    render_market_profile,
+    render_payment,
+    render_posting,
+    render_posting_search,
+    render_proposal,
+    render_search_record,
+    render_user,
+)
 from devserver.sandbox.store import AccountStore
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 MAX_JOB_PAGE_SIZE = 50
+MAX_PROPOSAL_PAGE_SIZE = 40
+MAX_CONTRACT_PAGE_SIZE = 100
+MAX_TALENT_PAGE_SIZE = 50
 T = TypeVar("T")
-
-# Our lifecycle statuses as Upwork's VendorProposal status enum shows them (`viewedByClient` tells the rest).
-UPWORK_PROPOSAL_STATUS = {
-    "submitted": "Pending",
-    "viewed": "Pending",
-    "interviewing": "Activated",
-    "hired": "Hired",
-    "declined": "Declined",
-    "withdrawn": "Withdrawn",
-    "archived": "Archived",
-}
-_KNOWN_UPWORK_STATUSES = {
-    "pending",
-    "activated",
-    "accepted",
-    "offered",
-    "hired",
-    "declined",
-    "withdrawn",
-    "archived",
-}
 
 
 class FieldError(Exception):
@@ -79,330 +79,6 @@ class Context:
                 fatal=False,
             )
         return self.account
-
-
-# ------------------------------------------------------------------------------------------------ rendering
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _timestamp(moment: datetime) -> dict[str, str | None]:
-    """Upwork's date-time object: `rawValue` is epoch milliseconds as a string."""
-    return {"rawValue": str(int(moment.timestamp() * 1000)), "displayValue": _iso(moment)}
-
-
-def _money(amount: float | None, currency: str = "USD") -> dict[str, str] | None:
-    if amount is None:
-        return None
-    return {"rawValue": f"{amount:.2f}", "currency": currency, "displayValue": f"${amount:,.2f}"}
-
-
-def _category(category: Category) -> dict[str, str]:
-    return {"id": category.id, "preferredLabel": category.label, "slug": category.slug}
-
-
-def _skills(skills: Sequence[str]) -> list[dict[str, str]]:
-    return [{"name": s.lower().replace(" ", "-"), "prettyName": s, "preferredLabel": s} for s in skills]
-
-
-def _contract_type(kind: str) -> str:
-    return "HOURLY" if kind == "hourly" else "FIXED_PRICE"
-
-
-def _profile_url(key: str) -> str:
-    return f"https://www.upwork.com/freelancers/{key}"
-
-
-def render_user(account: Account) -> dict[str, Any]:
-    return {
-        "id": account.account_id,
-        "nid": account.nid,
-        "rid": account.rid,
-        "name": account.name,
-        "firstName": account.first_name,
-        "lastName": account.last_name,
-        "email": account.email,
-        "ciphertext": account.profile.key,
-        "photoUrl": None,
-        "publicUrl": _profile_url(account.profile.key),
-        "location": {"countryName": account.profile.country, "cityName": account.profile.city},
-        "freelancerProfile": {
-            "id": account.profile.key,
-            "fullName": account.name,
-            "firstName": account.first_name,
-            "lastName": account.last_name,
-            "email": account.email,
-        },
-    }
-
-
-def render_account_profile(account: Account) -> dict[str, Any]:
-    profile = account.profile
-    return {
-        "identity": {"id": profile.key, "ciphertext": profile.key},
-        "user": {"id": account.account_id, "nid": account.nid, "name": account.name},
-        "personalData": {
-            "firstName": account.first_name,
-            "lastName": account.last_name,
-            "title": profile.title,
-            "description": profile.description,
-            "profileUrl": _profile_url(profile.key),
-            "chargeRate": _money(profile.hourly_rate),
-            "address": {"countryName": profile.country, "cityName": profile.city, "timezone": None},
-        },
-        "aggregates": {
-            "jobSuccessScore": profile.job_success_score,
-            "topRatedStatus": profile.top_rated_status,
-            "topRatedPlusStatus": "top_rated_plus"
-            if profile.top_rated_status == "top_rated_plus"
-            else "none",
-            "totalFeedback": profile.total_jobs,
-            "adjustedFeedbackScore": profile.feedback_score,
-            "totalEarnings": profile.total_earnings,
-            "totalJobs": profile.total_jobs,
-            "totalHours": profile.total_hours,
-        },
-        "skills": _skills(profile.skills),
-        "categories": [_category(c) for c in profile.categories],
-        "availability": {"name": "More than 30 hrs/week"},
-    }
-
-
-def render_market_profile(freelancer: MarketFreelancer) -> dict[str, Any]:
-    return {
-        "identity": {"id": freelancer.key, "ciphertext": freelancer.key},
-        "user": None,
-        "personalData": {
-            "firstName": freelancer.first_name,
-            "lastName": freelancer.last_name[0] + ".",
-            "title": freelancer.title,
-            "description": f"{freelancer.title}. Skills: {', '.join(freelancer.skills)}.",
-            "profileUrl": _profile_url(freelancer.key),
-            "chargeRate": _money(freelancer.hourly_rate),
-            "address": {"countryName": freelancer.country, "cityName": freelancer.city, "timezone": None},
-        },
-        "aggregates": {
-            "jobSuccessScore": freelancer.job_success_score,
-            "topRatedStatus": freelancer.top_rated_status,
-            "topRatedPlusStatus": "top_rated_plus"
-            if freelancer.top_rated_status == "top_rated_plus"
-            else "none",
-            "totalFeedback": freelancer.total_jobs,
-            "adjustedFeedbackScore": freelancer.feedback_score,
-            "totalEarnings": freelancer.total_earnings,
-            "totalJobs": freelancer.total_jobs,
-            "totalHours": freelancer.total_hours,
-        },
-        "skills": _skills(freelancer.skills),
-        "categories": [_category(freelancer.category)],
-        "availability": {"name": "As needed - open to offers"},
-    }
-
-
-def render_proposal(account: Account, proposal: Proposal) -> dict[str, Any]:
-    hourly = proposal.contract_type == "hourly"
-    return {
-        "id": proposal.id,
-        "user": {"id": account.account_id, "nid": account.nid, "name": account.name},
-        "organization": {"id": f"org{account.rid}", "name": account.name},
-        "marketplaceJobPosting": {
-            "id": proposal.job_id,
-            "ciphertext": proposal.job_ciphertext,
-            "content": {"title": proposal.job_title, "description": f"{proposal.job_title}."},
-            "classification": {"category": _category(proposal.category), "skills": _skills(proposal.skills)},
-            "contractTerms": {
-                "contractType": _contract_type(proposal.contract_type),
-                "fixedPriceContractTerms": None if hourly else {"amount": _money(proposal.job_budget)},
-            },
-            "clientCompanyPublic": {"name": proposal.client_name, "country": proposal.client_country},
-        },
-        "terms": {
-            "chargeRate": _money(proposal.hourly_rate if hourly else proposal.bid_amount),
-            "upfrontPaymentPercent": 0,
-            "estimatedDuration": None,
-        },
-        "proposalCoverLetter": proposal.cover_letter,
-        "viewedByClient": proposal.viewed_by_client,
-        "status": {"status": UPWORK_PROPOSAL_STATUS[proposal.status], "reason": None},
-        "auditDetails": {
-            "createdDateTime": _timestamp(proposal.submitted_at),
-            "modifiedDateTime": _timestamp(proposal.updated_at),
-        },
-        "annotations": None,
-        # Sandbox extension (not an Upwork field): the whole lifecycle, for tests that replay it as events.
-        "sandboxStatusHistory": [{"status": c.status, "occurredAt": _iso(c.at)} for c in proposal.history],
-    }
-
-
-def render_contract(account: Account, contract: Contract) -> dict[str, Any]:
-    hourly = contract.contract_type == "hourly"
-    return {
-        "id": contract.id,
-        "title": contract.title,
-        "status": contract.status,
-        "contractType": _contract_type(contract.contract_type),
-        "createDate": _iso(contract.started_at),
-        "startDate": _iso(contract.started_at),
-        "endDate": _iso(contract.ended_at),
-        "modifyDate": _iso(contract.ended_at or contract.started_at),
-        "offerId": contract.offer_id,
-        "vendorProposal": {"id": contract.proposal_id},
-        "job": {"id": contract.job_id, "title": contract.title, "category": _category(contract.category)},
-        "freelancer": {"id": account.account_id, "nid": account.nid, "name": account.name},
-        "clientOrganization": {
-            "id": f"org-{contract.client_name.lower().replace(' ', '-')}",
-            "name": contract.client_name,
-        },
-        "terms": {
-            "hourlyTerms": {
-                "amount": _money(contract.hourly_rate),
-                "weeklyHoursLimit": contract.weekly_hours_limit,
-                "startDate": _iso(contract.started_at),
-                "endDate": _iso(contract.ended_at),
-            }
-            if hourly
-            else None,
-            "fixedPriceTerms": None
-            if hourly
-            else {
-                "amount": _money(contract.fixed_amount),
-                "startDate": _iso(contract.started_at),
-                "endDate": _iso(contract.ended_at),
-            },
-        },
-    }
-
-
-def render_payment(number: int, payment: Payment, balance: float) -> dict[str, Any]:
-    return {
-        "rowNumber": number,
-        "recordId": payment.id,
-        "transactionCreationDate": _iso(payment.occurred_at),
-        "accountingSubtype": payment.subtype,
-        "descriptionUI": payment.description,
-        "amountCreditedToUser": _money(payment.amount, payment.currency),
-        "amountSentInOrigCurrency": _money(payment.amount, payment.currency),
-        "runningChargeableBalance": _money(balance, payment.currency),
-        "paymentGuaranteed": payment.subtype == "Hourly",
-        "relatedAssignment": payment.contract_id,
-    }
-
-
-def _verification(verified: bool | None) -> str | None:
-    return None if verified is None else "VERIFIED" if verified else "NOT_VERIFIED"
-
-
-def render_posting(posting: Posting, now: datetime) -> dict[str, Any]:
-    """A `MarketplaceJobPosting` (Upwork's full job object)."""
-    hourly = posting.contract_type == "hourly"
-    return {
-        "id": posting.id,
-        "content": {"title": posting.title, "description": posting.description},
-        "classification": {
-            "category": _category(posting.category),
-            "skills": [{"id": None, "preferredLabel": s, "prettyName": s} for s in posting.skills],
-        },
-        "contractTerms": {
-            "contractType": _contract_type(posting.contract_type),
-            "personsToHire": 1,
-            "experienceLevel": posting.experience_level,
-            "fixedPriceContractTerms": None if hourly else {"amount": _money(posting.budget)},
-            "hourlyContractTerms": {
-                "engagementType": "PART_TIME",
-                "hourlyBudgetMin": posting.hourly_min,
-                "hourlyBudgetMax": posting.hourly_max,
-            }
-            if hourly
-            else None,
-        },
-        "contractorSelection": {
-            "proposalRequirement": {
-                "coverLetterRequired": True,
-                "screeningQuestions": [
-                    {"question": q, "sequenceNumber": n} for n, q in enumerate(posting.screening_questions, 1)
-                ],
-            }
-        },
-        "activityStat": {
-            "jobActivity": {
-                "lastClientActivity": _iso(posting.last_client_activity(now)),
-                "invitesSent": posting.invites_sent,
-                "totalInvitedToInterview": posting.interviewing,
-                "totalHired": 0,
-                "totalUnansweredInvites": 0,
-                "totalOffered": 0,
-            }
-        },
-        "clientCompanyPublic": {
-            "id": f"org-{posting.id}",
-            "country": {"name": posting.client.country} if posting.client.country else None,
-            "paymentVerification": {"paymentVerified": posting.client.payment_verified},
-        },
-    }
-
-
-def render_posting_search(posting: Posting, now: datetime) -> dict[str, Any]:
-    """A `MarketplaceJobPostingSearchResult` (one job-search hit)."""
-    client = posting.client
-    hourly = posting.contract_type == "hourly"
-    return {
-        "id": posting.id,
-        "ciphertext": posting.ciphertext,
-        "title": posting.title,
-        "description": posting.description,
-        "createdDateTime": _iso(posting.created_at),
-        "publishedDateTime": _iso(posting.created_at),
-        "renewedDateTime": None,
-        "category": posting.category.label,
-        "subcategory": None,
-        "skills": [
-            {"id": None, "name": _skill_key(s), "prettyName": s, "highlighted": False} for s in posting.skills
-        ],
-        "amount": _money(0.0 if hourly else posting.budget),
-        "hourlyBudgetType": "DEFAULT" if hourly else None,
-        "hourlyBudgetMin": _money(posting.hourly_min),
-        "hourlyBudgetMax": _money(posting.hourly_max),
-        "experienceLevel": posting.experience_level,
-        "totalApplicants": posting.applicants(now),
-        "applied": False,
-        "client": {
-            "totalHires": client.hires,
-            "totalPostedJobs": client.jobs_posted,
-            "totalSpent": _money(client.total_spent),
-            "verificationStatus": _verification(client.payment_verified),
-            "totalReviews": client.reviews,
-            "totalFeedback": client.rating,
-            "memberSinceDateTime": _iso(client.member_since),
-            "location": {"country": client.country} if client.country else None,
-        },
-        "job": render_posting(posting, now),
-    }
-
-
-def render_search_record(freelancer: MarketFreelancer) -> dict[str, Any]:
-    hourly_jobs = round(freelancer.total_jobs * 0.6)
-    return {
-        "id": freelancer.key,
-        "ciphertext": freelancer.key,
-        "shortName": freelancer.short_name,
-        "title": freelancer.title,
-        "description": f"{freelancer.title}. Skills: {', '.join(freelancer.skills)}.",
-        "skills": _skills(freelancer.skills),
-        "hourlyRate": _money(freelancer.hourly_rate),
-        "topRatedStatus": freelancer.top_rated_status,
-        "avgFeedbackScore": freelancer.feedback_score,
-        "jobSuccessScore": freelancer.job_success_score,
-        "totalHourlyJobs": hourly_jobs,
-        "totalFixedPriceJobs": freelancer.total_jobs - hourly_jobs,
-        "totalEarnings": freelancer.total_earnings,
-        "category": _category(freelancer.category),
-        "location": {"country": freelancer.country, "city": freelancer.city, "state": None},
-        "lastActiveDateTime": _iso(freelancer.last_active_at),
-    }
 
 
 # ----------------------------------------------------------------------------------------------- pagination
@@ -469,20 +145,10 @@ def _strings(value: Any, name: str) -> list[str]:
     raise _bad_input(f"{name} must be a string or a list of strings")
 
 
-def _categories(value: Any, name: str) -> list[Category]:
-    found = []
-    for raw in _strings(value, name):
-        category = find_category(raw)
-        if category is None:
-            raise _bad_input(f"Unknown category {raw!r} in {name}")
-        found.append(category)
-    return found
-
-
 def _terms(value: Any, name: str) -> list[str]:
-    return [
-        word for text in _strings(value, name) for word in text.replace(",", " ").casefold().split() if word
-    ]
+    """The words of a keyword: letters and digits (`&`, commas and lone characters are not words)."""
+    words = (word for text in _strings(value, name) for word in text.replace(",", " ").casefold().split())
+    return [word for word in words if len(word) > 1 and any(ch.isalnum() for ch in word)]
 
 
 # ------------------------------------------------------------------------------------------------ resolvers
@@ -509,10 +175,9 @@ def resolve_proposals(context: Context, arguments: dict[str, Any]) -> Any:
     account = context.user()
     filters = _object(arguments.get("filter"), "filter")
     statuses = [s.casefold() for s in _strings(filters.get("status_eq"), "filter.status_eq")]
-    statuses += [s.casefold() for s in _strings(filters.get("status_any"), "filter.status_any")]
-    unknown = sorted(set(statuses) - _KNOWN_UPWORK_STATUSES)
-    if unknown:
-        raise _bad_input(f"Unknown proposal status {unknown[0]!r}")
+    first = _object(arguments.get("pagination"), "pagination").get("first")
+    if isinstance(first, int) and first > MAX_PROPOSAL_PAGE_SIZE:
+        raise _bad_input(f"pagination.first must not exceed {MAX_PROPOSAL_PAGE_SIZE}")
     sort = _object(arguments.get("sortAttribute"), "sortAttribute")
     field = str(sort.get("field") or "CREATEDDATETIME").upper()
     order = str(sort.get("sortOrder") or "DESC").upper()
@@ -535,20 +200,34 @@ def resolve_proposals(context: Context, arguments: dict[str, Any]) -> Any:
 
 
 def resolve_contracts(context: Context, arguments: dict[str, Any]) -> Any:
+    """`ContractSearchResults`, newest first, paged by offset; only the token's own vendorId is readable."""
     account = context.user()
     filters = _object(arguments.get("filter"), "filter")
-    statuses = {s.upper() for s in _strings(filters.get("status_eq"), "filter.status_eq")}
-    statuses |= {s.upper() for s in _strings(filters.get("status_any"), "filter.status_any")}
-    if statuses - {"ACTIVE", "PAUSED", "CLOSED"}:
-        raise _bad_input("contract status must be ACTIVE, PAUSED or CLOSED")
-    wanted = frozenset(statuses)
+    if filters.get("vendorId") != account.account_id:
+        raise FieldError("Not allowed to read contracts of another vendor", "FORBIDDEN", fatal=False)
+    wanted = frozenset(filters.get("contractStatuses") or ())
+    paging = _object(arguments.get("paging"), "paging")
+    offset, limit = paging.get("offset") or 0, paging.get("limit") or DEFAULT_PAGE_SIZE
+    if offset < 0 or not 1 <= limit <= MAX_CONTRACT_PAGE_SIZE:
+        raise _bad_input(f"paging.limit must be within 1..{MAX_CONTRACT_PAGE_SIZE}, offset at least 0")
 
     def build() -> Sequence[Contract]:
-        items = [c for c in account.contracts if not wanted or c.status in wanted]
-        return items[::-1]  # newest first
+        return [c for c in account.contracts if not wanted or c.status in wanted][::-1]
 
     view = context.store.view(("contracts", account.account_id, wanted), build)
-    return _page("contracts", view, arguments.get("pagination"), lambda c: render_contract(account, c))
+    page = view[offset : offset + limit]
+    return {
+        "paging": {"offset": offset, "limit": limit},
+        "contracts": [render_contract(account, c) for c in page],
+    }
+
+
+def accounting_entity_id(account: Account) -> str:
+    return f"8{account.rid}"
+
+
+def resolve_accounting_entity(context: Context, arguments: dict[str, Any]) -> Any:
+    return {"id": accounting_entity_id(context.user())}
 
 
 def _moment(value: Any, name: str, *, end: bool) -> datetime:
@@ -566,6 +245,12 @@ def _moment(value: Any, name: str, *, end: bool) -> datetime:
 
 def resolve_transactions(context: Context, arguments: dict[str, Any]) -> Any:
     filters = _object(arguments.get("transactionHistoryFilter"), "transactionHistoryFilter")
+    account = context.user()
+    aces = filters.get("aceIds_any")
+    if not aces:
+        raise _bad_input("transactionHistoryFilter.aceIds_any is required (accountingEntity { id })")
+    if accounting_entity_id(account) not in aces:
+        raise FieldError("Not allowed to read this accounting entity", "FORBIDDEN", fatal=False)
     window = filters.get("transactionDateTime_bt")
     if not isinstance(window, dict):
         raise _bad_input("transactionHistoryFilter.transactionDateTime_bt {rangeStart, rangeEnd} is required")
@@ -573,7 +258,6 @@ def resolve_transactions(context: Context, arguments: dict[str, Any]) -> Any:
     end = _moment(window.get("rangeEnd"), "rangeEnd", end=True)
     if end < start:
         raise _bad_input("rangeEnd is before rangeStart")
-    account = context.user()
     payments = account.payments
     times = context.store.view(
         ("payment-times", account.account_id), lambda: [p.occurred_at for p in payments]
@@ -590,29 +274,17 @@ def resolve_transactions(context: Context, arguments: dict[str, Any]) -> Any:
     return {"transactionDetail": {"transactionHistoryRow": rows}}
 
 
-def _ranked(
-    pools: Sequence[Sequence[T]],
-    categories_given: bool,
-    terms: list[str],
-    skills: list[str],
-    text_of: Callable[[T], str],
-    skills_of: Callable[[T], Sequence[str]],
-) -> list[T]:
-    """Relevance: skill overlap counts double, words of the search text once; stable for equal scores.
-
-    With a category filter every item of the category is kept (the best matches first); without one, only
-    items that match something are — or everything when there is nothing to match.
-    """
-    wanted_skills = {s.casefold() for s in skills}
-    scored: list[tuple[int, int, T]] = []
-    for item in (item for pool in pools for item in pool):
-        own = {s.casefold() for s in skills_of(item)}
-        text = text_of(item).casefold()
-        score = 2 * len(own & wanted_skills) + sum(1 for word in terms if word in text)
-        if score or categories_given or not (terms or wanted_skills):
-            scored.append((-score, len(scored), item))
+def _talent_ranked(freelancers: Iterable[MarketFreelancer], terms: list[str]) -> list[MarketFreelancer]:
+    """Best keyword matches first (one point per word found in title, skills or category; stable for equal
+    scores); without a keyword, everyone."""
+    scored = []
+    for position, freelancer in enumerate(freelancers):
+        text = f"{freelancer.title} {' '.join(freelancer.skills)} {freelancer.category.label}".casefold()
+        score = sum(1 for word in terms if word in text)
+        if score or not terms:
+            scored.append((-score, position, freelancer))
     scored.sort(key=lambda entry: (entry[0], entry[1]))
-    return [item for _, _, item in scored]
+    return [freelancer for _, _, freelancer in scored]
 
 
 def _range_start(value: Any, name: str) -> float | None:
@@ -668,7 +340,8 @@ def resolve_jobs(context: Context, arguments: dict[str, Any]) -> Any:
         )
     now = context.store.now()
     chunk = found[start : start + first]
-    edges = [{"cursor": _job_cursor(p), "node": render_posting_search(p, now)} for p in chunk]
+    applied = None if context.account is None else False  # sandbox users never applied to a posting
+    edges = [{"cursor": _job_cursor(p), "node": render_posting_search(p, now, applied)} for p in chunk]
     return {
         "totalCount": len(found),
         "edges": edges,
@@ -692,33 +365,19 @@ def resolve_job(context: Context, arguments: dict[str, Any]) -> Any:
 
 
 def resolve_freelancers(context: Context, arguments: dict[str, Any]) -> Any:
+    """Talent search by `keyword` (words of titles, skills and category labels), best matches first."""
     filters = _object(arguments.get("searchFilter"), "searchFilter")
-    categories = _categories(filters.get("categoryIds_any"), "categoryIds_any")
-    terms = _terms(filters.get("keyword"), "keyword") + _terms(filters.get("searchTerm_eq"), "searchTerm_eq")
-    skills = _strings(filters.get("skills_any"), "skills_any")
-    rate = _object(filters.get("hourlyRate_eq"), "hourlyRate_eq")
-    low, high = rate.get("min"), rate.get("max")
-    for bound in (low, high):
-        if bound is not None and (not isinstance(bound, int | float) or isinstance(bound, bool)):
-            raise _bad_input("hourlyRate_eq.min/max must be numbers")
+    first = _object(arguments.get("pagination"), "pagination").get("first")
+    if isinstance(first, int) and first > MAX_TALENT_PAGE_SIZE:
+        raise _bad_input(f"pagination.first must not exceed {MAX_TALENT_PAGE_SIZE}")
+    terms = _terms(filters.get("keyword"), "keyword")
+    country = _object(filters.get("location"), "location").get("country")
     market = context.store.market()
-    key = ("freelancers", tuple(c.id for c in categories), tuple(terms), tuple(skills), low, high)
+    key = ("freelancers", tuple(terms), country)
 
     def build() -> list[MarketFreelancer]:
-        pools = [market.freelancers[c.id] for c in (categories or CATEGORIES)]
-        ranked = _ranked(
-            pools,
-            bool(categories),
-            terms,
-            skills,
-            lambda f: f"{f.title} {' '.join(f.skills)}",
-            lambda f: f.skills,
-        )
-        return [
-            f
-            for f in ranked
-            if (low is None or f.hourly_rate >= low) and (high is None or f.hourly_rate <= high)
-        ]
+        everyone = (f for c in CATEGORIES for f in market.freelancers[c.id])
+        return [f for f in _talent_ranked(everyone, terms) if country is None or f.country == country]
 
     view = context.store.view(key, build)
     return _page("freelancers", view, arguments.get("pagination"), render_search_record)
@@ -730,10 +389,10 @@ RESOLVERS: dict[str, Callable[[Context, dict[str, Any]], Any]] = {
     "vendorProposals": resolve_proposals,
     "vendorContracts": resolve_contracts,
     "transactionHistory": resolve_transactions,
+    "accountingEntity": resolve_accounting_entity,
     "marketplaceJobPostingsSearch": resolve_jobs,
     "marketplaceJobPosting": resolve_job,
     "freelancerProfileSearchRecords": resolve_freelancers,
-    "__typename": lambda context, arguments: "Query",
 }
 
 
@@ -751,8 +410,47 @@ def _failed(errors: list[dict[str, Any]], status: int = 200) -> SandboxResponse:
     return json_response(status, {"data": None, "errors": errors})
 
 
+@functools.cache
+def executable_schema() -> GraphQLSchema:
+    """Upwork's schema with the sandbox's root resolvers attached (nested fields read the rendered dicts)."""
+    built = schema()
+    query_type = built.query_type
+    if query_type is None:  # pragma: no cover - the SDL declares one
+        raise RuntimeError("upwork.graphql has no Query type")
+    for name, resolver in RESOLVERS.items():
+        query_type.fields[name].resolve = _root_resolver(resolver)
+    return built
+
+
+def _root_resolver(resolver: Callable[[Context, dict[str, Any]], Any]) -> Callable[..., Any]:
+    def resolve(_root: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
+        context: Context = info.context
+        account = context.account
+        if account is not None and info.field_name in context.store.denied(account.account_id):
+            raise FieldError(
+                "The client or authentication token doesn't have enough oauth2 permissions/scopes to access: "
+                f"{info.field_name}",
+                "FORBIDDEN",
+                fatal=False,
+            )
+        return resolver(context, arguments)
+
+    return resolve
+
+
+def _never_awaitable(_value: Any) -> TypeGuard[Awaitable[Any]]:
+    return False
+
+
+def _formatted(error: GraphQLError, code: str) -> dict[str, Any]:
+    shaped = error.formatted
+    return {**shaped, "extensions": {**(shaped.get("extensions") or {}), "code": code}}
+
+
 def execute(store: AccountStore, account: Account | None, body: bytes, content_type: str) -> SandboxResponse:
-    """Run one GraphQL-over-HTTP POST for `account` (already authenticated)."""
+    """Run one GraphQL-over-HTTP POST: parse and validate against Upwork's schema (once per distinct
+    document), coerce the variables, resolve only what was selected. Invalid: HTTP 200, `data: null`,
+    `errors[]`."""
     if content_type.split(";")[0].strip().lower() != "application/json":
         return _failed([_error("Content-Type must be application/json", "BAD_REQUEST")], 400)
     try:
@@ -767,46 +465,33 @@ def execute(store: AccountStore, account: Account | None, body: bytes, content_t
         return _failed([_error("variables must be a JSON object", "BAD_REQUEST")], 400)
     if operation_name is not None and not isinstance(operation_name, str):
         return _failed([_error("operationName must be a string", "BAD_REQUEST")], 400)
-
-    try:
-        operation = parse_request(request["query"], variables, operation_name)
-    except QueryError as exc:
-        return _failed([_error(exc.message, exc.code)])
-    if operation.kind != "query":
-        return _failed(
-            [_error(f"The sandbox supports queries only, not {operation.kind}s", "GRAPHQL_VALIDATION_FAILED")]
-        )
-    if operation.has_root_fragments:
-        return _failed(
-            [
-                _error(
-                    "Fragments on the root type are not supported by the sandbox", "GRAPHQL_VALIDATION_FAILED"
-                )
-            ]
-        )
-    unknown = [f for f in operation.fields if f.name not in RESOLVERS]
-    if unknown:
-        return _failed(
-            [
-                _error(f'Cannot query field "{f.name}" on type "Query".', "GRAPHQL_VALIDATION_FAILED")
-                for f in unknown
-            ]
-        )
-    return _run(Context(account, store), operation.fields)
-
-
-def _run(context: Context, fields: list[RootField]) -> SandboxResponse:
-    data: dict[str, Any] = {}
-    errors: list[dict[str, Any]] = []
-    for root in fields:
-        try:
-            data[root.key] = RESOLVERS[root.name](context, root.arguments)
-        except FieldError as exc:
-            if exc.fatal:
-                return _failed([_error(exc.message, exc.code, [root.key])])
-            data[root.key] = None
-            errors.append(_error(exc.message, exc.code, [root.key]))
-    payload: dict[str, Any] = {"data": data}
-    if errors:
-        payload["errors"] = errors
-    return json_response(200, payload)
+    document, problems, code = validated(request["query"])
+    if document is None:
+        return _failed([_formatted(error, code) for error in problems])
+    result = graphql_execute(
+        executable_schema(),
+        document,
+        variable_values=variables,
+        operation_name=operation_name,
+        context_value=Context(account, store),
+        is_awaitable=_never_awaitable,  # every resolver is synchronous: skip graphql-core's check per field
+    )
+    if isinstance(result, Awaitable):  # pragma: no cover - no resolver is async
+        raise TypeError("the sandbox resolves synchronously")
+    if not result.errors:
+        return json_response(200, {"data": result.data})
+    errors, fatal = [], False
+    for error in result.errors:
+        original = error.original_error
+        if isinstance(original, FieldError):
+            fatal = fatal or original.fatal
+            errors.append(_formatted(error, original.code))
+        elif error.path is None:  # the request itself (variables, operation name): nothing ran
+            fatal = True
+            variables_wrong = error.message.startswith("Variable ")
+            errors.append(
+                _formatted(error, "BAD_USER_INPUT" if variables_wrong else "GRAPHQL_VALIDATION_FAILED")
+            )
+        else:  # a sandbox bug (data that does not fit the schema): the app turns it into a 500
+            raise original or error
+    return json_response(200, {"data": None if fatal else result.data, "errors": errors})

@@ -39,6 +39,7 @@ ROTATION_GRACE = timedelta(hours=24)
 DEFAULT_ACCOUNT = "demo"
 SERVICE_PRINCIPAL = "#service"  # a client-credentials token's owner; `#` never occurs in an account id
 
+_FIELDS = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*(,[_A-Za-z][_0-9A-Za-z]*)*$")
 _PKCE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 _ACCOUNT_ID = re.compile(r"^[A-Za-z0-9._@+~-]{1,64}$")
 _FORM = "application/x-www-form-urlencoded"
@@ -127,6 +128,8 @@ class OAuthServer:
         account_id = _single(query, "sandbox_user") or DEFAULT_ACCOUNT
         proposals = int(_single(query, "sandbox_proposals") or DEFAULT_PROPOSALS)
         account, _ = self._accounts.get_or_create(account_id, proposals)
+        denied = _single(query, "sandbox_deny") or ""
+        self._accounts.deny(account.account_id, frozenset(f for f in denied.split(",") if f))
         code = secrets.token_urlsafe(32)
         with self._lock:
             self._prune()
@@ -154,6 +157,9 @@ class OAuthServer:
         proposals = _single(query, "sandbox_proposals")
         if proposals is not None and not (proposals.isdigit() and int(proposals) <= MAX_PROPOSALS):
             return "invalid_request", f"sandbox_proposals must be an integer within 0..{MAX_PROPOSALS}"
+        denied = _single(query, "sandbox_deny")
+        if denied is not None and not _FIELDS.match(denied):
+            return "invalid_request", "sandbox_deny must be comma-separated GraphQL field names"
         return None
 
     # ----------------------------------------------------------------------------------------------- token

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from devserver.sandbox.catalog import CATEGORIES, COUNTRIES, Category
+from devserver.sandbox.catalog import CATEGORIES, COUNTRIES, PUBLISHABLE, Category
 from devserver.sandbox.data import _cipher, rng_for
 
 WINDOW = timedelta(hours=72)  # how far back the stream is searchable
@@ -165,9 +165,9 @@ def _posting_from(body: Mapping[str, Any], ident: str, ciphertext: str, now: dat
     if not isinstance(skills, list) or not all(isinstance(s, str) and s.strip() for s in skills):
         raise PublishError("skills must be a list of strings")
     label = body.get("category") or CATEGORIES[0].label
-    category = next((c for c in CATEGORIES if isinstance(label, str) and c.label == label), None)
+    category = PUBLISHABLE.get(label) if isinstance(label, str) else None
     if category is None:
-        raise PublishError(f"category must be one of: {', '.join(c.label for c in CATEGORIES)}")
+        raise PublishError(f"category must be one of Upwork's: {', '.join(PUBLISHABLE)}")
     number = (int, float)
     amount = _optional(body, "amount", number)
     hourly_min, hourly_max = _optional(body, "hourly_min", number), _optional(body, "hourly_max", number)
@@ -236,7 +236,7 @@ class JobQuery:
         wanted = bool(self.category_ids or self.words or self.title_words or self.skills)
         if wanted and not (
             posting.category.id in self.category_ids
-            or any(_skill_key(s) in self.skills for s in posting.skills)
+            or any(skill_key(s) in self.skills for s in posting.skills)
             or any(word in posting.search_text for word in self.words)
             or any(word in posting.title.casefold() for word in self.title_words)
         ):
@@ -258,7 +258,7 @@ class JobQuery:
         return True
 
 
-def _skill_key(skill: str) -> str:
+def skill_key(skill: str) -> str:
     """Upwork skill names are slugs (`crm-software`); pretty names are matched through the same key."""
     return re.sub(r"[^0-9a-z+#.]+", "-", skill.casefold()).strip("-")
 
@@ -274,7 +274,7 @@ def query_words(expression: str | None) -> tuple[str, ...]:
 def skill_keys(expression: str | None) -> frozenset[str]:
     if not expression:
         return frozenset()
-    return frozenset(_skill_key(part) for part in expression.split(",") if part.strip())
+    return frozenset(skill_key(part) for part in expression.split(",") if part.strip())
 
 
 class PostingBoard:

@@ -28,6 +28,16 @@ class AccountStore:
         self._market: Market | None = None
         self._views: dict[Hashable, Any] = {}
         self.postings = PostingBoard(clock, seed)
+        self._denied: dict[str, frozenset[str]] = {}
+
+    def deny(self, account_id: str, fields: frozenset[str]) -> None:
+        """Root fields the account's grant lacks the scope for (`sandbox_deny` at sign-in; empty = none)."""
+        with self._lock:
+            self._denied[account_id] = fields
+
+    def denied(self, account_id: str) -> frozenset[str]:
+        with self._lock:
+            return self._denied.get(account_id, frozenset())
 
     def now(self) -> datetime:
         return self._clock()

@@ -49,9 +49,16 @@ def call_auth(local_aws: LocalAws, method: str, path: str, *, source_ip: str, **
 
 
 def authorize(
-    local_aws: LocalAws, redirect_uri: str, account: str, *, proposals: int = 2, source_ip: str | None = None
+    local_aws: LocalAws,
+    redirect_uri: str,
+    account: str,
+    *,
+    proposals: int = 2,
+    deny: str = "",
+    source_ip: str | None = None,
 ) -> Authorization:
-    """`/auth/upwork/init`, then the sandbox's authorize page: the code and state for the callback."""
+    """`/auth/upwork/init`, then the sandbox's authorize page: the code and state for the callback.
+    `deny`: GraphQL root fields the grant has no scope for (the sandbox's `sandbox_deny`)."""
     init = call_auth(
         local_aws,
         "POST",
@@ -61,6 +68,8 @@ def authorize(
     )
     assert init.status == 200, init.body
     url = f"{init.json['authorization_url']}&sandbox_user={account}&sandbox_proposals={proposals}"
+    if deny:
+        url += f"&sandbox_deny={deny}"
     response = httpx2.get(url, follow_redirects=False, timeout=10)
     assert response.status_code == 302, response.text
     location = response.headers["location"]
@@ -74,12 +83,13 @@ def sign_in(
     *,
     account: str | None = None,
     proposals: int = 2,
+    deny: str = "",
     source_ip: str | None = None,
 ) -> SignedIn:
     """A whole sign-in of `account` (a new one by default) whose sandbox history has `proposals`."""
     account = account or new_account()
     ip = source_ip or random_test_ip()  # one IP per sign-in: the per-IP auth limit never couples tests
-    found = authorize(local_aws, redirect_uri, account, proposals=proposals, source_ip=ip)
+    found = authorize(local_aws, redirect_uri, account, proposals=proposals, deny=deny, source_ip=ip)
     reply = call_auth(
         local_aws,
         "GET",

@@ -1,6 +1,6 @@
-"""Upwork's GraphQL schema (`upwork.graphql`, reconstructed from public sources) and a validated-document cache.
+"""Upwork's GraphQL schema (`upwork.graphql`, reconstructed from public sources) and a validation cache.
 
-Every distinct document is parsed and validated once (`validated`); the sandbox and the drift test both use it.
+Every distinct document is parsed and validated once (`validated`); the sandbox and the drift test use it.
 """
 
 from __future__ import annotations

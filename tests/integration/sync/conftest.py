@@ -21,11 +21,12 @@ def reply_json(raw: dict[str, Any]) -> Any:
 
 @pytest.fixture
 def sign_in(local_aws: LocalAws, redirect_uri: str) -> Callable[..., SignedIn]:
-    """`sign_in(sandbox_user=None, proposals=25)`: the whole Upwork sign-in, as a browser would do it."""
+    """`sign_in(sandbox_user=None, proposals=25, deny="")`: the whole Upwork sign-in, as a browser would do
+    it (`deny`: GraphQL root fields the grant has no scope for)."""
 
-    def _sign_in(sandbox_user: str | None = None, proposals: int = 25) -> SignedIn:
+    def _sign_in(sandbox_user: str | None = None, proposals: int = 25, deny: str = "") -> SignedIn:
         account = sandbox_user or session.new_account("sync")
-        return session.sign_in(local_aws, redirect_uri, account=account, proposals=proposals)
+        return session.sign_in(local_aws, redirect_uri, account=account, proposals=proposals, deny=deny)
 
     return _sign_in
 

@@ -33,7 +33,7 @@ def upwork_truth(user_id: str) -> dict[str, Any]:
     """What the sandbox says, read independently through the Upwork client."""
     token = get_valid_access_token(user_id)
     client = upwork_client.graphql()
-    proposals = list(client.iter_proposals(token, page_size=100))
+    proposals = list(client.iter_proposals(token))
     payments = list(client.iter_transactions(token, clock.now() - timedelta(days=3 * 365), clock.now()))
     return {
         "proposals": len(proposals),
@@ -73,6 +73,30 @@ def test_first_sync_fills_the_analytics_and_a_re_sync_changes_nothing(
     assert second.status == "succeeded"
     assert second.counts["events_applied"] == 0
     assert analytics_store.get_summary(account.user_id) == summary
+
+
+def test_a_part_upwork_refuses_is_recorded_and_the_rest_is_applied(
+    sign_in: Callable[..., SignedIn], run_sync: Callable[..., dict[str, Any]]
+) -> None:
+    # Given an account whose grant lacks the scope for contracts (Upwork answers FORBIDDEN for that field)
+    account = sign_in(proposals=80, deny="vendorContracts")
+    truth = upwork_truth(account.user_id)
+    # When its sync runs
+    job_id = jobs.new_job_id()
+    assert run_sync(account.user_id, job_id) == {"batchItemFailures": []}
+    # Then the job says which part was not read and why, and proposals and earnings were still applied
+    job = jobs.get(account.user_id, job_id)
+    assert job is not None
+    assert job.status == "succeeded"
+    assert job.counts["parts_failed"] == 1
+    assert job.error is not None
+    assert job.error.startswith("contracts not read: ")
+    assert "permissions/scopes" in job.error
+    assert job.counts["proposals"] == 80
+    assert "contracts" not in job.counts
+    summary = analytics_store.get_summary(account.user_id)
+    assert summary.proposals_sent == 80
+    assert summary.earnings == truth["earnings"]
 
 
 def test_events_parked_before_sign_up_are_applied_by_the_first_sync(

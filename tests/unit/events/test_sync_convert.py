@@ -14,16 +14,13 @@ SUBMITTED = datetime(2025, 3, 5, 10, tzinfo=UTC)
 MODIFIED = datetime(2025, 3, 9, 10, tzinfo=UTC)
 
 
-def proposal(
-    status: str, *, viewed: bool = False, proposal_id: str = "1001", **extra: object
-) -> UpworkProposal:
+def proposal(status: str, *, proposal_id: str = "1001", **extra: object) -> UpworkProposal:
     return UpworkProposal(
         proposal_id=proposal_id,
         job_title="Build an API",
         category="Web Development",
         status=status,  # type: ignore[arg-type]
         upwork_status="x",
-        viewed_by_client=viewed,
         hourly_rate=45.5,
         submitted_at=SUBMITTED,
         updated_at=MODIFIED,
@@ -40,18 +37,12 @@ def test_a_pending_proposal_is_one_creation() -> None:
     assert event.data.submitted_at == SUBMITTED
 
 
-def test_a_declined_proposal_the_client_viewed_also_proves_the_view() -> None:
-    events = convert.proposal_events(proposal("declined", viewed=True), "fl-1", NOW)
-    assert [e.event_id for e in events] == [
-        "sync:proposal:1001:created",
-        "sync:proposal:1001:declined",
-        "sync:proposal:1001:viewed",
-    ]
-    declined, viewed = events[1].event, events[2].event
+def test_a_declined_proposal_is_its_creation_and_status_and_no_invented_view() -> None:
+    events = convert.proposal_events(proposal("declined"), "fl-1", NOW)
+    assert [e.event_id for e in events] == ["sync:proposal:1001:created", "sync:proposal:1001:declined"]
+    declined = events[1].event
     assert isinstance(declined, ProposalUpdated)
     assert declined.data.occurred_at == MODIFIED
-    assert isinstance(viewed, ProposalUpdated)
-    assert viewed.data.occurred_at == SUBMITTED
 
 
 def test_ids_are_stable_across_syncs_and_safe_in_keys() -> None:

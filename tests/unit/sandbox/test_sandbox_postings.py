@@ -88,10 +88,9 @@ def test_a_published_job_matches_by_skill_query_or_category_and_keeps_absent_fie
     assert job_id not in [e["node"]["id"] for e in unrelated["edges"]]
     node = by_word["edges"][0]["node"]
     assert node["id"] == job_id
-    assert node["amount"]["rawValue"] == "750.00"
-    assert node["amount"]["currency"] == "USD"
-    assert [(s["name"], s["prettyName"]) for s in node["skills"]] == [("elixir-phoenix", "Elixir Phoenix")]
-    assert node["client"] | {"totalSpent": None} == {
+    assert node["amount"] == {"rawValue": "750.00", "currency": "USD"}  # exactly what was selected
+    assert node["skills"] == [{"name": "elixir-phoenix", "prettyName": "Elixir Phoenix"}]
+    assert node["client"] == {
         "totalHires": 3,
         "totalPostedJobs": None,
         "totalSpent": None,  # left out: Upwork did not give it
@@ -183,3 +182,29 @@ def test_publishing_an_invalid_job_is_refused(driver: Driver) -> None:
     assert driver.publish({"skills": ["Python"]}).status == 422  # no title
     assert driver.publish({"title": "x", "category": "Basket weaving"}).status == 422
     assert driver.publish({"title": "x", "client": {"hires": "many"}}).status == 422
+
+
+def test_any_of_upworks_top_level_categories_can_be_published_and_searched(
+    driver: Driver, clock: FakeClock
+) -> None:
+    token = driver.service_token()
+    job_id = _publish(driver, title="Review a licence", category="Legal")
+
+    found = _search(driver, clock, token, categoryIds_any=["531770282584862721"])
+
+    assert [e["node"]["id"] for e in found["edges"]] == [job_id]  # no generated posting is in Legal
+
+
+def test_applied_is_the_token_users_and_absent_for_the_service(driver: Driver, clock: FakeClock) -> None:
+    _publish(driver, title="Frindle job")
+    query = (
+        '{ marketplaceJobPostingsSearch(marketPlaceJobFilter: {searchExpression_eq: "frindle"}) '
+        "{ edges { node { applied } } } }"
+    )
+
+    as_service = driver.graphql(driver.service_token(), query).json()["data"]
+    clock.advance(seconds=1)
+    as_user = driver.graphql(driver.sign_in()["access_token"], query).json()["data"]
+
+    assert as_service["marketplaceJobPostingsSearch"]["edges"] == [{"node": {"applied": None}}]
+    assert as_user["marketplaceJobPostingsSearch"]["edges"] == [{"node": {"applied": False}}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime
 
@@ -16,6 +17,7 @@ from bidcraft.upwork import (
     UpworkError,
     UpworkGrantError,
     UpworkOAuth,
+    UpworkPermissionError,
     UpworkRateLimited,
     make_client,
 )
@@ -113,6 +115,8 @@ def test_http_401_403_are_auth_errors_without_retry(clock: Clock, status: int) -
     ("code", "error_type"),
     [
         ("UNAUTHENTICATED", UpworkAuthError),
+        ("FORBIDDEN", UpworkPermissionError),
+        ("PERMISSION_DENIED", UpworkPermissionError),
         ("TOO_MANY_REQUESTS", UpworkRateLimited),
         ("BAD_USER_INPUT", UpworkError),
         (None, UpworkError),
@@ -127,6 +131,49 @@ def test_graphql_errors_are_typed(clock: Clock, code: str | None, error_type: ty
 
     assert type(caught.value) is error_type
     assert "Something about the query" in str(caught.value)
+
+
+def test_a_partial_result_is_used_and_its_errors_logged(
+    clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given Upwork answering a page with one node it could not fully give (data and errors together)
+    nodes = [
+        {
+            "id": "p1",
+            "marketplaceJobPosting": None,
+            "status": {"status": "Hired"},
+            "auditDetails": {"createdDateTime": {"rawValue": "1735689600000"}},
+        },
+        None,
+    ]
+    body = {
+        "data": {
+            "vendorProposals": {
+                "edges": [{"cursor": "a", "node": nodes[0]}, {"cursor": "b", "node": nodes[1]}],
+                "pageInfo": {"hasNextPage": False, "endCursor": "b"},
+            }
+        },
+        "errors": [
+            {
+                "message": "not enough oauth2 permissions/scopes to access: MarketplaceJobPosting",
+                "path": ["vendorProposals", "edges", 0, "node", "marketplaceJobPosting"],
+                "extensions": {"code": "FORBIDDEN"},
+            },
+            {"message": "boom", "path": ["vendorProposals", "edges", 1, "node"], "extensions": {"code": "X"}},
+        ],
+    }
+    api = graphql_client(scripted([httpx2.Response(200, json=body)]), clock)
+
+    # When the client reads it
+    with caplog.at_level(logging.WARNING, logger="bidcraft.upwork.graphql"):
+        proposals = list(api.iter_proposals(TOKEN, statuses=["Hired"]))
+
+    # Then what Upwork gave is used, what it did not stays absent, and the errors are logged by code and path
+    found = [(p.proposal_id, p.status, p.job_id, p.category) for p in proposals]
+    assert found == [("p1", "hired", None, None)]
+    assert "partial result" in caplog.text
+    assert "FORBIDDEN" in caplog.text
+    assert "vendorProposals.edges.0.node.marketplaceJobPosting" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -167,23 +214,46 @@ def test_page_size_is_validated(clock: Clock) -> None:
     api = graphql_client(scripted([]), clock)
 
     with pytest.raises(ValueError, match="page_size"):
-        list(api.iter_proposals(TOKEN, page_size=101))
+        list(api.iter_proposals(TOKEN, page_size=41))  # Upwork refuses more than 40
 
 
 def test_pagination_stops_on_a_repeated_cursor(clock: Clock) -> None:
+    node = {
+        "id": "p1",
+        "status": {"status": "Hired"},
+        "auditDetails": {"createdDateTime": {"rawValue": "1735689600000"}},
+    }
     page = {
         "data": {
-            "vendorContracts": {
-                "edges": [{"node": {"id": "c1", "status": "ACTIVE", "startDate": "2025-01-01"}}],
+            "vendorProposals": {
+                "edges": [{"cursor": "same", "node": node}],
                 "pageInfo": {"hasNextPage": True, "endCursor": "same"},
             }
         }
     }
     api = graphql_client(scripted([httpx2.Response(200, json=page), httpx2.Response(200, json=page)]), clock)
 
-    contracts = list(api.iter_contracts(TOKEN))
+    proposals = list(api.iter_proposals(TOKEN, statuses=["Hired"]))
 
-    assert [c.contract_id for c in contracts] == ["c1", "c1"]
+    assert [p.proposal_id for p in proposals] == ["p1", "p1"]
+
+
+def test_contracts_are_paged_by_offset_until_a_short_page(clock: Clock) -> None:
+    def page(*ids: str) -> httpx2.Response:
+        contracts = [{"id": i, "status": "ACTIVE", "startDate": "2025-01-01"} for i in ids]
+        return httpx2.Response(200, json={"data": {"vendorContracts": {"contracts": contracts}}})
+
+    seen: list[httpx2.Request] = []
+    api = graphql_client(scripted([page("c1", "c2"), page("c3")], seen), clock)
+
+    contracts = list(api.iter_contracts(TOKEN, "vendor-7", page_size=2))
+
+    assert [c.contract_id for c in contracts] == ["c1", "c2", "c3"]
+    sent = [json.loads(request.read())["variables"] for request in seen]
+    assert sent == [
+        {"filter": {"vendorId": "vendor-7"}, "paging": {"offset": 0, "limit": 2}},
+        {"filter": {"vendorId": "vendor-7"}, "paging": {"offset": 2, "limit": 2}},
+    ]
 
 
 # ------------------------------------------------------------------------------------------------------ oauth

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import timedelta
 
 import httpx2
@@ -10,12 +9,14 @@ import pytest
 
 from bidcraft.upwork import (
     UpworkAuthError,
+    UpworkError,
     UpworkGrantError,
     UpworkGraphQL,
     UpworkOAuth,
     authorize_url,
 )
 from devserver.sandbox import UpworkSandbox
+from devserver.sandbox.shapes import UPWORK_PROPOSAL_STATUS
 
 from .helpers import (
     BASE_URL,
@@ -88,18 +89,21 @@ def test_iter_proposals_over_5000_with_rate_limit_retries(
     user = unique_user("busy")
     tokens = sign_in(oauth, http, sandbox_user=user, sandbox_proposals="5000")
 
-    # When the client pages through all of them at 50 per page (100 requests: far above 10 per second)
+    # When the client reads them status by status, 40 per page (~130 requests: far above 10 per second)
     proposals = list(api.iter_proposals(tokens.access_token))
 
-    # Then it gets each exactly once, newest first, with the sandbox's statuses, waiting out each 429
+    # Then it gets each exactly once, newest first within a status, waiting out each 429
     account = sandbox.account(user)
     assert account is not None
     assert len(proposals) == 5000
-    assert [p.proposal_id for p in proposals] == [p.id for p in reversed(account.proposals)]
-    assert Counter(p.status for p in proposals) == Counter(p.status for p in account.proposals)
-    assert clock.sleeps, "100 requests in no time must meet the sandbox's rate limit"
+    assert sorted(p.proposal_id for p in proposals) == sorted(p.id for p in account.proposals)
+    upwork_status = {p.id: UPWORK_PROPOSAL_STATUS[p.status] for p in account.proposals}
+    assert all(p.upwork_status == upwork_status[p.proposal_id] for p in proposals)
+    assert "viewed" not in {p.status for p in proposals}  # Upwork's API does not say; only events do
+    assert clock.sleeps, "130 requests in no time must meet the sandbox's rate limit"
     assert set(clock.sleeps) == {1.0}  # Retry-After honoured
-    newest = proposals[0]
+    by_id = {p.proposal_id: p for p in proposals}
+    newest = by_id[account.proposals[-1].id]
     source = account.proposals[-1]
     assert newest.submitted_at == source.submitted_at
     assert newest.updated_at == source.updated_at
@@ -115,7 +119,7 @@ def test_iter_proposals_filtered_by_upwork_status(
     user = unique_user()
     tokens = sign_in(oauth, http, sandbox_user=user, sandbox_proposals="300")
 
-    hired = list(api.iter_proposals(tokens.access_token, page_size=100, statuses=["Hired"]))
+    hired = list(api.iter_proposals(tokens.access_token, page_size=40, statuses=["Hired"]))
 
     account = sandbox.account(user)
     assert account is not None
@@ -136,10 +140,17 @@ def test_contracts_and_transactions(
     account = sandbox.account(user)
     assert account is not None
 
-    contracts = list(api.iter_contracts(tokens.access_token, page_size=20))
+    contracts = list(api.iter_contracts(tokens.access_token, user, page_size=20))
     payments = list(api.iter_transactions(tokens.access_token, since=clock.now - timedelta(days=800)))
 
     assert {c.contract_id for c in contracts} == {c.id for c in account.contracts}
+    source = {c.id: c for c in account.contracts}
+    for contract in contracts:
+        truth = source[contract.contract_id]
+        assert (contract.title, contract.category) == (truth.title, truth.category.label)
+        assert contract.contract_type == truth.contract_type
+        assert (contract.hourly_rate, contract.fixed_amount) == (truth.hourly_rate, truth.fixed_amount)
+        assert contract.ended_at == truth.ended_at
     assert {c.proposal_id for c in contracts} == {p.id for p in account.proposals if p.status == "hired"}
     assert {c.status for c in contracts} <= {"active", "paused", "closed"}
     assert all((c.hourly_rate is None) != (c.fixed_amount is None) for c in contracts)
@@ -153,18 +164,14 @@ def test_market_search(
 ) -> None:
     tokens = sign_in(oauth, http)
 
-    competitors = list(
-        api.search_freelancers(
-            tokens.access_token,
-            "Web, Mobile & Software Dev",
-            ["Python", "AWS Lambda"],
-            limit=60,
-            enrich_top=3,
-        )
+    found = api.search_freelancers(
+        tokens.access_token, "531770282580668418", ["Python", "AWS Lambda"], limit=60, enrich_top=3
     )
     jobs = list(api.search_jobs(tokens.access_token, query="python", limit=7, page_size=5))
 
-    assert len(competitors) == 60
+    competitors = found.freelancers
+    assert found.total_count is not None
+    assert found.total_count > len(competitors) == 60  # Upwork's total for the filter, not the sample
     assert all(c.hourly_rate and c.hourly_rate > 0 for c in competitors)
     assert {"Python", "AWS Lambda"} & set(competitors[0].skills)
     market = sandbox.market().freelancers_by_key
@@ -213,3 +220,10 @@ def test_wrong_client_secret_is_an_auth_error_not_a_grant_error(http: httpx2.Cli
     assert caught.value.code == "invalid_client"
     assert caught.value.status == 502
     assert "wrong-secret" not in str(caught.value)
+
+
+def test_talent_search_refuses_a_category_it_cannot_express(api: UpworkGraphQL) -> None:
+    with pytest.raises(UpworkError) as caught:
+        api.search_freelancers("unused-token", "0")
+
+    assert caught.value.code == "BAD_USER_INPUT"

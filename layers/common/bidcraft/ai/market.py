@@ -155,16 +155,7 @@ class UpworkMarketSource:
         found = _graphql().search_freelancers(
             token, upwork_category_id, (), limit=SAMPLE_LIMIT, enrich_top=ENRICH_TOP
         )
-        freelancers, total = _search_result(found)
-        return MarketSample([_competitor(f) for f in freelancers], total)
-
-
-def _search_result(found: Any) -> tuple[Iterable[Any], int | None]:
-    """`UpworkFreelancerSearch(total_count, freelancers)`. Transitional: until the `upwork` branch's client
-    returns it, a bare iterator of freelancers (no total) is accepted too — remove after that merge."""
-    if hasattr(found, "freelancers"):
-        return found.freelancers, found.total_count
-    return found, None
+        return MarketSample([_competitor(f) for f in found.freelancers], found.total_count)
 
 
 def _competitor(found: Any) -> MarketCompetitor:

@@ -2,10 +2,9 @@
 
 Event ids are derived from what they say, so a re-sync produces the same ids and changes nothing:
 `sync:proposal:<id>:created`, `sync:proposal:<id>:<status>`, `sync:contract:<id>:started|ended`,
-`sync:payment:<id>`. Upwork reports a proposal's *current* status (and whether the client viewed it), not its
-history: a proposal becomes `proposal.created` at `submitted_at`, one `proposal.updated` with its current
-status at its last modification, and — when the client viewed it but the status does not say so
-(declined, withdrawn, archived) — a `viewed` milestone dated at submission, which never overrides the status.
+`sync:payment:<id>`. Upwork reports a proposal's *current* status, not its history, and nothing about whether
+the client viewed it: a proposal becomes `proposal.created` at `submitted_at` and one `proposal.updated` with
+its current status at its last modification. `viewed` only ever comes from relayed events.
 A record that does not fit the event models is skipped with a warning, never fatal to the sync.
 """
 
@@ -27,7 +26,6 @@ from bidcraft.upwork.models import UpworkContract, UpworkPayment, UpworkProposal
 logger = logging.getLogger(__name__)
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._~@+=-]{1,100}$")
-_VIEWED_OR_LATER = frozenset({"viewed", "interviewing", "hired"})
 
 
 def _id_part(value: str) -> str:
@@ -85,8 +83,6 @@ def proposal_events(proposal: UpworkProposal, freelancer_id: str, received_at: d
 
     if proposal.status != "submitted":
         update(proposal.status, max(proposal.updated_at, proposal.submitted_at))
-    if proposal.viewed_by_client and proposal.status not in _VIEWED_OR_LATER:
-        update("viewed", proposal.submitted_at)
     return [envelope for envelope in found if envelope is not None]
 
 

@@ -8,14 +8,17 @@ entities are versioned and markers guard each applied event, so a retried sync c
 
 Upwork limits are respected by the client (bounded retries on 429 with `Retry-After`); a sync that still
 fails raises so the queue retries it later, except for failures a retry cannot fix (Upwork not connected,
-authorization revoked), which only mark the job `failed`.
+authorization revoked), which only mark the job `failed`. When Upwork refuses one part (proposals, contracts
+or transactions — e.g. a scope the key lacks), the job records why (`error`, `counts.parts_failed`) and the
+other parts are still applied; the job `succeeded` with what could be read. Upwork is read ahead in one
+background thread (`readahead.py`) while earlier records are applied, so the two costs overlap.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +28,7 @@ from bidcraft.events import pending
 from bidcraft.events.apply import ApplyReport, EventStore, apply_in_chunks
 from bidcraft.observability import count
 from bidcraft.sync import convert, jobs, state
+from bidcraft.sync.readahead import ReadAhead
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +68,30 @@ def _permanent(exc: Exception) -> bool:
     )
 
 
+def _readable_part(exc: Exception) -> bool:
+    """True for a refusal of one read that a retry will not fix (a GraphQL error at HTTP 200: a missing
+    scope, a field Upwork would not give), as opposed to Upwork being down, throttling or the token dead."""
+    from bidcraft.upwork.errors import UpworkAuthError, UpworkError, UpworkRateLimited
+
+    return (
+        isinstance(exc, UpworkError)
+        and exc.upstream_status == 200
+        and not isinstance(exc, UpworkAuthError | UpworkRateLimited)
+    )
+
+
+def _part(name: str, records: Iterable[Any], problems: dict[str, str]) -> Iterator[Any]:
+    """The records of one part of the sync; a refusal of that part is recorded and the sync goes on."""
+    try:
+        yield from records
+    except Exception as exc:
+        if not _readable_part(exc):
+            raise
+        code = getattr(exc, "code", None)
+        problems[name] = f"{name} not read: {getattr(exc, 'detail', None) or 'refused by Upwork'}"
+        logger.warning("sync part refused by Upwork", extra={"part": name, "code": code})
+
+
 def sync_user(
     user_id: str,
     *,
@@ -82,6 +110,7 @@ def sync_user(
         return None
     started = time.monotonic()
     counts: dict[str, int] = {}
+    problems: dict[str, str] = {}
     try:
         freelancer_id = _freelancer_id(user_id)
         if freelancer_id is None:
@@ -95,21 +124,33 @@ def sync_user(
             if previous is not None and previous.last_synced_at is not None
             else now - FIRST_SYNC_HISTORY
         )
-        stream = convert.events_from(
-            client.iter_proposals(token, page_size=100),
-            client.iter_contracts(token, page_size=100),
-            client.iter_transactions(token, since, now),
-            freelancer_id,
-            now,
-            counts,
+        reading = ReadAhead(
+            [
+                client.iter_proposals(token),
+                client.iter_contracts(token, freelancer_id),
+                client.iter_transactions(token, since, now),
+            ]
         )
-        report: ApplyReport = apply_in_chunks(user_id, stream, store, chunk=APPLY_CHUNK, now=now)
+        with reading:  # Upwork is read ahead while earlier records are applied
+            proposals, contracts, payments = reading.parts()
+            stream = convert.events_from(
+                _part("proposals", proposals, problems),
+                _part("contracts", contracts, problems),
+                _part("transactions", payments, problems),
+                freelancer_id,
+                now,
+                counts,
+            )
+            report: ApplyReport = apply_in_chunks(user_id, stream, store, chunk=APPLY_CHUNK, now=now)
         parked = pending.drain(user_id, freelancer_id, store)
         counts.update(report.as_counts())
         counts["pending_applied"] = parked.applied
         counts["transactions"] = report.transactions + parked.transactions
         counts["duration_ms"] = int((time.monotonic() - started) * 1000)
-        state.mark_synced(user_id, freelancer_id, now)
+        if problems:
+            counts["parts_failed"] = len(problems)
+        if "transactions" not in problems:  # else the next sync must read the same window again
+            state.mark_synced(user_id, freelancer_id, now)
     except Exception as exc:
         safe = getattr(exc, "detail", None) or "The sync failed; it will be retried"
         jobs.finish(user_id, job_id, "failed", counts=counts, error=str(safe), now=clock.now())
@@ -121,7 +162,14 @@ def sync_user(
             return counts
         logger.exception("sync failed", extra={"user_id": user_id, "job_id": job_id})
         raise SyncFailed(f"sync of {user_id} failed") from exc
-    jobs.finish(user_id, job_id, "succeeded", counts=counts, now=clock.now())
+    jobs.finish(
+        user_id,
+        job_id,
+        "succeeded",
+        counts=counts,
+        error="; ".join(problems.values()) or None,
+        now=clock.now(),
+    )
     count("Sync", outcome="succeeded")
     logger.info("sync done", extra={"user_id": user_id, "job_id": job_id, **counts})
     return counts

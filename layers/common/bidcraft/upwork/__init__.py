@@ -5,6 +5,7 @@ from bidcraft.upwork.errors import (
     UpworkError,
     UpworkGrantError,
     UpworkNotFound,
+    UpworkPermissionError,
     UpworkRateLimited,
 )
 from bidcraft.upwork.graphql import UpworkGraphQL
@@ -41,6 +42,7 @@ __all__ = [
     "UpworkNotFound",
     "UpworkOAuth",
     "UpworkPayment",
+    "UpworkPermissionError",
     "UpworkProfile",
     "UpworkProposal",
     "UpworkRateLimited",

@@ -34,6 +34,13 @@ class UpworkAuthError(UpworkError):
     slug, title = "upwork-auth-failed", "Upwork rejected the authorization"
 
 
+class UpworkPermissionError(UpworkError):
+    """Upwork refused one read (`FORBIDDEN`, `PERMISSION_DENIED`): typically a scope the API key lacks. The
+    token itself is fine, so other reads go on."""
+
+    slug, title = "upwork-permission-denied", "Upwork did not allow this read"
+
+
 class UpworkGrantError(UpworkAuthError):
     """`invalid_grant`: the code or refresh token is unknown, expired, used or revoked: sign in again."""
 

@@ -1,7 +1,9 @@
 """Upwork's GraphQL API: `execute()` with error mapping and bounded retries, plus typed, paginated readers.
 
-Error mapping: HTTP 401/403 or an `UNAUTHENTICATED` error → `UpworkAuthError`; 429 (after retries) →
-`UpworkRateLimited(retry_after)`; 5xx, transport failures and any other `errors[]` → `UpworkError`.
+Error mapping: HTTP 401/403 or an `UNAUTHENTICATED` error → `UpworkAuthError`; `FORBIDDEN`/`PERMISSION_DENIED`
+(a read the key's scopes do not cover) → `UpworkPermissionError`; 429 (after retries) →
+`UpworkRateLimited(retry_after)`; 5xx, transport failures and any other `errors[]` → `UpworkError`. A partial
+result (`data` with a root value beside `errors[]`) is returned as it is, the errors logged by code and path.
 Retries: at most `RetryPolicy.max_tries` attempts on 429/5xx/network errors (queries are idempotent),
 waiting `Retry-After` when Upwork sends one that is not above the cap.
 """
@@ -20,13 +22,20 @@ from pydantic import SecretStr
 
 from bidcraft.clock import now as utc_now
 from bidcraft.upwork import mapping, queries
-from bidcraft.upwork.categories import category_id
-from bidcraft.upwork.errors import UpworkAuthError, UpworkError, UpworkNotFound, UpworkRateLimited
+from bidcraft.upwork.categories import LABELS, category_id
+from bidcraft.upwork.errors import (
+    UpworkAuthError,
+    UpworkError,
+    UpworkNotFound,
+    UpworkPermissionError,
+    UpworkRateLimited,
+)
 from bidcraft.upwork.http import RetryPolicy, raise_for_throttling, send
 from bidcraft.upwork.models import (
     ContractType,
     UpworkContract,
     UpworkFreelancer,
+    UpworkFreelancerSearch,
     UpworkIdentity,
     UpworkJob,
     UpworkPayment,
@@ -35,11 +44,14 @@ from bidcraft.upwork.models import (
 
 logger = logging.getLogger(__name__)
 
-MAX_PAGE_SIZE = 100
+MAX_PROPOSAL_PAGE_SIZE = 40  # Upwork refuses `first` above 40 on vendorProposals
+MAX_CONTRACT_PAGE_SIZE = 100
+MAX_TALENT_PAGE_SIZE = 50
 MAX_JOB_PAGE_SIZE = 50  # marketplaceJobPostingsSearch `pagination_eq.first` (docs/upwork.md: to verify live)
 UPWORK_CONTRACT_TYPE: dict[ContractType, str] = {"hourly": "HOURLY", "fixed": "FIXED_PRICE"}
 MAX_PAGES = 1_000  # a guard against a server that never stops saying hasNextPage
-_AUTH_CODES = {"UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN"}
+_AUTH_CODES = {"UNAUTHENTICATED", "UNAUTHORIZED", "INVALID_TOKEN"}  # the token itself is refused
+_PERMISSION_CODES = {"FORBIDDEN", "PERMISSION_DENIED", "ACCESS_DENIED"}  # this read is refused (scope)
 _THROTTLE_CODES = {"TOO_MANY_REQUESTS", "RATE_LIMITED", "THROTTLED"}
 
 Token = str | SecretStr
@@ -49,7 +61,7 @@ def _reveal(token: Token) -> str:
     return token.get_secret_value() if isinstance(token, SecretStr) else token
 
 
-def _page_size(value: int, maximum: int = MAX_PAGE_SIZE) -> int:
+def _page_size(value: int, maximum: int) -> int:
     if not 1 <= value <= maximum:
         raise ValueError(f"page_size must be within 1..{maximum}")
     return value
@@ -122,9 +134,12 @@ class UpworkGraphQL:
         if not isinstance(body, dict):
             raise UpworkError(f"Upwork returned an unexpected response ({what})", upstream_status=200)
         errors = body.get("errors")
-        if errors:
-            self._raise_graphql_errors(errors, what)
         data = body.get("data")
+        if errors:
+            if isinstance(data, dict) and any(value is not None for value in data.values()):
+                self._log_partial(errors, what)  # a partial result: use what Upwork gave
+                return data
+            self._raise_graphql_errors(errors, what)
         if not isinstance(data, dict):
             raise UpworkError(f"Upwork returned no data ({what})", upstream_status=200)
         return data
@@ -139,6 +154,13 @@ class UpworkGraphQL:
         return code if isinstance(code, str) else None
 
     @staticmethod
+    def _log_partial(errors: Any, what: str) -> None:
+        found = errors if isinstance(errors, list) else []
+        codes = sorted({str(mapping.dig(e, "extensions", "code")) for e in found})
+        paths = [".".join(map(str, e.get("path") or [])) for e in found if isinstance(e, dict)][:5]
+        logger.warning("upwork %s: partial result, codes=%s paths=%s", what, codes, paths)
+
+    @staticmethod
     def _raise_graphql_errors(errors: Any, what: str) -> None:
         first = errors[0] if isinstance(errors, list) and errors else {}
         code = mapping.dig(first, "extensions", "code")
@@ -148,6 +170,8 @@ class UpworkGraphQL:
         logger.warning("upwork %s returned errors: code=%s count=%d", what, code, len(errors))
         if code in _AUTH_CODES:
             raise UpworkAuthError(detail, code=code, upstream_status=200)
+        if code in _PERMISSION_CODES:
+            raise UpworkPermissionError(detail, code=code, upstream_status=200)
         if code in _THROTTLE_CODES:
             raise UpworkRateLimited(detail, retry_after=1, code=code, upstream_status=200)
         raise UpworkError(detail, code=code, upstream_status=200)
@@ -160,8 +184,10 @@ class UpworkGraphQL:
         variables: Callable[[str | None], dict[str, Any]],
         *,
         limit: int | None = None,
+        total: list[int | None] | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """The nodes of a Relay connection, page after page, following `pageInfo.endCursor`."""
+        """The nodes of a Relay connection, page after page, following `pageInfo.endCursor`
+        (`total[0]` receives the connection's `totalCount`)."""
         after: str | None = None
         count = 0
         for _ in range(MAX_PAGES):
@@ -169,6 +195,8 @@ class UpworkGraphQL:
             if not isinstance(connection, dict):
                 raise UpworkError(f"Upwork returned no {root}")
             edges = connection.get("edges") or []
+            if total is not None and isinstance(connection.get("totalCount"), int):
+                total[0] = connection["totalCount"]
             for edge in edges:
                 node = mapping.dig(edge, "node")
                 if isinstance(node, dict):
@@ -197,31 +225,50 @@ class UpworkGraphQL:
         return mapping.identity(user, profile)
 
     def iter_proposals(
-        self, access_token: Token, page_size: int = 50, *, statuses: Sequence[str] = ()
+        self, access_token: Token, page_size: int = MAX_PROPOSAL_PAGE_SIZE, *, statuses: Sequence[str] = ()
     ) -> Iterator[UpworkProposal]:
-        """Every proposal, newest first. `statuses`: Upwork status values to keep (default: all)."""
-        size = _page_size(page_size)
-        filters: dict[str, Any] = {"status_any": list(statuses)} if statuses else {}
+        """Every proposal, one Upwork status after another (Upwork requires `status_eq`), newest first
+        within each. `statuses`: Upwork values to read (default: every key of `mapping.PROPOSAL_STATUS`)."""
+        size = _page_size(page_size, MAX_PROPOSAL_PAGE_SIZE)
+        for status in statuses or mapping.UPWORK_PROPOSAL_STATUSES:
 
-        def variables(after: str | None) -> dict[str, Any]:
-            return {
-                "filter": filters,
-                "sortAttribute": {"field": "CREATEDDATETIME", "sortOrder": "DESC"},
-                "pagination": {"first": size, "after": after},
-            }
+            def variables(after: str | None, status: str = status) -> dict[str, Any]:
+                pagination: dict[str, Any] = {"first": size}
+                if after:
+                    pagination["after"] = after
+                return {
+                    "filter": {"status_eq": status},
+                    "sortAttribute": {"field": "CREATEDDATETIME", "sortOrder": "DESC"},
+                    "pagination": pagination,
+                }
 
-        for node in self._connection(access_token, queries.PROPOSALS, "vendorProposals", variables):
-            yield mapping.proposal(node)
+            for node in self._connection(access_token, queries.PROPOSALS, "vendorProposals", variables):
+                yield mapping.proposal(node)
 
-    def iter_contracts(self, access_token: Token, page_size: int = 50) -> Iterator[UpworkContract]:
-        """Every contract, newest first."""
-        size = _page_size(page_size)
+    def iter_contracts(
+        self, access_token: Token, vendor_id: str, page_size: int = MAX_CONTRACT_PAGE_SIZE
+    ) -> Iterator[UpworkContract]:
+        """Every contract of the freelancer `vendor_id` (Upwork's user id), paged by offset."""
+        size = _page_size(page_size, MAX_CONTRACT_PAGE_SIZE)
+        for page in range(MAX_PAGES):
+            data = self.execute(
+                access_token,
+                queries.CONTRACTS,
+                {"filter": {"vendorId": vendor_id}, "paging": {"offset": page * size, "limit": size}},
+            )
+            contracts = mapping.dig(data, "vendorContracts", "contracts") or []
+            for node in contracts:
+                if isinstance(node, dict):
+                    yield mapping.contract(node)
+            if len(contracts) < size:
+                return
 
-        def variables(after: str | None) -> dict[str, Any]:
-            return {"filter": {}, "pagination": {"first": size, "after": after}}
-
-        for node in self._connection(access_token, queries.CONTRACTS, "vendorContracts", variables):
-            yield mapping.contract(node)
+    def accounting_entity_id(self, access_token: Token) -> str:
+        """The user's accounting entity id (what `transactionHistory` needs in `aceIds_any`)."""
+        ident = mapping.dig(self.execute(access_token, queries.ACCOUNTING_ENTITY), "accountingEntity", "id")
+        if not isinstance(ident, str | int) or not str(ident):
+            raise UpworkError("Upwork returned no accounting entity")
+        return str(ident)
 
     def iter_transactions(
         self,
@@ -233,21 +280,24 @@ class UpworkGraphQL:
     ) -> Iterator[UpworkPayment]:
         """Payments received from `since` to `until` (whole UTC days, both included), oldest first.
 
-        Upwork's `transactionHistory` is not paginated but takes a date range, so this walks windows of
-        `window_days` days.
+        Upwork's `transactionHistory` is not paginated but takes a date range and the accounting entity
+        (`accountingEntity { id }`, read once), so this walks windows of `window_days` days.
         """
         first_day = since.astimezone(UTC).date() if isinstance(since, datetime) else since
         end = until or self._clock()
         last_day = end.astimezone(UTC).date() if isinstance(end, datetime) else end
         if window_days < 1:
             raise ValueError("window_days must be positive")
+        ace = self.accounting_entity_id(access_token)
         seen: set[str] = set()
         start = first_day
         while start <= last_day:
             stop = min(last_day, start + timedelta(days=window_days - 1))
             window = {"rangeStart": start.isoformat(), "rangeEnd": stop.isoformat()}
             data = self.execute(
-                access_token, queries.TRANSACTIONS, {"filter": {"transactionDateTime_bt": window}}
+                access_token,
+                queries.TRANSACTIONS,
+                {"filter": {"aceIds_any": [ace], "transactionDateTime_bt": window}},
             )
             rows = mapping.dig(data, "transactionHistory", "transactionDetail", "transactionHistoryRow") or []
             for row in rows:
@@ -265,33 +315,53 @@ class UpworkGraphQL:
         skills: Sequence[str] = (),
         *,
         limit: int = 200,
-        page_size: int = 50,
+        page_size: int = MAX_TALENT_PAGE_SIZE,
         enrich_top: int = 0,
-    ) -> Iterator[UpworkFreelancer]:
-        """Competitors in `category` (best skill matches first); the first `enrich_top` get their job success
-        score from the full profile (one extra query each)."""
-        size = _page_size(page_size)
-        search: dict[str, Any] = {}
+    ) -> UpworkFreelancerSearch:
+        """Freelancers for `category` (a top-level Upwork category, by id or label) and `skills`: Upwork's
+        total for the filter (the market's size) and a sample of up to `limit`; the first `enrich_top` get
+        their job success score from the full profile (one extra query each). Upwork's talent search filters
+        by keyword, not category, so the category's label is the keyword; an unknown category is
+        `UpworkError` with code `BAD_USER_INPUT`, before any request."""
+        size = _page_size(page_size, MAX_TALENT_PAGE_SIZE)
+        label = None
         if category:
-            search["categoryIds_any"] = [category]
-        if skills:
-            search["skills_any"] = list(skills)
+            ident = category_id(category)
+            label = LABELS.get(ident or "")
+            if label is None:  # no category filter exists to pass an unknown id on: refused as bad input
+                raise UpworkError(f"Unknown Upwork category {category!r}", code="BAD_USER_INPUT")
+        words = [label] if label else []
+        words += [s for s in skills if s]
+        search: dict[str, Any] = {"userType": "FREELANCER"}
+        if words:
+            search["keyword"] = " ".join(words)
+        total: list[int | None] = [None]
 
         def variables(after: str | None) -> dict[str, Any]:
-            return {"searchFilter": search, "pagination": {"first": size, "after": after}}
+            pagination: dict[str, Any] = {"first": size}
+            if after:
+                pagination["after"] = after
+            return {"searchFilter": search, "pagination": pagination}
 
         nodes = self._connection(
-            access_token, queries.FREELANCERS, "freelancerProfileSearchRecords", variables, limit=limit
+            access_token,
+            queries.FREELANCERS,
+            "freelancerProfileSearchRecords",
+            variables,
+            limit=limit,
+            total=total,
         )
+        found: list[UpworkFreelancer] = []
         for index, node in enumerate(nodes):
-            found = mapping.freelancer(node)
+            freelancer = mapping.freelancer(node)
             if index < enrich_top:
-                profile = self.execute(access_token, queries.PROFILE, {"profileKey": found.profile_key})
+                profile = self.execute(access_token, queries.PROFILE, {"profileKey": freelancer.profile_key})
                 score = mapping.money(
                     mapping.dig(profile, "freelancerProfileByProfileKey", "aggregates", "jobSuccessScore")
                 )
-                found = found.model_copy(update={"job_success_score": score})
-            yield found
+                freelancer = freelancer.model_copy(update={"job_success_score": score})
+            found.append(freelancer)
+        return UpworkFreelancerSearch(total_count=total[0], freelancers=tuple(found))
 
     def search_jobs(
         self,

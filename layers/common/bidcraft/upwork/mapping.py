@@ -27,17 +27,21 @@ from bidcraft.upwork.models import (
 
 logger = logging.getLogger(__name__)
 
-# Upwork's VendorProposal status → our lifecycle status (`Pending` is `viewed` once the client has looked).
+# The one table from Upwork's proposal status (`VendorProposalStatusName`) to ours (docs/upwork.md).
+# Upwork's API has no "viewed by client": `viewed` only ever comes from relayed events, never from a sync.
+# For a freelancer, `Accepted` means Upwork accepted the submission (still waiting), not that a client did.
 PROPOSAL_STATUS: dict[str, ProposalStatus] = {
-    "pending": "submitted",
-    "activated": "interviewing",
-    "accepted": "interviewing",
-    "offered": "interviewing",
-    "hired": "hired",
-    "declined": "declined",
-    "withdrawn": "withdrawn",
-    "archived": "archived",
+    "Pending": "submitted",
+    "Accepted": "submitted",
+    "Activated": "interviewing",
+    "Offered": "interviewing",
+    "Hired": "hired",
+    "Declined": "declined",
+    "Withdrawn": "withdrawn",
+    "Archived": "archived",
 }
+UPWORK_PROPOSAL_STATUSES: tuple[str, ...] = tuple(PROPOSAL_STATUS)
+_STATUS_BY_FOLDED = {name.casefold(): ours for name, ours in PROPOSAL_STATUS.items()}
 CONTRACT_STATUS: dict[str, ContractStatus] = {"active": "active", "paused": "paused", "closed": "closed"}
 
 
@@ -143,13 +147,10 @@ def identity(user: Any, profile: Any) -> UpworkIdentity:
 
 def proposal(node: Mapping[str, Any]) -> UpworkProposal:
     raw_status = str(dig(node, "status", "status") or "")
-    status = PROPOSAL_STATUS.get(raw_status.lower())
+    status = _STATUS_BY_FOLDED.get(raw_status.casefold())
     if status is None:
         logger.warning("unknown Upwork proposal status %r, treated as submitted", raw_status)
         status = "submitted"
-    viewed = bool(node.get("viewedByClient"))
-    if status == "submitted" and viewed:
-        status = "viewed"
     job = node.get("marketplaceJobPosting") or {}
     kind = _contract_type(dig(job, "contractTerms", "contractType"))
     rate = dig(node, "terms", "chargeRate")
@@ -164,7 +165,6 @@ def proposal(node: Mapping[str, Any]) -> UpworkProposal:
         skills=_labels(dig(job, "classification", "skills"), "preferredLabel"),
         status=status,
         upwork_status=raw_status,
-        viewed_by_client=viewed,
         contract_type=kind,
         hourly_rate=money(rate) if kind != "fixed" else None,
         budget=money(rate) if kind == "fixed" else None,
@@ -174,18 +174,30 @@ def proposal(node: Mapping[str, Any]) -> UpworkProposal:
     )
 
 
+def _current_term(terms: Any, key: str) -> Any:
+    """The newest term's amount (Upwork lists a contract's terms, one per change; the last is current)."""
+    found = (
+        [t.get(key) for t in terms if isinstance(t, Mapping) and t.get(key)]
+        if isinstance(terms, list)
+        else []
+    )
+    return found[-1] if found else None
+
+
 def contract(node: Mapping[str, Any]) -> UpworkContract:
-    hourly = dig(node, "terms", "hourlyTerms", "amount")
-    fixed = dig(node, "terms", "fixedPriceTerms", "amount")
-    kind = _contract_type(node.get("contractType")) or ("hourly" if hourly else "fixed" if fixed else None)
+    """A `ContractDetails` from `vendorContracts`."""
+    hourly = _current_term(dig(node, "terms", "hourlyTerms"), "hourlyRate")
+    fixed = _current_term(dig(node, "terms", "fixedPriceTerms"), "fixedAmount")
+    kind = _contract_type(dig(node, "job", "contractTerms", "contractType"))
+    kind = kind or ("hourly" if hourly else "fixed" if fixed else None)
     raw_status = str(node.get("status") or "").lower()
     return _build(
         UpworkContract,
         "contract",
         contract_id=_required(node, "id", "contract"),
-        proposal_id=dig(node, "vendorProposal", "id"),
-        title=node.get("title") or dig(node, "job", "title"),
-        category=dig(node, "job", "category", "preferredLabel"),
+        proposal_id=dig(node, "offer", "vendorProposal", "id"),
+        title=node.get("title") or dig(node, "job", "content", "title"),
+        category=dig(node, "job", "classification", "category", "name"),  # a JobPostingCategory
         status=CONTRACT_STATUS.get(raw_status, "closed" if node.get("endDate") else "active"),
         contract_type=kind,
         hourly_rate=money(hourly),
@@ -202,7 +214,7 @@ def payment(row: Mapping[str, Any]) -> UpworkPayment:
         UpworkPayment,
         "transaction",
         payment_id=_required(row, "recordId", "transaction"),
-        contract_id=row.get("relatedAssignment") or None,
+        contract_id=str(row["relatedAssignment"]) if row.get("relatedAssignment") is not None else None,
         amount=money(amount),
         currency=currency(amount),
         occurred_at=moment(row.get("transactionCreationDate")),

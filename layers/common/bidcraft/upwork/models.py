@@ -61,8 +61,7 @@ class UpworkProposal(_Model):
     category: str | None = None
     skills: tuple[str, ...] = ()
     status: ProposalStatus
-    upwork_status: str  # Upwork's own value (Pending, Activated, Hired, …)
-    viewed_by_client: bool = False
+    upwork_status: str  # Upwork's own value (Pending, Activated, Hired, …); "viewed" is not in Upwork's API
     contract_type: ContractType | None = None
     hourly_rate: float | None = None  # the hourly bid
     budget: float | None = None  # the fixed-price bid

@@ -8,17 +8,18 @@ query BidcraftUser {
 }
 """
 
-PROFILE = """
-query BidcraftProfile($profileKey: String!) {
-  freelancerProfileByProfileKey(profileKey: $profileKey) {
-    personalData { title chargeRate { rawValue currency } }
-    aggregates { jobSuccessScore totalEarnings }
-  }
-}
-"""
-
 _MONEY = "{ rawValue currency }"
 
+PROFILE = f"""
+query BidcraftProfile($profileKey: String!) {{
+  freelancerProfileByProfileKey(profileKey: $profileKey) {{
+    personalData {{ title chargeRate {_MONEY} }}
+    aggregates {{ jobSuccessScore totalEarnings {_MONEY} }}
+  }}
+}}
+"""
+
+# One status per query: Upwork requires `status_eq` and has no "any status" filter.
 PROPOSALS = f"""
 query BidcraftProposals(
   $filter: VendorProposalFilter!, $sortAttribute: VendorProposalSortAttribute!, $pagination: Pagination!
@@ -36,7 +37,6 @@ query BidcraftProposals(
           contractTerms {{ contractType }}
         }}
         terms {{ chargeRate {_MONEY} }}
-        viewedByClient
         status {{ status }}
         auditDetails {{ createdDateTime {{ rawValue }} modifiedDateTime {{ rawValue }} }}
       }}
@@ -47,26 +47,32 @@ query BidcraftProposals(
 """
 
 CONTRACTS = f"""
-query BidcraftContracts($filter: VendorContractSearchFilter, $pagination: Pagination!) {{
-  vendorContracts(filter: $filter, pagination: $pagination) {{
-    totalCount
-    edges {{
-      cursor
-      node {{
-        id
-        title
-        status
-        contractType
-        startDate
-        endDate
-        vendorProposal {{ id }}
-        job {{ id title category {{ preferredLabel }} }}
-        terms {{ hourlyTerms {{ amount {_MONEY} }} fixedPriceTerms {{ amount {_MONEY} }} }}
+query BidcraftContracts($filter: VendorContractSearchFilter!, $paging: ContractPagingInput) {{
+  vendorContracts(filter: $filter, options: {{ addTerms: true }}, paging: $paging) {{
+    paging {{ offset limit }}
+    contracts {{
+      id
+      title
+      status
+      startDate
+      endDate
+      offer {{ vendorProposal {{ id }} }}
+      job {{
+        content {{ title }}
+        classification {{ category {{ name }} }}
+        contractTerms {{ contractType }}
       }}
+      terms {{ hourlyTerms {{ hourlyRate {_MONEY} }} fixedPriceTerms {{ fixedAmount {_MONEY} }} }}
     }}
-    pageInfo {{ hasNextPage endCursor }}
   }}
 }}
+"""
+
+# The freelancer's accounting entity: `transactionHistory` takes its id in `aceIds_any`.
+ACCOUNTING_ENTITY = """
+query BidcraftAccountingEntity {
+  accountingEntity { id }
+}
 """
 
 TRANSACTIONS = f"""
@@ -155,17 +161,19 @@ query BidcraftFreelancers($searchFilter: FreelancerProfileSearchFilter!, $pagina
     edges {{
       cursor
       node {{
-        id
-        ciphertext
-        shortName
-        title
-        skills {{ preferredLabel }}
-        hourlyRate {_MONEY}
-        topRatedStatus
-        avgFeedbackScore
-        totalHourlyJobs
-        totalFixedPriceJobs
-        location {{ country }}
+        ... on FreelancerProfilesSearchRecord {{
+          id
+          ciphertext
+          shortName
+          title
+          skills {{ preferredLabel }}
+          hourlyRate {_MONEY}
+          topRatedStatus
+          avgFeedbackScore
+          totalHourlyJobs
+          totalFixedPriceJobs
+          location {{ country }}
+        }}
       }}
     }}
     pageInfo {{ hasNextPage endCursor }}
