@@ -62,10 +62,10 @@ _SERVICES = {
 
 # Which secret is which: found through the environment variable that hands its ARN to the functions.
 SECRET_ROLES = {
-    "SIGNING_KEY_SECRET_ARN": "signing_key",  # a role name  # nosec B105
-    "WEBHOOK_SECRET_ARN": "webhook",  # a role name  # nosec B105
-    "OPENAI_SECRET_ARN": "openai",  # a role name  # nosec B105
-    "UPWORK_CLIENT_SECRET_ARN": "upwork_client",  # a role name  # nosec B105
+    "SIGNING_KEY_SECRET_ARN": "signing_key",  # a role name  # nosec
+    "WEBHOOK_SECRET_ARN": "webhook",  # a role name
+    "OPENAI_SECRET_ARN": "openai",  # a role name
+    "UPWORK_CLIENT_SECRET_ARN": "upwork_client",  # a role name
 }
 _ROLE_FALLBACK_IDS = {
     "SigningKeySecret": "signing_key",
@@ -123,7 +123,7 @@ def configure_environment(
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
             env.pop(name, None)
         env["AWS_ACCESS_KEY_ID"] = "testing"
-        env["AWS_SECRET_ACCESS_KEY"] = "testing"  # noqa: S105  # the emulator's dummy credentials  # nosec B105
+        env["AWS_SECRET_ACCESS_KEY"] = "testing"  # noqa: S105  # the emulator's dummy credentials  # nosec
     return region
 
 

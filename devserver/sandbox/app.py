@@ -23,7 +23,7 @@ from devserver.sandbox.store import AccountStore
 logger = logging.getLogger(__name__)
 
 AUTHORIZE_PATH = "/ab/account-security/oauth2/authorize"
-TOKEN_PATH = "/api/v3/oauth2/token"  # noqa: S105  # nosec B105 — a URL path, not a secret
+TOKEN_PATH = "/api/v3/oauth2/token"  # noqa: S105  # a URL path, not a secret  # nosec B105
 REVOKE_PATH = "/api/v3/oauth2/token/revoke"
 GRAPHQL_PATH = "/graphql"
 JOBS_PATH = "/_jobs"  # sandbox-only: publish a job posting now

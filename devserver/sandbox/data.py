@@ -52,7 +52,7 @@ _DELAY_HOURS: dict[str, tuple[float, float]] = {
 
 def rng_for(seed: str, *parts: str) -> random.Random:
     """The random stream of one generated thing, e.g. `rng_for(seed, "proposal", account_id, "17")`."""
-    return random.Random(":".join((seed, *parts)))  # noqa: S311  # nosec B311 — fake test data, not security
+    return random.Random(":".join((seed, *parts)))  # noqa: S311  # fake test data, not security  # nosec B311
 
 
 def _digits(seed: str, account_id: str) -> int:

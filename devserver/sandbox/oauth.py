@@ -234,7 +234,7 @@ class OAuthServer:
             )
         payload = {
             "access_token": access,
-            "token_type": "Bearer",  # nosec B105 — a token type, not a secret
+            "token_type": "Bearer",  # a token type, not a secret  # nosec
             "expires_in": int(ACCESS_TTL.total_seconds()),
         }
         return json_response(200, payload, NO_STORE)
@@ -246,7 +246,7 @@ class OAuthServer:
         payload = {
             "access_token": access,
             "refresh_token": refresh,
-            "token_type": "Bearer",  # nosec B105 — a token type, not a secret
+            "token_type": "Bearer",  # a token type, not a secret  # nosec
             "expires_in": int(ACCESS_TTL.total_seconds()),
         }
         return json_response(200, payload, NO_STORE)
