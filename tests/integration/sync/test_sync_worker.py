@@ -221,3 +221,44 @@ def test_an_upwork_outage_fails_the_job_and_is_retried(sign_in: Callable[..., Si
     assert job.error == "Upwork answered HTTP 502 (graphql)"
     assert runner.sync_user(account.user_id, job_id=job_id) is not None
     assert jobs.get(account.user_id, job_id).status == "succeeded"  # type: ignore[union-attr]
+
+
+def test_a_sync_over_the_upwork_budget_waits_in_a_delayed_message_instead_of_failing(
+    sign_in: Callable[..., SignedIn], sync_queue: str
+) -> None:
+    # Given the service-wide Upwork budget refusing the sync's first request for the next 120 s
+    from bidcraft.upwork.errors import UpworkRateLimited
+
+    class OverBudget:
+        def iter_proposals(self, *args: Any, **kwargs: Any) -> Any:
+            raise UpworkRateLimited(
+                "The Upwork request budget is spent for now", retry_after=120, code="BUDGET"
+            )
+            yield  # pragma: no cover
+
+        iter_contracts = iter_transactions = iter_proposals
+
+    account = sign_in(proposals=1)
+    queued_users(sync_queue)  # the sign-in's own sync message: not this test's
+    job_id = jobs.new_job_id()
+
+    # When the sync runs
+    result = runner.sync_user(account.user_id, job_id=job_id, reason="manual", graphql=OverBudget)
+
+    # Then it neither raises (no SQS redelivery towards the DLQ) nor fails: the job waits, queued, and the
+    # same job comes back in a message delayed by the wait
+    assert result is not None
+    job = jobs.get(account.user_id, job_id)
+    assert job is not None
+    assert job.status == "queued"
+    assert job.error is not None
+    assert "budget" in job.error
+    sqs = aws.client("sqs")
+    assert sqs.receive_message(QueueUrl=sync_queue, WaitTimeSeconds=0).get("Messages") is None  # delayed
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=sync_queue, AttributeNames=["ApproximateNumberOfMessagesDelayed"]
+    )
+    assert attributes["Attributes"]["ApproximateNumberOfMessagesDelayed"] == "1"
+    # and once Upwork answers again, the same job runs to the end
+    assert runner.sync_user(account.user_id, job_id=job_id) is not None
+    assert jobs.get(account.user_id, job_id).status == "succeeded"  # type: ignore[union-attr]

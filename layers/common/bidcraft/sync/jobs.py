@@ -65,11 +65,18 @@ def _job_key(user_id: str, job_id: str) -> dict[str, Any]:
     return analytics_store.key(m.user_pk(user_id), m.sync_job_sk(job_id))
 
 
-def enqueue(user_id: str, reason: str, job_id: str | None = None) -> None:
+MAX_DELAY_SECONDS = 900  # SQS's longest DelaySeconds: a longer wait takes several hops
+
+
+def enqueue(user_id: str, reason: str, job_id: str | None = None, *, delay_seconds: int = 0) -> None:
     body: dict[str, Any] = {"type": "sync.user", "user_id": user_id, "reason": reason}
     if job_id:
         body["job_id"] = job_id
-    _sqs().send_message(QueueUrl=config.load(SyncQueueSettings).sync_queue_url, MessageBody=json.dumps(body))
+    _sqs().send_message(
+        QueueUrl=config.load(SyncQueueSettings).sync_queue_url,
+        MessageBody=json.dumps(body),
+        DelaySeconds=max(0, min(int(delay_seconds), MAX_DELAY_SECONDS)),
+    )
 
 
 def enqueue_many(messages: list[SyncMessage]) -> None:
@@ -231,6 +238,21 @@ def start(user_id: str, job_id: str, reason: str, now: datetime) -> bool:
             return False
         raise
     return True
+
+
+def defer(user_id: str, job_id: str, reason: str, *, wait_seconds: int) -> None:
+    """Upwork's budget is spent for now: the job goes back to `queued` (with why, for its owner) and its
+    message is sent again, delayed, under the same job id: the work waits, never fails nor dead-letters."""
+    analytics_store.client().update_item(
+        TableName=analytics_store.table_name(),
+        Key=_job_key(user_id, job_id),
+        UpdateExpression="SET #s = :queued, #e = :e REMOVE lease_until",
+        ExpressionAttributeNames={"#s": "status", "#e": "error"},
+        ExpressionAttributeValues=analytics_store.to_wire(
+            {":queued": "queued", ":e": f"Waiting for the Upwork request budget (about {wait_seconds} s)"}
+        ),
+    )
+    enqueue(user_id, reason, job_id, delay_seconds=wait_seconds)
 
 
 def finish(

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bidcraft import clock
-from bidcraft.errors import Conflict
+from bidcraft.errors import Conflict, UpstreamThrottled
 from bidcraft.events import pending
 from bidcraft.events.apply import ApplyReport, EventStore, apply_in_chunks
 from bidcraft.observability import count
@@ -151,6 +151,11 @@ def sync_user(
             counts["parts_failed"] = len(problems)
         if "transactions" not in problems:  # else the next sync must read the same window again
             state.mark_synced(user_id, freelancer_id, now)
+    except UpstreamThrottled as exc:  # over the Upwork budget (ours) or throttled by Upwork: wait, never fail
+        jobs.defer(user_id, job_id, reason, wait_seconds=exc.retry_after)
+        count("Sync", outcome="deferred")
+        logger.info("sync deferred", extra={"user_id": user_id, "job_id": job_id, "wait": exc.retry_after})
+        return counts
     except Exception as exc:
         safe = getattr(exc, "detail", None) or "The sync failed; it will be retried"
         jobs.finish(user_id, job_id, "failed", counts=counts, error=str(safe), now=clock.now())
