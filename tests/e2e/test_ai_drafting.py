@@ -15,9 +15,8 @@ import httpx2
 import pytest
 
 from tests.e2e.conftest import LocalStackProcess
-from tests.e2e.test_analytics_flow import _sign_in
+from tests.e2e.session import sign_in
 from tests.e2e.test_events_flow import _eventually, _post_signed
-from tests.e2e.test_events_flow import _sign_in as _sign_in_account
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +37,7 @@ def _event(kind: str, data: dict[str, Any]) -> dict[str, Any]:
 def test_a_draft_cites_the_users_own_won_work(http: httpx2.Client, local_stack: LocalStackProcess) -> None:
     # Given a freelancer whose record (delivered as signed events) holds one won Shopify job
     account = f"e2e-dr-{uuid.uuid4().hex[:10]}"
-    auth = _sign_in_account(http, local_stack, account)
+    auth = sign_in(http, local_stack.redirect_uri, account=account).headers
     proposal_id = f"p-{uuid.uuid4().hex[:8]}"
     for kind, data in (
         ("proposal.created", {"job_title": WON, "category": "Web Development", "budget": 900,
@@ -69,7 +68,7 @@ def test_a_draft_cites_the_users_own_won_work(http: httpx2.Client, local_stack: 
 def test_without_a_record_the_draft_claims_nothing(
     http: httpx2.Client, local_stack: LocalStackProcess
 ) -> None:
-    auth = _sign_in_account(http, local_stack, f"e2e-dr-{uuid.uuid4().hex[:10]}")
+    auth = sign_in(http, local_stack.redirect_uri, account=f"e2e-dr-{uuid.uuid4().hex[:10]}").headers
 
     reply = http.post("/api/ai/generate/proposal", json=JOB, headers=auth)
 
@@ -79,7 +78,7 @@ def test_without_a_record_the_draft_claims_nothing(
 
 
 def test_a_spanish_job_is_answered_in_spanish(http: httpx2.Client, local_stack: LocalStackProcess) -> None:
-    auth = _sign_in(http, local_stack, proposals=1)
+    auth = sign_in(http, local_stack.redirect_uri, proposals=1).headers
 
     reply = http.post(
         "/api/ai/generate/proposal",
