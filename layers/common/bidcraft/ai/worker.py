@@ -72,6 +72,9 @@ def process(body: str, *, attempt: int = 1) -> str:
     try:
         draft = service.generate(user_id, request)
     except Exception as exc:
+        # Deliberately broad: whatever goes wrong, the job must leave `running` (released for a retry or
+        # failed), never stay claimed until it goes stale. Nothing is swallowed: a retry re-raises, and an
+        # unexpected error is logged with its traceback before the job is failed.
         if _transient(exc) and attempt < MAX_ATTEMPTS:
             logger.warning(
                 "ai job failed; will retry",
