@@ -74,9 +74,11 @@ def process(body: str, *, attempt: int = 1) -> str:
     except Exception as exc:
         # Deliberately broad: whatever goes wrong, the job must leave `running` (released for a retry or
         # failed), never stay claimed until it goes stale. Nothing is swallowed: a retry re-raises, and an
-        # unexpected error is logged with its traceback before the job is failed.
+        # unexpected error (a bug) is logged with its traceback, on every attempt.
         if _transient(exc) and attempt < MAX_ATTEMPTS:
-            logger.warning(
+            # An outage (a 5xx problem) is expected now and then; anything else is a bug: keep its traceback.
+            log = logger.warning if isinstance(exc, DomainError) else logger.exception
+            log(
                 "ai job failed; will retry",
                 extra={"job_id": job_id, "attempt": attempt, "error_type": type(exc).__name__},
             )
