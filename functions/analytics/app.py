@@ -13,11 +13,11 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
-from bidcraft import config
+from bidcraft import aws, config
 from bidcraft.analytics import dashboard, metrics, proposals
 from bidcraft.analytics.reports import data as report_data
 from bidcraft.analytics.reports import generate as reports
-from bidcraft.errors import DomainError, ServiceUnavailable
+from bidcraft.errors import ServiceUnavailable
 from bidcraft.http import create_app, lambda_handler_for, request
 from bidcraft.http.guard import Principal, current_principal, resolve_user_id
 from bidcraft.http.limits import by_user
@@ -215,9 +215,7 @@ def rate_limits() -> RateLimits:
     for op_class, subject in subjects.items():
         try:
             state = ratelimit.peek(op_class, subject)
-        except DomainError:
-            raise
-        except Exception as exc:
+        except aws.AWS_ERRORS as exc:  # peek maps its own storage errors; this covers any it lets through
             raise ServiceUnavailable("Rate-limit state is unavailable right now") from exc
         statuses[op_class] = RateLimitStatus(
             limit=state.limit, remaining=state.remaining, reset=state.reset, limit_exceeded=state.exceeded

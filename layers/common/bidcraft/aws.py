@@ -1,7 +1,8 @@
 """AWS clients, created on first use and cached per container.
 
 boto3 honours `AWS_ENDPOINT_URL` (and per-service variants), which is how the local stack and the
-integration tests point every client at the emulator. Only storage adapters call this module.
+integration tests point every client at the emulator. Only storage adapters call this module; they catch
+`AWS_ERRORS` (defined here, once) around their calls.
 """
 
 from __future__ import annotations
@@ -11,6 +12,13 @@ import os
 from typing import Any
 
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+# What a failing AWS call raises: the service's refusal (`ClientError`, keyed on `error_code`) or the way
+# there (`BotoCoreError`: endpoint unreachable, timeouts, credentials, parameter validation). Catch these
+# around AWS calls, never `Exception`, so a coding error (TypeError, KeyError…) fails loudly instead of
+# passing as "storage unavailable". botocore.config (above) imports botocore.exceptions already: no cost.
+AWS_ERRORS: tuple[type[Exception], ...] = (ClientError, BotoCoreError)
 
 _CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 3},

@@ -79,7 +79,7 @@ def get_item(table: str, item_key: dict[str, Any], *, consistent: bool = True) -
     """One item as plain Python values, or None; a storage failure fails closed (503)."""
     try:
         response = client().get_item(TableName=table, Key=item_key, ConsistentRead=consistent)
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         raise unavailable() from exc
     return plain(response.get("Item"))
 
@@ -110,7 +110,7 @@ def conditional_update(
             ExpressionAttributeValues=expression_values(values),
             **extra,
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         if is_condition_failure(exc):
             return False
         raise unavailable() from exc

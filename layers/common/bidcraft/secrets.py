@@ -7,8 +7,6 @@ import threading
 import time
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from bidcraft import aws, misconfiguration
 from bidcraft.errors import ConfigurationError, ServiceUnavailable
 
@@ -30,7 +28,7 @@ def get(secret_id: str) -> str:
             return hit[1]
     try:
         value = aws.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         if misconfiguration.is_misconfiguration(exc):  # no such secret, or the role may not read it: 500
             raise misconfiguration.report("secrets", exc) from exc
         raise ServiceUnavailable("A required secret could not be read") from exc

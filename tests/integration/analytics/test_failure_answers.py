@@ -1,4 +1,5 @@
-"""A failing dependency or a missing setting: a problem document (503 / 500 misconfigured), no traceback."""
+"""A failing dependency or a missing setting: a problem document (503 / 500 misconfigured), no traceback;
+a coding error is not disguised as a failing dependency (a 500)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bidcraft import config
+from bidcraft import aws, config
 from tests.integration.analytics.conftest import Call, User
 
 
@@ -65,3 +66,19 @@ def test_a_missing_setting_is_a_misconfigured_problem(
     assert reply.status == 500
     assert reply.json["type"] == "https://bidcraft.dev/problems/misconfigured"
     assert "REPORTS_BUCKET" in reply.json["detail"]
+
+
+def test_a_coding_error_storing_a_report_is_a_500_not_a_503(
+    call: Call, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only AWS errors are "the report could not be stored" (issue 10): a bug inside the S3 call is not one
+    def put_object(**_: object) -> None:
+        raise TypeError("put_object() got an unexpected keyword argument 'Bodyy'")
+
+    monkeypatch.setattr(aws.client("s3"), "put_object", put_object)
+
+    reply = call("POST", "/api/analytics/reports/generate", _report(), user=user)
+
+    assert reply.status == 500
+    assert reply.json["type"] == "https://bidcraft.dev/problems/internal"
+    assert "Bodyy" not in reply.body

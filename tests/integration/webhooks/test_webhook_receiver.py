@@ -310,3 +310,42 @@ def test_a_receipt_store_failure_is_503_and_queues_nothing(
     assert reply.status == 503
     assert reply.json["type"].endswith("service-unavailable")
     assert queued(events_queue) == []
+
+
+def _raise(error: Exception) -> Any:
+    def _call(**_: Any) -> Any:
+        raise error
+
+    return _call
+
+
+def test_a_coding_error_writing_the_receipt_is_a_500_not_a_503(
+    local_aws: LocalAws, webhook_secret: str, events_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a bug inside the receipt write (not an AWS error: issue 10, "catch what you mean")
+    msg_id, body = new_id("msg"), event_bytes()
+    monkeypatch.setattr(aws.client("dynamodb"), "put_item", _raise(TypeError("bad Item")))
+    reply = post(local_aws, body, signed_headers(webhook_secret, msg_id, body))
+    # Then it is not disguised as "storage unavailable": the handler's last resort answers 500
+    assert reply.status == 500
+    assert reply.json["type"].endswith("/internal")
+    assert queued(events_queue) == []
+
+
+def test_a_coding_error_sending_is_a_500_and_the_retry_still_queues_it(
+    local_aws: LocalAws, webhook_secret: str, events_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a bug inside SendMessage's call
+    msg_id, body = new_id("msg"), event_bytes()
+    with monkeypatch.context() as patch:
+        patch.setattr(aws.client("sqs"), "send_message", _raise(TypeError("bad MessageAttributes")))
+        reply = post(local_aws, body, signed_headers(webhook_secret, msg_id, body))
+    # Then the delivery fails loudly (500, not the 503 of an SQS outage) and nothing is acknowledged
+    assert reply.status == 500
+    assert reply.json["type"].endswith("/internal")
+    assert queued(events_queue) == []
+    assert receipts.get(msg_id).status == "reserved"  # type: ignore[union-attr]
+    # When the sender retries (the bug fixed), the reserved receipt is queued once: nothing is lost
+    retry = post(local_aws, body, signed_headers(webhook_secret, msg_id, body))
+    assert retry.status == 202
+    assert len(queued(events_queue)) == 1

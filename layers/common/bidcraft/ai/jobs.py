@@ -61,7 +61,7 @@ def create(user_id: str, kind: str, request: dict[str, Any], *, now: datetime | 
             Item={**_key(user_id, job_id), **dynamo.item(entry)},
             ConditionExpression="attribute_not_exists(pk)",
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         raise dynamo.unavailable() from exc
     return job_id
 
@@ -70,7 +70,7 @@ def enqueue(job_id: str, user_id: str, kind: str, request: dict[str, Any]) -> No
     body = json.dumps({"job_id": job_id, "user_id": user_id, "kind": kind, "request": request})
     try:
         aws.client("sqs").send_message(QueueUrl=queue().ai_jobs_queue_url, MessageBody=body)
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         logger.error("ai job not enqueued", extra={"job_id": job_id, "error": aws.error_code(exc)})
         raise ServiceUnavailable("The job could not be queued; retry shortly") from exc
 
@@ -97,7 +97,7 @@ def _update(
             ExpressionAttributeNames={"#s": "status", **(names or {})},
             ExpressionAttributeValues=dynamo.expression_values(values),
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         if dynamo.is_condition_failure(exc):
             return False
         raise dynamo.unavailable() from exc

@@ -26,9 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from bidcraft import clock, dynamo
+from bidcraft import aws, clock, dynamo
 from bidcraft.ai.competition import MarketCompetitor
 from bidcraft.ai.settings import settings
 from bidcraft.errors import Unprocessable
@@ -234,7 +232,7 @@ def save(snapshot: Snapshot) -> None:
         dynamo.client().put_item(
             TableName=settings().analytics_table, Item={**_key(snapshot.category), **dynamo.item(entry)}
         )
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         # The answer can still be given from what was just fetched; the next call fetches again.
         logger.error(
             "market snapshot not saved",

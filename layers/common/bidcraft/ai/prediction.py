@@ -40,9 +40,9 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict
 
+from bidcraft import aws
 from bidcraft.ai.market import upwork_category
 from bidcraft.ai.models import (
     PredictionModel,
@@ -285,7 +285,7 @@ def model_for_user(user_id: str) -> SuccessModel:
     (`trained_on` 0) and a warning is logged."""
     try:
         record = history.track_record(user_id)
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         logger.warning(
             "track record unavailable, prior alone",
             extra={"user_id": user_id, "error_type": type(exc).__name__},

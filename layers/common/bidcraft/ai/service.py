@@ -33,7 +33,7 @@ from bidcraft.ai.models import (
     SuccessPrediction,
     SuccessPredictionRequest,
 )
-from bidcraft.errors import PROBLEM_BASE, DomainError, NotFound
+from bidcraft.errors import PROBLEM_BASE, DomainError, NotFound, ServiceUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +42,11 @@ _JOB_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 def _profile_rate(user_id: str) -> float | None:
     """The user's Upwork hourly rate from their profile; None when unknown or unreadable."""
-    try:
-        from bidcraft.users import store
+    from bidcraft.users import store
 
+    try:
         record = store.get(user_id)
-    except Exception as exc:  # a missing rate only makes an estimate less personal
+    except ServiceUnavailable as exc:  # storage down: a missing rate only makes an estimate less personal
         logger.warning(
             "profile rate unavailable", extra={"user_id": user_id, "error_type": type(exc).__name__}
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bidcraft import clock, dynamo
+from bidcraft import aws, clock, dynamo
 from bidcraft.ai.models import TokenUsage
 from bidcraft.ai.settings import settings
 from bidcraft.errors import RateLimited
@@ -42,7 +42,8 @@ def _key(user_id: str, moment: datetime) -> dict[str, dict[str, str]]:
 
 
 def record(user_id: str, usage: TokenUsage, *, engine: str, now: datetime | None = None) -> None:
-    """Add one call's usage to the user's month. Best effort: a lost counter must not fail the answer."""
+    """Add one call's usage to the user's month. Best effort: a storage failure loses the counter, not the
+    answer (logged as an error). A coding error is not caught: the budget depends on these counters."""
     count("AiCall", engine=engine)
     moment = now or clock.now()
     try:
@@ -64,14 +65,14 @@ def record(user_id: str, usage: TokenUsage, *, engine: str, now: datetime | None
                 }
             ),
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         logger.error(
             "ai usage not recorded",
             extra={
                 "user_id": user_id,
                 "engine": engine,
                 "total_tokens": usage.total_tokens,
-                "error_type": type(exc).__name__,
+                "error": aws.error_code(exc) or type(exc).__name__,
             },
         )
 

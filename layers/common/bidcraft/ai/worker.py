@@ -71,9 +71,13 @@ def process(body: str, *, attempt: int = 1) -> str:
         return "failed"
     try:
         draft = service.generate(user_id, request)
-    except Exception as exc:
+    except Exception as exc:  # deliberately broad: whatever goes wrong, the job must leave `running`
+        # (released for a retry, or failed), never stay claimed until it goes stale. Nothing is swallowed: a
+        # retry re-raises, and an unexpected error (a bug) is logged with its traceback, on every attempt.
         if _transient(exc) and attempt < MAX_ATTEMPTS:
-            logger.warning(
+            # An outage (a 5xx problem) is expected now and then; anything else is a bug: keep its traceback.
+            log = logger.warning if isinstance(exc, DomainError) else logger.exception
+            log(
                 "ai job failed; will retry",
                 extra={"job_id": job_id, "attempt": attempt, "error_type": type(exc).__name__},
             )

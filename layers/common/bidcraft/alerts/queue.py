@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
 from bidcraft import aws, config
@@ -33,5 +32,5 @@ def send(message: DeliveryMessage, *, delay_seconds: int = 0) -> None:
             MessageBody=message.model_dump_json(exclude_none=True),
             DelaySeconds=max(0, min(int(delay_seconds), 900)),
         )
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         raise ServiceUnavailable("The alert could not be queued; retry later") from exc

@@ -20,9 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from bidcraft import config, dynamo
+from bidcraft import aws, config, dynamo
 from bidcraft.errors import Conflict, ServiceUnavailable
 
 MAX_CHANNELS = 10
@@ -92,7 +90,7 @@ def put_channel(user_id: str, channel: Mapping[str, Any]) -> None:
                 },
             ]
         )
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         if dynamo.cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:
             raise Conflict(f"You already have {MAX_CHANNELS} alert channels; delete one first") from None
         raise _unavailable(exc) from exc
@@ -109,7 +107,7 @@ def list_channels(user_id: str) -> list[dict[str, Any]]:
             ),
             ConsistentRead=True,
         )
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         raise _unavailable(exc) from exc
     return [dynamo.plain(raw) or {} for raw in response.get("Items", [])]
 
@@ -141,7 +139,7 @@ def delete_channel(user_id: str, channel_id: str) -> bool:
                 },
             ]
         )
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         if "ConditionalCheckFailed" in dynamo.cancellation_codes(exc):
             return False
         raise _unavailable(exc) from exc
@@ -191,7 +189,7 @@ def channel_failed(user_id: str, channel_id: str) -> int | None:
             ExpressionAttributeValues=dynamo.expression_values({":one": 1}),
             ReturnValues="UPDATED_NEW",
         )
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         if dynamo.is_condition_failure(exc):
             return None
         raise _unavailable(exc) from exc
@@ -253,7 +251,7 @@ def create_delivery(user_id: str, delivery: Mapping[str, Any], *, job_id: str | 
                 put,
             ]
         )
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         if dynamo.cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:
             return False
         raise _unavailable(exc) from exc
@@ -278,7 +276,7 @@ def forget_delivery(user_id: str, delivery: Mapping[str, Any], *, job_id: str | 
         )
     try:
         dynamo.client().transact_write_items(TransactItems=items)
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         raise _unavailable(exc) from exc
 
 
@@ -344,5 +342,5 @@ def query_deliveries(request: dict[str, Any]) -> dict[str, Any]:
     """One Query page of deliveries (the listing builds the request: key condition, filter, start key)."""
     try:
         return dict(dynamo.client().query(TableName=table(), **request))
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         raise _unavailable(exc) from exc

@@ -214,7 +214,7 @@ def get_items(pk: str, sort_keys: Sequence[str]) -> dict[str, dict[str, Any]]:
     for attempt in range(_BATCH_ATTEMPTS):
         try:
             response = aws.client("dynamodb").batch_get_item(RequestItems=pending)
-        except Exception as exc:
+        except aws.AWS_ERRORS as exc:
             raise _unavailable(exc) from exc
         for raw in response.get("Responses", {}).get(table, []):
             item = plain(raw)
@@ -248,7 +248,7 @@ def query_pages(request: dict[str, Any], *, max_pages: int | None = None) -> Ite
     while True:
         try:
             response = aws.client("dynamodb").query(**request)
-        except Exception as exc:
+        except aws.AWS_ERRORS as exc:
             raise _unavailable(exc) from exc
         pages += 1
         for raw in response.get("Items", []):

@@ -192,7 +192,7 @@ def commit(batch: WriteBatch) -> None:
         raise ValueError(f"a transaction holds at most {MAX_TRANSACTION_ITEMS} items, not {len(items)}")
     try:
         client().transact_write_items(TransactItems=items)
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         if aws.error_code(exc) != TRANSACTION_CANCELED:
             raise
         reasons = getattr(exc, "response", {}).get("CancellationReasons") or []

@@ -21,7 +21,7 @@ def enqueue_user_sync(user_id: str, *, reason: str) -> bool:
     body = {"type": "sync.user", "user_id": user_id, "reason": reason, "requested_at": clock.iso(clock.now())}
     try:
         aws.client("sqs").send_message(QueueUrl=settings.auth().sync_queue_url, MessageBody=json.dumps(body))
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         logger.error("sync job not queued", extra={"user_id": user_id, "error": aws.error_code(exc)})
         return False
     return True

@@ -58,7 +58,7 @@ def _audit_refusal(event: dict[str, Any], principal: Principal | None, error: Do
             severity="medium",
             details={"reason": error.slug, "method": http.get("method"), "path": event.get("rawPath")},
         )
-    except Exception:  # the refusal stands whether or not its record could be written
+    except Exception:  # deliberately broad: the refusal stands whether or not its record could be written
         logger.exception("authz_fail audit record lost")
 
 

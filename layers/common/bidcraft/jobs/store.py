@@ -156,7 +156,7 @@ def list_searches(user_id: str) -> list[StoredSearch]:
             ),
             ConsistentRead=True,
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         raise dynamo.unavailable() from exc
     items = [dynamo.plain(raw) or {} for raw in response.get("Items", [])]
     return sorted((_stored(item) for item in items), key=lambda s: (s.created_at, s.search_id))
@@ -184,7 +184,7 @@ def get_registry(fingerprints: Sequence[str]) -> dict[str, RegistryEntry]:
             request = response.get("UnprocessedKeys") or {}
             if not request:
                 break
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         raise dynamo.unavailable() from exc
     return found
 
@@ -268,13 +268,11 @@ def _transact(items: list[dict[str, Any]]) -> list[str]:
     """Run one transaction; [] when applied, else the per-item cancellation codes."""
     try:
         _client().transact_write_items(TransactItems=items)
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         codes = dynamo.cancellation_codes(exc)
         if codes:
             return codes
-        if aws.error_code(exc):
-            raise dynamo.unavailable() from exc
-        raise
+        raise dynamo.unavailable() from exc
     return []
 
 
@@ -355,7 +353,7 @@ def registry() -> Iterator[RegistryEntry]:
             kwargs["ExclusiveStartKey"] = start
         try:
             response = _client().query(**kwargs)
-        except Exception as exc:
+        except aws.AWS_ERRORS as exc:
             raise dynamo.unavailable() from exc
         for raw in response.get("Items", []):
             yield _registry(dynamo.plain(raw) or {})
@@ -377,7 +375,7 @@ def subscribers(fingerprint: str) -> list[Subscriber]:
             kwargs["ExclusiveStartKey"] = start
         try:
             response = _client().query(**kwargs)
-        except Exception as exc:
+        except aws.AWS_ERRORS as exc:
             raise dynamo.unavailable() from exc
         for raw in response.get("Items", []):
             item = dynamo.plain(raw) or {}
@@ -412,7 +410,7 @@ def drop_if_unused(fingerprint: str) -> bool:
             ConditionExpression="subscribers <= :zero",
             ExpressionAttributeValues=dynamo.expression_values({":zero": 0}),
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         if dynamo.is_condition_failure(exc):
             return False
         raise dynamo.unavailable() from exc
@@ -433,7 +431,7 @@ def put_job(job_id: str, doc: Mapping[str, Any], stored_at: int) -> None:
                 ),
             },
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         raise dynamo.unavailable() from exc
 
 
@@ -574,7 +572,7 @@ def touch_feeds(partitions: Sequence[str], as_of: str, now: int) -> None:
                 pending = response.get("UnprocessedItems") or {}
                 if not pending:
                     break
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         raise dynamo.unavailable() from exc
 
 
@@ -613,7 +611,7 @@ def feed_page(
         kwargs["ExclusiveStartKey"] = start_key
     try:
         response = _client().query(**kwargs)
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         raise dynamo.unavailable() from exc
     jobs: list[dict[str, Any]] = []
     as_of: str | None = None
@@ -679,7 +677,7 @@ def count_recent(user_id: str, search_id: str, now: int, *, max_pages: int = 5) 
             kwargs["ExclusiveStartKey"] = start
         try:
             response = _client().query(**kwargs)
-        except Exception as exc:
+        except aws.AWS_ERRORS as exc:
             raise dynamo.unavailable() from exc
         total += int(response.get("Count", 0))
         start = response.get("LastEvaluatedKey")

@@ -57,7 +57,7 @@ def reserve(event_id: str, body_sha256: str, now: datetime) -> Receipt | None:
             ConditionExpression="attribute_not_exists(id)",
         )
         return None
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         if aws.error_code(exc) != "ConditionalCheckFailedException":
             raise
     existing = get(event_id)
@@ -98,6 +98,6 @@ def release(event_id: str) -> None:
             ExpressionAttributeNames={"#s": "status"},
             ExpressionAttributeValues={":reserved": {"S": "reserved"}},
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         if aws.error_code(exc) != "ConditionalCheckFailedException":
             raise

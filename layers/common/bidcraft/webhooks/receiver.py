@@ -26,7 +26,7 @@ from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from bidcraft import clock, config, secrets, strict_json
+from bidcraft import aws, clock, config, secrets, strict_json
 from bidcraft.errors import BadRequest, ConfigurationError, Conflict, InvalidSignature, ServiceUnavailable
 from bidcraft.events import queue
 from bidcraft.events.models import Envelope, EventId, event_errors, parse_event
@@ -95,7 +95,7 @@ def _refuse_signature(reason: str, caller: Caller) -> InvalidSignature:
             severity="medium",
             details={"reason": reason},
         )
-    except Exception:  # the refusal stands whatever happens to its record
+    except Exception:  # deliberately broad: the refusal stands whatever happens to its record
         logger.exception("webhook audit record lost")
     return InvalidSignature("The webhook signature is missing, invalid or expired")
 
@@ -131,17 +131,17 @@ def _validated(body: bytes, event_id: str, now: datetime) -> Envelope:
 def _queue(envelope: Envelope) -> None:
     try:
         message_id = queue.send(envelope)
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         logger.exception("webhook event not queued", extra={"event_id": envelope.event_id})
         try:
             receipts.release(envelope.event_id)
-        except Exception:
+        except aws.AWS_ERRORS:
             # The receipt stays `reserved`: the sender's retry finds it and queues the event then.
             logger.exception("webhook receipt not released", extra={"event_id": envelope.event_id})
         raise ServiceUnavailable("The event could not be queued; retry the delivery", retry_after=5) from exc
     try:
         receipts.mark_queued(envelope.event_id, message_id)
-    except Exception:
+    except aws.AWS_ERRORS:
         # Queued all the same. A retry of this delivery would queue it again; the worker dedupes.
         logger.exception("webhook receipt not marked queued", extra={"event_id": envelope.event_id})
 
@@ -170,7 +170,7 @@ def receive(
 
     try:
         existing = receipts.reserve(event_id, body_sha256, now)
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         logger.exception("webhook receipt not written", extra={"event_id": event_id})
         raise ServiceUnavailable("The event could not be recorded; retry the delivery") from exc
     if existing is None:

@@ -18,9 +18,7 @@ import logging
 import statistics
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from bidcraft import clock, dynamo
+from bidcraft import aws, clock, dynamo
 from bidcraft.ai.drafting.models import FreelancerContext, PastWork
 from bidcraft.ai.settings import settings
 from bidcraft.errors import DomainError
@@ -83,7 +81,7 @@ def load_freelancer_context(user_id: str) -> FreelancerContext:
         )
     try:
         context["past_work"] = _past_work(user_id)
-    except (ClientError, BotoCoreError) as exc:
+    except aws.AWS_ERRORS as exc:
         logger.warning(
             "past work unavailable for drafting", extra={"user_id": user_id, "error_type": type(exc).__name__}
         )

@@ -47,7 +47,7 @@ def upload(key: str, body: bytes, *, content_type: str, filename: str) -> None:
             ServerSideEncryption="AES256",
             CacheControl="private, no-store",
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         raise _failed("upload", exc) from exc
 
 
@@ -58,7 +58,7 @@ def presign(key: str) -> str:
             Params={"Bucket": config.load(ReportSettings).reports_bucket, "Key": key},
             ExpiresIn=LINK_SECONDS,
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         raise _failed("presign", exc) from exc
     return str(url)
 
@@ -95,5 +95,5 @@ def record(
             Item=item,
             ConditionExpression="attribute_not_exists(pk)",
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         raise _failed("record", exc) from exc

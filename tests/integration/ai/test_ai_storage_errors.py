@@ -1,0 +1,64 @@
+"""The AI usage counter tells a storage failure from a coding error (issue 10, "Catch what you mean").
+
+Recording a call's tokens is best effort against DynamoDB: a throttled write loses the counter (logged as an
+error with the AWS code), never the answer. A coding error in the same write is not swallowed: the monthly
+token budget depends on these counters, so a bug must fail loudly (a 500), not disable the budget silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from bidcraft import aws
+from tests.integration.ai.conftest import Call, User, analytics_item
+
+PROPOSAL = {
+    "proposal_text": "Professional web developer with 5 years experience",
+    "category": "web_development",
+    "budget_range": "1000-5000",
+}
+
+
+def _failing_usage_writes(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """DynamoDB's UpdateItem raises `error` for the usage item only (rate limits etc. still work)."""
+    client = aws.client("dynamodb")
+    real = client.update_item
+
+    def update_item(**kwargs: Any) -> Any:
+        if str(kwargs.get("Key", {}).get("sk", {}).get("S", "")).startswith("USAGE#"):
+            raise error
+        return real(**kwargs)
+
+    monkeypatch.setattr(client, "update_item", update_item)
+
+
+def test_a_throttled_usage_write_loses_the_counter_not_the_answer(
+    ai: Call, user: User, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    throttled = ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow"}}, "UpdateItem")
+    _failing_usage_writes(monkeypatch, throttled)
+
+    with caplog.at_level(logging.ERROR):
+        reply = ai("POST", "/api/ai/analyze/proposal", PROPOSAL, token=user.token)
+
+    assert reply.status == 200, reply.body
+    (record,) = [r for r in caplog.records if r.getMessage() == "ai usage not recorded"]
+    assert record.error == "ThrottlingException"  # type: ignore[attr-defined]
+    month = time.strftime("%Y-%m", time.gmtime())
+    assert analytics_item(f"USER#{user.user_id}", f"USAGE#{month}") is None
+
+
+def test_a_coding_error_in_the_usage_write_is_a_500(
+    ai: Call, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing_usage_writes(monkeypatch, TypeError("unsupported operand type(s) for +: 'int' and 'str'"))
+
+    reply = ai("POST", "/api/ai/analyze/proposal", PROPOSAL, token=user.token)
+
+    assert reply.status == 500, reply.body
+    assert reply.json["type"].endswith("/internal")
