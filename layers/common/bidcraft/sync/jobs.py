@@ -189,7 +189,7 @@ def request_sync(user_id: str, *, reason: str = "manual", now: datetime | None =
         raise ServiceUnavailable("The sync could not be requested; retry shortly")
     try:
         enqueue(user_id, reason, job.job_id)
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         logger.exception("sync job not queued", extra={"user_id": user_id, "job_id": job.job_id})
         finish(user_id, job.job_id, "failed", error="The sync could not be queued", now=now)
         raise ServiceUnavailable("The sync could not be queued; retry shortly") from exc
@@ -233,7 +233,7 @@ def start(user_id: str, job_id: str, reason: str, now: datetime) -> bool:
                 }
             ),
         )
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         if aws.error_code(exc) == "ConditionalCheckFailedException":
             return False
         raise

@@ -71,7 +71,7 @@ class ReadAhead:
                 for record in records:
                     if not self._put(record):
                         return
-            except Exception as exc:  # handed over: the caller raises it where the part stopped
+            except Exception as exc:  # deliberately broad: raised by the caller where the part stopped
                 if not self._put(_Failed(exc)):
                     return
                 continue

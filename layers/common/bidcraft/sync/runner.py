@@ -84,7 +84,7 @@ def _part(name: str, records: Iterable[Any], problems: dict[str, str]) -> Iterat
     """The records of one part of the sync; a refusal of that part is recorded and the sync goes on."""
     try:
         yield from records
-    except Exception as exc:
+    except Exception as exc:  # deliberately broad: Upwork errors load lazily; others re-raised at once
         if not _readable_part(exc):
             raise
         code = getattr(exc, "code", None)
@@ -156,7 +156,7 @@ def sync_user(
         count("Sync", outcome="deferred")
         logger.info("sync deferred", extra={"user_id": user_id, "job_id": job_id, "wait": exc.retry_after})
         return counts
-    except Exception as exc:
+    except Exception as exc:  # deliberately broad: every failure is recorded on the job, then propagates
         safe = getattr(exc, "detail", None) or "The sync failed; it will be retried"
         jobs.finish(user_id, job_id, "failed", counts=counts, error=str(safe), now=clock.now())
         count("Sync", outcome="failed")
