@@ -55,6 +55,9 @@ def error_code(exc: Exception) -> str:
 
 
 def reset() -> None:
-    """Drop cached clients (tests that move the endpoint)."""
+    """Drop cached clients, PynamoDB models' included (tests that move the endpoint)."""
+    from bidcraft import tables
+
     client.cache_clear()
     s3_presigner.cache_clear()
+    tables.reset()

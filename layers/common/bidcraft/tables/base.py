@@ -1,0 +1,73 @@
+"""What every table module shares: connection settings, lazy table names, error translation.
+
+- Table names come from the function's settings at first use (`Meta.table_name` is a property of the Meta's
+  metaclass), never at import. The endpoint is botocore's own `AWS_ENDPOINT_URL` handling (PynamoDB passes no
+  `host`), so moto server mode and the local stack work as they do for `bidcraft.aws` clients.
+- Timeouts and retries match `bidcraft.aws` (2 s connect, 5 s read, 3 attempts in botocore's standard mode).
+- PynamoDB wraps botocore's `ClientError` in its own `PynamoDBException` subclasses (`PutError`,
+  `UpdateError`, `TransactWriteError`, ...) with the AWS error code in `cause_response_code`; `error_code`
+  reads it, and `unavailable` is the one client-facing translation (fail closed, retry later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+
+from bidcraft.errors import ServiceUnavailable
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+STORAGE_ERRORS = (PynamoDBException, ClientError, BotoCoreError)
+"""What a storage call can raise besides coding errors: catch these, never `Exception`."""
+
+
+def table_meta(table_name: Callable[[], str]) -> type:
+    """A `Meta` class whose `table_name` is read from settings each time PynamoDB asks for it."""
+
+    class LazyTable(type):
+        @property
+        def table_name(cls) -> str:
+            return table_name()
+
+    class Meta(metaclass=LazyTable):
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 2  # PynamoDB counts retries: 1 + 2 = 3 attempts, as bidcraft.aws
+
+    return Meta
+
+
+def error_code(exc: BaseException) -> str:
+    """The AWS error code behind a PynamoDB or botocore error, or ''."""
+    if isinstance(exc, PynamoDBException):
+        return str(exc.cause_response_code or "")
+    if isinstance(exc, ClientError):
+        return str(exc.response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def is_condition_failure(exc: BaseException) -> bool:
+    return error_code(exc) == CONDITION_FAILED
+
+
+def cancellation_codes(exc: BaseException) -> list[str]:
+    """The per-item reason codes of a cancelled `TransactWrite` ('' for items that did not fail)."""
+    if not isinstance(exc, TransactWriteError):
+        return []
+    return [str(reason.code or "") if reason else "" for reason in exc.cancellation_reasons]
+
+
+def unavailable() -> ServiceUnavailable:
+    """The client-facing error for a storage failure we cannot handle (fail closed, retry later)."""
+    return ServiceUnavailable("Storage temporarily unavailable")
+
+
+def transact_write(model: Any) -> Any:
+    """A `TransactWrite` over the connection (and botocore client) `model` already holds: PynamoDB would
+    otherwise make a new client for every transaction."""
+    from pynamodb.transactions import TransactWrite
+
+    return TransactWrite(connection=model._get_connection().connection)

@@ -1,0 +1,112 @@
+"""PynamoDB models of UsersTable (`USERS_TABLE`): single-table design, every item keyed by `pk`/`sk`.
+
+Models and their items (attribute names and types are the wire format the stores have always written):
+- `UserProfile`: `USER#<user_id>` / `PROFILE` — the profile and activity counters (`bidcraft.users.store`).
+- `UpworkLink`: `UPWORK#<upwork_user_id>` / `USER` — which Bidcraft user an Upwork account belongs to.
+- `SessionItem`: `USER#<user_id>` / `SESSION#<session_id>` — one sign-in (a refresh-token family).
+- `RefreshToken`: `REFRESH#<sha256(token)>` / `TOKEN` — one refresh token of a family.
+Both carry the table's TTL attribute `expires_at` (epoch seconds).
+
+Every other item of the table (MFA, lockout and attempt counters, OAuth state, Upwork tokens, rate-limit and
+Upwork budget counters) is still written by its store through `bidcraft.dynamo`'s low-level client
+(docs/auth.md).
+Attributes are nullable unless they are keys: items written before an attribute existed still load.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.models import Model
+
+from bidcraft import tables
+from bidcraft.auth.settings import users_table
+from bidcraft.tables.base import table_meta
+
+PROFILE_SK = "PROFILE"
+SESSION_PREFIX = "SESSION#"
+
+
+def user_pk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+class _UsersItem(Model):
+    Meta = table_meta(users_table)  # type: ignore[assignment]  # lazy table name: see tables.base
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    entity = UnicodeAttribute(null=True)
+
+
+@tables.register
+class UserProfile(_UsersItem):
+    user_id = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    upwork_user_id = UnicodeAttribute(null=True)
+    roles = ListAttribute(of=UnicodeAttribute, null=True)
+    mfa_enabled = BooleanAttribute(null=True)
+    upwork_profile = MapAttribute(null=True)  # type: ignore[var-annotated]
+    created_at = UnicodeAttribute(null=True)  # ISO 8601 UTC
+    updated_at = UnicodeAttribute(null=True)
+    login_count = NumberAttribute(null=True)
+    last_login = UnicodeAttribute(null=True)
+    last_logout = UnicodeAttribute(null=True)
+    failed_login_attempts = NumberAttribute(null=True)
+    account_locked = BooleanAttribute(null=True)
+    sessions_ended = NumberAttribute(null=True)
+    total_session_seconds = NumberAttribute(null=True)
+    avg_session_duration = NumberAttribute(null=True)
+
+    @classmethod
+    def key(cls, user_id: str) -> tuple[str, str]:
+        return user_pk(user_id), PROFILE_SK
+
+
+@tables.register
+class UpworkLink(_UsersItem):
+    user_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(null=True)
+
+    @classmethod
+    def key(cls, upwork_user_id: str) -> tuple[str, str]:
+        return f"UPWORK#{upwork_user_id}", "USER"
+
+
+@tables.register
+class SessionItem(_UsersItem):
+    user_id = UnicodeAttribute(null=True)
+    session_id = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(null=True)  # full | mfa_pending
+    status = UnicodeAttribute(null=True)  # active | revoked
+    created_at = NumberAttribute(null=True)  # epoch seconds
+    last_used_at = NumberAttribute(null=True)
+    current_token_hash = UnicodeAttribute(null=True)
+    revoked_at = NumberAttribute(null=True)
+    revoke_reason = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)  # the table's TTL (epoch seconds)
+
+    @classmethod
+    def key(cls, user_id: str, session_id: str) -> tuple[str, str]:
+        return user_pk(user_id), SESSION_PREFIX + session_id
+
+
+@tables.register
+class RefreshToken(_UsersItem):
+    user_id = UnicodeAttribute(null=True)
+    session_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)  # active | rotated | revoked
+    issued_at = NumberAttribute(null=True)
+    family_started_at = NumberAttribute(null=True)
+    rotated_at = NumberAttribute(null=True)
+    revoked_at = NumberAttribute(null=True)
+    expires_at = NumberAttribute(null=True)  # the table's TTL (epoch seconds)
+
+    @classmethod
+    def key(cls, token_hash: str) -> tuple[str, str]:
+        return f"REFRESH#{token_hash}", "TOKEN"
