@@ -24,7 +24,7 @@ STORAGE_ERRORS = (PynamoDBException, ClientError, BotoCoreError)
 """What a storage call can raise besides coding errors: catch these, never `Exception`."""
 
 
-def table_meta(table_name: Callable[[], str]) -> type:
+def table_meta(table_name: Callable[[], str]) -> Any:
     """A `Meta` class whose `table_name` is read from settings each time PynamoDB asks for it."""
 
     class LazyTable(type):

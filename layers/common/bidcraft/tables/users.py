@@ -37,7 +37,7 @@ def user_pk(user_id: str) -> str:
 
 
 class _UsersItem(Model):
-    Meta = table_meta(users_table)  # type: ignore[assignment]  # lazy table name: see tables.base
+    Meta = table_meta(users_table)  # the table name is read at first use
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     entity = UnicodeAttribute(null=True)
