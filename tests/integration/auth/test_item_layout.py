@@ -4,11 +4,12 @@ items written after it still read with the low-level client."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from bidcraft.auth import session_store
+from bidcraft.auth import oauth_state_store, session_store, upwork_token_store
 from bidcraft.users import store as users
 from bidcraft.users.models import UpworkProfile
 from tests.integration.auth.conftest import raw_item
@@ -85,4 +86,30 @@ def test_a_session_and_its_refresh_token_keep_their_layout() -> None:
         "issued_at": {"N": "100"},
         "family_started_at": {"N": "100"},
         "expires_at": {"N": "200"},
+    }
+
+
+def test_an_oauth_state_and_upwork_tokens_keep_their_layout() -> None:
+    state, user_id = uuid.uuid4().hex, str(uuid.uuid4())
+    oauth_state_store.save(state, code_verifier="v" * 43, redirect_uri="http://localhost/cb", now=100)
+    digest = hashlib.sha256(state.encode()).hexdigest()
+    assert raw_item(f"OAUTH_STATE#{digest}", "STATE") == {
+        "pk": {"S": f"OAUTH_STATE#{digest}"},
+        "sk": {"S": "STATE"},
+        "entity": {"S": "oauth_state"},
+        "code_verifier": {"S": "v" * 43},
+        "redirect_uri": {"S": "http://localhost/cb"},
+        "created_at": {"N": "100"},
+        "expires_at": {"N": "700"},
+    }
+
+    upwork_token_store.store_new(user_id, blob=b"\x00sealed", access_expires_at=300, now=100)
+    upwork_token_store.store_new(user_id, blob=b"\x01sealed", access_expires_at=400, now=200)
+    assert raw_item(f"USER#{user_id}", "UPWORK_TOKENS") == {
+        "pk": {"S": f"USER#{user_id}"},
+        "sk": {"S": "UPWORK_TOKENS"},
+        "sealed_tokens": {"B": b"\x01sealed"},
+        "access_expires_at": {"N": "400"},
+        "updated_at": {"N": "200"},
+        "version": {"N": "2"},
     }

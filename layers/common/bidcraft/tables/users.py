@@ -5,17 +5,19 @@ Models and their items (attribute names and types are the wire format the stores
 - `UpworkLink`: `UPWORK#<upwork_user_id>` / `USER` — which Bidcraft user an Upwork account belongs to.
 - `SessionItem`: `USER#<user_id>` / `SESSION#<session_id>` — one sign-in (a refresh-token family).
 - `RefreshToken`: `REFRESH#<sha256(token)>` / `TOKEN` — one refresh token of a family.
-Both carry the table's TTL attribute `expires_at` (epoch seconds).
+- `OAuthState`: `OAUTH_STATE#<sha256(state)>` / `STATE` — a pending sign-in's PKCE verifier (single use).
+- `UpworkTokens`: `USER#<user_id>` / `UPWORK_TOKENS` — the user's sealed Upwork tokens and refresh lease.
+Sessions, refresh tokens and OAuth states carry the table's TTL attribute `expires_at` (epoch seconds).
 
-Every other item of the table (MFA, lockout and attempt counters, OAuth state, Upwork tokens, rate-limit and
-Upwork budget counters) is still written by its store through `bidcraft.dynamo`'s low-level client
-(docs/auth.md).
+Every other item of the table (MFA, lockout and attempt counters, rate-limit and Upwork budget counters)
+is still written by its store through `bidcraft.dynamo`'s low-level client (docs/auth.md).
 Attributes are nullable unless they are keys: items written before an attribute existed still load.
 """
 
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     BooleanAttribute,
     ListAttribute,
     MapAttribute,
@@ -110,3 +112,29 @@ class RefreshToken(_UsersItem):
     @classmethod
     def key(cls, token_hash: str) -> tuple[str, str]:
         return f"REFRESH#{token_hash}", "TOKEN"
+
+
+@tables.register
+class OAuthState(_UsersItem):
+    code_verifier = UnicodeAttribute(null=True)
+    redirect_uri = UnicodeAttribute(null=True)
+    created_at = NumberAttribute(null=True)
+    expires_at = NumberAttribute(null=True)  # the table's TTL (epoch seconds)
+
+    @classmethod
+    def key(cls, state_digest: str) -> tuple[str, str]:
+        return f"OAUTH_STATE#{state_digest}", "STATE"
+
+
+@tables.register
+class UpworkTokens(_UsersItem):
+    sealed_tokens = BinaryAttribute(null=True, legacy_encoding=False)  # envelope-encrypted JSON
+    access_expires_at = NumberAttribute(null=True)  # deliberately not `expires_at` (the TTL attribute)
+    version = NumberAttribute(null=True)  # optimistic concurrency (not PynamoDB's implicit VersionAttribute)
+    updated_at = NumberAttribute(null=True)
+    lease_owner = UnicodeAttribute(null=True)
+    lease_until = NumberAttribute(null=True)
+
+    @classmethod
+    def key(cls, user_id: str) -> tuple[str, str]:
+        return user_pk(user_id), "UPWORK_TOKENS"
