@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from bidcraft.auth import oauth_state_store, session_store, upwork_token_store
+from bidcraft.auth import lockout, mfa_store, oauth_state_store, session_store, upwork_token_store
 from bidcraft.users import store as users
 from bidcraft.users.models import UpworkProfile
 from tests.integration.auth.conftest import raw_item
@@ -112,4 +112,28 @@ def test_an_oauth_state_and_upwork_tokens_keep_their_layout() -> None:
         "access_expires_at": {"N": "400"},
         "updated_at": {"N": "200"},
         "version": {"N": "2"},
+    }
+
+
+def test_mfa_and_lockout_items_keep_their_layout() -> None:
+    user_id = str(uuid.uuid4())
+    assert mfa_store.save_pending(user_id, seed_blob=b"\x02seed", backup_hashes=["h1", "h2"], now=100)
+    assert raw_item(f"USER#{user_id}", "MFA") == {
+        "pk": {"S": f"USER#{user_id}"},
+        "sk": {"S": "MFA"},
+        "pending_seed": {"B": b"\x02seed"},
+        "pending_backup_hashes": {"L": [{"S": "h1"}, {"S": "h2"}]},
+        "updated_at": {"S": "1970-01-01T00:01:40Z"},
+        "enabled": {"BOOL": False},
+    }
+
+    lockout.reserve_attempt(user_id, 1000)
+    lockout.record_failure(user_id, 1000)
+    assert raw_item(f"USER#{user_id}", "LOCKOUT") == {
+        "pk": {"S": f"USER#{user_id}"},
+        "sk": {"S": "LOCKOUT"},
+        "tries": {"L": [{"N": "1000"}]},
+        "recent": {"L": [{"N": "1000"}]},
+        "version": {"N": "2"},
+        "expires_at": {"N": str(1000 + lockout.WINDOW_SECONDS + lockout.LOCK_SECONDS)},
     }

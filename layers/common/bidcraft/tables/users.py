@@ -7,14 +7,19 @@ Models and their items (attribute names and types are the wire format the stores
 - `RefreshToken`: `REFRESH#<sha256(token)>` / `TOKEN` — one refresh token of a family.
 - `OAuthState`: `OAUTH_STATE#<sha256(state)>` / `STATE` — a pending sign-in's PKCE verifier (single use).
 - `UpworkTokens`: `USER#<user_id>` / `UPWORK_TOKENS` — the user's sealed Upwork tokens and refresh lease.
-Sessions, refresh tokens and OAuth states carry the table's TTL attribute `expires_at` (epoch seconds).
+- `MfaItem`: `USER#<user_id>` / `MFA` — TOTP seed, backup-code hashes, replay guard (`auth.mfa_store`).
+- `LockoutItem`: `USER#<user_id>` / `LOCKOUT` — the sign-in attempt window and lock (`auth.lockout`).
+Sessions, refresh tokens, OAuth states and lockouts carry the table's TTL attribute `expires_at` (epoch s).
 
-Every other item of the table (MFA, lockout and attempt counters, rate-limit and Upwork budget counters)
+Every other item of the table (rate-limit and Upwork budget counters)
 is still written by its store through `bidcraft.dynamo`'s low-level client (docs/auth.md).
-Attributes are nullable unless they are keys: items written before an attribute existed still load.
+Attributes are nullable unless they are keys: items written before an attribute existed still load. Lists are
+typed `Any`: PynamoDB's stubs type a `ListAttribute(of=...)`'s elements as attribute classes, not values.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from pynamodb.attributes import (
     BinaryAttribute,
@@ -51,7 +56,7 @@ class UserProfile(_UsersItem):
     email = UnicodeAttribute(null=True)
     name = UnicodeAttribute(null=True)
     upwork_user_id = UnicodeAttribute(null=True)
-    roles = ListAttribute(of=UnicodeAttribute, null=True)
+    roles: Any = ListAttribute(of=UnicodeAttribute, null=True)
     mfa_enabled = BooleanAttribute(null=True)
     upwork_profile = MapAttribute(null=True)  # type: ignore[var-annotated]
     created_at = UnicodeAttribute(null=True)  # ISO 8601 UTC
@@ -138,3 +143,32 @@ class UpworkTokens(_UsersItem):
     @classmethod
     def key(cls, user_id: str) -> tuple[str, str]:
         return user_pk(user_id), "UPWORK_TOKENS"
+
+
+@tables.register
+class MfaItem(_UsersItem):
+    enabled = BooleanAttribute(null=True)
+    seed = BinaryAttribute(null=True, legacy_encoding=False)  # envelope-encrypted TOTP seed
+    backup_hashes: Any = ListAttribute(of=UnicodeAttribute, null=True)  # scrypt hashes
+    pending_seed = BinaryAttribute(null=True, legacy_encoding=False)
+    pending_backup_hashes: Any = ListAttribute(of=UnicodeAttribute, null=True)
+    last_used_step = NumberAttribute(null=True)  # RFC 6238 replay guard
+    enabled_at = UnicodeAttribute(null=True)  # ISO 8601 UTC
+    updated_at = UnicodeAttribute(null=True)
+
+    @classmethod
+    def key(cls, user_id: str) -> tuple[str, str]:
+        return user_pk(user_id), "MFA"
+
+
+@tables.register
+class LockoutItem(_UsersItem):
+    tries: Any = ListAttribute(of=NumberAttribute, null=True)  # epoch seconds of the checks in the window
+    recent: Any = ListAttribute(of=NumberAttribute, null=True)  # the failures among them
+    locked_until = NumberAttribute(null=True)
+    version = NumberAttribute(null=True)  # optimistic concurrency (not PynamoDB's implicit VersionAttribute)
+    expires_at = NumberAttribute(null=True)  # the table's TTL (epoch seconds)
+
+    @classmethod
+    def key(cls, user_id: str) -> tuple[str, str]:
+        return user_pk(user_id), "LOCKOUT"

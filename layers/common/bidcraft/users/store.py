@@ -32,12 +32,6 @@ logger = logging.getLogger(__name__)
 _ACTIVITY_FIELDS = tuple(Activity.model_fields)
 
 
-def profile_key(user_id: str) -> dict[str, Any]:
-    """The profile's low-level key, for stores that still write it in their own transactions (MFA)."""
-    pk, sk = UserProfile.key(user_id)
-    return {"pk": {"S": pk}, "sk": {"S": sk}}
-
-
 def _record(item: UserProfile) -> UserRecord:
     raw = {name: value for name, value in item.attribute_values.items() if value is not None}
     if isinstance(raw.get("upwork_profile"), MapAttribute):
