@@ -24,6 +24,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bidcraft import aws
 from bidcraft.tables import base
 from bidcraft.tables.users import SESSION_PREFIX, RefreshToken, SessionItem, user_pk
 
@@ -222,7 +223,7 @@ def _revoke_token(token_hash: str, now: int) -> None:
         )
     except base.STORAGE_ERRORS as exc:
         if not base.is_condition_failure(exc):
-            logger.warning("refresh token revocation not recorded", extra={"error": base.error_code(exc)})
+            logger.warning("refresh token revocation not recorded", extra={"error": aws.error_code(exc)})
 
 
 def active_sessions(user_id: str) -> list[Session]:

@@ -4,9 +4,9 @@
   metaclass), never at import. The endpoint is botocore's own `AWS_ENDPOINT_URL` handling (PynamoDB passes no
   `host`), so moto server mode and the local stack work as they do for `bidcraft.aws` clients.
 - Timeouts and retries match `bidcraft.aws` (2 s connect, 5 s read, 3 attempts in botocore's standard mode).
-- PynamoDB wraps botocore's `ClientError` in its own `PynamoDBException` subclasses (`PutError`,
-  `UpdateError`, `TransactWriteError`, ...) with the AWS error code in `cause_response_code`; `error_code`
-  reads it, and `unavailable` is the one client-facing translation (fail closed, retry later).
+- PynamoDB wraps botocore's errors in its own `PynamoDBException` subclasses (`PutError`, `UpdateError`,
+  `TransactWriteError`, ...) whose `cause` is the botocore error; `bidcraft.aws.error_code` reads the AWS
+  code through it, and `unavailable` is the one client-facing translation (fail closed, retry later).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
+from bidcraft import aws
 from bidcraft.errors import ServiceUnavailable
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -40,17 +41,8 @@ def table_meta(table_name: Callable[[], str]) -> Any:
     return Meta
 
 
-def error_code(exc: BaseException) -> str:
-    """The AWS error code behind a PynamoDB or botocore error, or ''."""
-    if isinstance(exc, PynamoDBException):
-        return str(exc.cause_response_code or "")
-    if isinstance(exc, ClientError):
-        return str(exc.response.get("Error", {}).get("Code", ""))
-    return ""
-
-
 def is_condition_failure(exc: BaseException) -> bool:
-    return error_code(exc) == CONDITION_FAILED
+    return aws.error_code(exc) == CONDITION_FAILED
 
 
 def cancellation_codes(exc: BaseException) -> list[str]:

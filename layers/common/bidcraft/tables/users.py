@@ -9,10 +9,11 @@ Models and their items (attribute names and types are the wire format the stores
 - `UpworkTokens`: `USER#<user_id>` / `UPWORK_TOKENS` — the user's sealed Upwork tokens and refresh lease.
 - `MfaItem`: `USER#<user_id>` / `MFA` — TOTP seed, backup-code hashes, replay guard (`auth.mfa_store`).
 - `LockoutItem`: `USER#<user_id>` / `LOCKOUT` — the sign-in attempt window and lock (`auth.lockout`).
-Sessions, refresh tokens, OAuth states and lockouts carry the table's TTL attribute `expires_at` (epoch s).
+- `RateWindow`: `RATE#<class>#<subject>` / `W#<window start>` — a fixed-window counter `c` (`ratelimit`).
+Sessions, refresh tokens, OAuth states, lockouts and rate windows carry the TTL attribute `expires_at`.
 
-Every other item of the table (rate-limit and Upwork budget counters)
-is still written by its store through `bidcraft.dynamo`'s low-level client (docs/auth.md).
+The Upwork budget counters (`bidcraft.upwork.budget`) are still written through the low-level client: that
+module belongs to the Upwork work in progress (docs/auth.md).
 Attributes are nullable unless they are keys: items written before an attribute existed still load. Lists are
 typed `Any`: PynamoDB's stubs type a `ListAttribute(of=...)`'s elements as attribute classes, not values.
 """
@@ -172,3 +173,13 @@ class LockoutItem(_UsersItem):
     @classmethod
     def key(cls, user_id: str) -> tuple[str, str]:
         return user_pk(user_id), "LOCKOUT"
+
+
+@tables.register
+class RateWindow(_UsersItem):
+    c = NumberAttribute(null=True)  # requests counted in the window
+    expires_at = NumberAttribute(null=True)  # the table's TTL (epoch seconds)
+
+    @classmethod
+    def key(cls, op_class: str, subject: str, window_start: int) -> tuple[str, str]:
+        return f"RATE#{op_class}#{subject}", f"W#{window_start}"

@@ -22,7 +22,7 @@ from typing import Any
 
 from pynamodb.attributes import MapAttribute
 
-from bidcraft import clock
+from bidcraft import aws, clock
 from bidcraft.tables import base
 from bidcraft.tables.users import UpworkLink, UserProfile
 from bidcraft.users.models import DEFAULT_ROLES, Activity, UpworkProfile, UserRecord
@@ -165,7 +165,7 @@ def _update_activity(
         )
     except base.STORAGE_ERRORS as exc:
         if not (condition is not None and base.is_condition_failure(exc)):
-            logger.error("activity update failed", extra={"activity": what, "error": base.error_code(exc)})
+            logger.error("activity update failed", extra={"activity": what, "error": aws.error_code(exc)})
         return None
     attributes = response.get("Attributes")
     return UserProfile.from_raw_data(attributes) if attributes else None
