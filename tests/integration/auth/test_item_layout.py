@@ -5,11 +5,13 @@ items written after it still read with the low-level client."""
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from bidcraft.auth import lockout, mfa_store, oauth_state_store, session_store, upwork_token_store
+from bidcraft.security import audit
 from bidcraft.users import store as users
 from bidcraft.users.models import UpworkProfile
 from tests.integration.auth.conftest import raw_item
@@ -137,3 +139,29 @@ def test_mfa_and_lockout_items_keep_their_layout() -> None:
         "version": {"N": "2"},
         "expires_at": {"N": str(1000 + lockout.WINDOW_SECONDS + lockout.LOCK_SECONDS)},
     }
+
+
+def test_an_audit_record_keeps_its_layout() -> None:
+    user_id = str(uuid.uuid4())
+    entry = audit.record(
+        "mfa_fail",
+        user_id=user_id,
+        outcome="failure",
+        severity="medium",
+        ip="198.18.0.7",
+        user_agent="tests",
+        request_id="r-1",
+        details={"step": 3, "why": None, "ratio": 0.125, "locked": False, "note": "x"},
+    )
+    stored = raw_item(entry["pk"], entry["sk"], table=os.environ["AUDIT_TABLE"])
+    assert _types(stored) == {
+        "pk": "S", "sk": "S", "gsi1pk": "S", "gsi1sk": "S", "id": "S", "timestamp": "S", "user_id": "S",
+        "action": "S", "outcome": "S", "severity": "S", "ip_address": "S", "user_agent": "S",
+        "request_id": "S", "details": "M", "expires_at": "N",
+    }  # fmt: skip
+    assert stored is not None
+    assert stored["details"] == {
+        "M": {"step": {"N": "3"}, "ratio": {"N": "0.125"}, "locked": {"BOOL": False}, "note": {"S": "x"}}
+    }
+    assert stored["gsi1pk"] == {"S": "ACTION#mfa_fail"}
+    assert stored["expires_at"] == {"N": str(entry["expires_at"])}

@@ -51,7 +51,7 @@ def test_there_are_models_and_each_names_a_table_of_the_template(
     table_of: dict[str, str], tables: dict[str, dict[str, Any]]
 ) -> None:
     models = _models()
-    expected = {"UserProfile", "UpworkLink", "SessionItem", "RefreshToken"}
+    expected = {"UserProfile", "UpworkLink", "SessionItem", "RefreshToken", "AuditRecord"}
     assert {model.__name__ for model in models} >= expected
     for model in models:
         assert table_of.get(model.Meta.table_name) in tables, (model.__name__, model.Meta.table_name)
@@ -91,3 +91,24 @@ def test_the_table_name_is_read_at_first_use_not_at_import(monkeypatch: pytest.M
     monkeypatch.setenv("USERS_TABLE", "second")
     config.reset()
     assert SessionItem.Meta.table_name == "second"
+
+
+def test_each_models_indexes_are_indexes_of_its_table(
+    table_of: dict[str, str], tables: dict[str, dict[str, Any]]
+) -> None:
+    seen = 0
+    for model in _models():
+        table = tables[table_of[model.Meta.table_name]]["Properties"]
+        declared = {index["IndexName"]: index for index in table.get("GlobalSecondaryIndexes", [])}
+        types = {a["AttributeName"]: a["AttributeType"] for a in table["AttributeDefinitions"]}
+        for index in model._get_schema()["global_secondary_indexes"]:
+            seen += 1
+            assert index["index_name"] in declared, (model.__name__, index["index_name"])
+            expected = declared[index["index_name"]]
+            assert {k["KeyType"]: k["AttributeName"] for k in index["key_schema"]} == {
+                k["KeyType"]: k["AttributeName"] for k in expected["KeySchema"]
+            }
+            assert index["projection"]["ProjectionType"] == expected["Projection"]["ProjectionType"]
+            for definition in index["attribute_definitions"]:
+                assert types.get(definition["AttributeName"]) == definition["AttributeType"]
+    assert seen, "no model declares an index (the audit table's gsi1 should be one)"
