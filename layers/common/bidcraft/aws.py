@@ -54,15 +54,20 @@ def s3_presigner() -> Any:
     return boto3.session.Session().client("s3", config=_CONFIG.merge(presigning))
 
 
-def error_code(exc: Exception) -> str:
-    """The AWS error code of a botocore ClientError (never its message text), or ''."""
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a botocore ClientError, or of the one a PynamoDB error wraps (its `cause`) —
+    never the message text; '' when there is none."""
     response = getattr(exc, "response", None)
     if isinstance(response, dict):
         return str(response.get("Error", {}).get("Code", ""))
-    return ""
+    cause = getattr(exc, "cause", None)
+    return error_code(cause) if isinstance(cause, BaseException) and cause is not exc else ""
 
 
 def reset() -> None:
-    """Drop cached clients (tests that move the endpoint)."""
+    """Drop cached clients, PynamoDB models' included (tests that move the endpoint)."""
+    from bidcraft import tables
+
     client.cache_clear()
     s3_presigner.cache_clear()
+    tables.reset()

@@ -1,4 +1,5 @@
-"""The small DynamoDB toolkit every storage adapter shares (low-level client, typed values).
+"""The small DynamoDB toolkit of the storage adapters not (yet) on PynamoDB models (low-level client, typed
+values). The users and audit tables are models in `bidcraft.tables`; the other tables still use this.
 
 Only storage adapters import this. It turns Python values into attribute values and back (numbers come back as
 `int` when integral, binaries as `bytes`), and turns AWS failures into domain errors keyed on the error code.

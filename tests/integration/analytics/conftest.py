@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from bidcraft import aws, clock
+from bidcraft import clock
 from bidcraft.auth import sessions
 from devserver.testing import LocalAws, random_test_ip
+from tests.integration import aws_calls
 from tests.integration.replies import Reply
 
 
@@ -84,14 +85,6 @@ def call(local_aws: LocalAws) -> Call:
 
 @pytest.fixture
 def dynamodb_calls() -> Iterator[Counter[tuple[str, str]]]:
-    """Counts DynamoDB calls made through `aws.client("dynamodb")` as (operation, table) pairs."""
-    calls: Counter[tuple[str, str]] = Counter()
-
-    def count(model: Any, params: dict[str, Any], **_: Any) -> None:
-        table = params.get("TableName") or ",".join(sorted(params.get("RequestItems", {}))) or "?"
-        calls[(model.name, table)] += 1
-
-    events = aws.client("dynamodb").meta.events
-    events.register("before-parameter-build.dynamodb", count)
-    yield calls
-    events.unregister("before-parameter-build.dynamodb", count)
+    """Counts DynamoDB calls of every client (PynamoDB's included) as (operation, table) pairs."""
+    with aws_calls.dynamodb_calls() as calls:
+        yield calls

@@ -6,13 +6,15 @@ import json
 import logging
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from botocore.stub import Stubber
 
-from bidcraft import aws, config
+from bidcraft import config
 from bidcraft.errors import ConfigurationError, RateLimited
 from bidcraft.security import ratelimit
+from bidcraft.tables.users import RateWindow
 from devserver.testing import LocalAws
 
 WINDOW_START = 1_800_000_000 - 1_800_000_000 % ratelimit.WINDOW_SECONDS
@@ -120,14 +122,19 @@ def test_a_missing_table_is_a_misconfiguration_not_a_free_pass(
     # Then it is refused as a 500, logged as an error and metered
     config.reset()
     assert refused.value.status == 500
-    assert [r.error for r in caplog.records if r.getMessage() == "misconfigured"] == [
+    assert [getattr(r, "error", None) for r in caplog.records if r.getMessage() == "misconfigured"] == [
         "ResourceNotFoundException"
     ]
     assert ("Misconfiguration", "rate_limiter") in _metric_components(capsys.readouterr().out)
 
 
+def _counter_client() -> Any:
+    """The botocore client the limiter's PynamoDB model calls through (to stub its answers)."""
+    return RateWindow._get_connection().connection.client
+
+
 def test_access_denied_is_a_misconfiguration(capsys: pytest.CaptureFixture[str]) -> None:
-    with Stubber(aws.client("dynamodb")) as stub:
+    with Stubber(_counter_client()) as stub:
         stub.add_client_error("update_item", "AccessDeniedException", http_status_code=400)
         with pytest.raises(ConfigurationError):
             ratelimit.hit(ratelimit.API, subject(), now_epoch=WINDOW_START)
@@ -141,14 +148,15 @@ def test_throttling_or_an_outage_fails_open_loudly(
     code: str, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The limiter protects capacity; a DynamoDB outage must not take the whole API down with it."""
-    with caplog.at_level(logging.ERROR), Stubber(aws.client("dynamodb")) as stub:
+    with caplog.at_level(logging.ERROR), Stubber(_counter_client()) as stub:
         stub.add_client_error(
             "update_item", code, http_status_code=500 if code == "InternalServerError" else 400
         )
         state = ratelimit.hit(ratelimit.API, subject(), now_epoch=WINDOW_START)
 
     assert state.remaining == state.limit
-    assert [r.error for r in caplog.records if r.getMessage() == "rate limiter failed open"] == [code]
+    failed_open = [r for r in caplog.records if r.getMessage() == "rate limiter failed open"]
+    assert [getattr(r, "error", None) for r in failed_open] == [code]
     assert ("RateLimiterFailedOpen", "rate_limiter") in _metric_components(capsys.readouterr().out)
 
 
@@ -164,7 +172,7 @@ def test_a_misconfigured_limiter_answers_a_route_with_500(
     )
 
     # When a rate-limited route is called
-    with Stubber(aws.client("dynamodb")) as stub:
+    with Stubber(_counter_client()) as stub:
         stub.add_client_error("update_item", "AccessDeniedException", http_status_code=400)
         raw = local_aws.invoke("AuthFunction", event)
 

@@ -5,8 +5,9 @@ How it hooks in (no botocore internals are patched):
   server, queue pollers) goes through it — is wrapped to set a context variable to the function's logical id
   for the duration of the handler. Only invokers of the repository's own template.yaml count; the devserver's
   fake-function fixtures do not.
-- `bidcraft.aws.client` (every client of our code comes from it) is wrapped so each client it returns gets
-  two handlers on its own event system: `before-parameter-build` records the call with the parameters IAM
+- `botocore.session.Session.create_client` — every botocore client in the process is made there: boto3's
+  (`bidcraft.aws`) and PynamoDB's (`bidcraft.tables`, which makes its own) alike — is wrapped so each client
+  gets handlers on its own event system: `before-parameter-build` records the call with the parameters IAM
   looks at (`actions.facts`), `after-call` adds the AWS error code if the call failed. Pre-signed URLs emit
   `before-parameter-build` too (with `is_presign_request`), so a pre-signed `GetObject` is attributed to the
   function that signed it: the download is authorized with the signer's permissions.
@@ -139,9 +140,11 @@ class Recorder:
 
     # -- installation ----------------------------------------------------------------------------------------
     def install(self, template_path: Path) -> None:
-        """Wrap the invoker, `bidcraft.aws.client` and `bidcraft.config.load` for the rest of the session."""
+        """Wrap the invoker, botocore's client factory and `bidcraft.config.load` for the session."""
         if self.installed:
             return
+        from botocore.session import Session
+
         from bidcraft import aws, config
         from devserver.invoker import Invoker
         from tests.integration.iam import containers
@@ -149,9 +152,9 @@ class Recorder:
         patch = pytest.MonkeyPatch()
         self._patch = patch
         patch.setattr(Invoker, "invoke", _attributing_invoke(Invoker.invoke, self, template_path.resolve()))
-        patch.setattr(aws, "client", _hooking_client(aws.client, self))
+        patch.setattr(Session, "create_client", _hooking_create_client(Session.create_client, self))
         patch.setattr(config, "load", _noting_load(config.load, self))
-        aws.client.cache_clear()  # any client made before now gets made again, hooked
+        aws.reset()  # any client made before now (PynamoDB's too) gets made again, hooked
         self.notes.extend(containers.install(patch))
         self.installed = True
 
@@ -182,15 +185,13 @@ def _attributing_invoke(original: Callable[..., Any], recorder: Recorder, templa
     return invoke
 
 
-def _hooking_client(original: Any, recorder: Recorder) -> Any:
+def _hooking_create_client(original: Any, recorder: Recorder) -> Any:
     @functools.wraps(original)
-    def client(service: str) -> Any:
-        return recorder.hook(original(service))
+    def create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return recorder.hook(original(self, *args, **kwargs))
 
-    client.cache_clear = original.cache_clear  # type: ignore[attr-defined]
-    client.cache_info = original.cache_info  # type: ignore[attr-defined]
-    client.__wrapped_by_iam_recorder__ = True  # type: ignore[attr-defined]
-    return client
+    create_client.__wrapped_by_iam_recorder__ = True  # type: ignore[attr-defined]
+    return create_client
 
 
 def _noting_load(original: Any, recorder: Recorder) -> Any:

@@ -27,7 +27,8 @@ from tests.integration.iam.report import build
 REPORT_ENV = "BIDCRAFT_IAM_REPORT"
 SUBRUN_ENV = "BIDCRAFT_IAM_SUBRUN"
 SUBRUN_TIMEOUT_SECONDS = 1200
-# Anything that makes an AWS client or session other than bidcraft/aws.py escapes the recorder.
+# boto3 clients are made in one place (bidcraft/aws.py: shared config, caching); PynamoDB makes its own
+# (bidcraft/tables), which the recorder sees too: it hooks botocore's client factory (test_recorder.py).
 _CLIENT_FACTORY = re.compile(
     r"\bboto3\.(client|resource|session|Session)\b|\bbotocore\.session\b|\bSession\(\)"
 )
@@ -38,7 +39,7 @@ def _report_path(repo_root: Path) -> Path:
 
 
 def test_every_aws_client_of_our_code_comes_from_bidcraft_aws(repo_root: Path) -> None:
-    """The recorder hooks the clients `bidcraft.aws.client` makes; a client made elsewhere would go unseen."""
+    """One factory for boto3 clients (timeouts, retries, one per container), beside PynamoDB's models."""
     offenders = []
     for base in (repo_root / "layers" / "common" / "bidcraft", repo_root / "functions"):
         for path in sorted(base.rglob("*.py")):

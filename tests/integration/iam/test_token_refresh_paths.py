@@ -39,7 +39,7 @@ def _expire_upwork_access_token(user_id: str) -> int:
     assert stored is not None
     aws.client("dynamodb").update_item(
         TableName=os.environ["USERS_TABLE"],
-        Key=upwork_token_store.key(user_id),
+        Key={"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "UPWORK_TOKENS"}},
         UpdateExpression="SET access_expires_at = :now",
         ExpressionAttributeValues={":now": {"N": str(clock.epoch(clock.now()))}},
     )

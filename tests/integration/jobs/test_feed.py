@@ -11,6 +11,7 @@ from typing import Any
 
 from bidcraft import aws, clock
 from tests.integration.ai.conftest import User
+from tests.integration.aws_calls import dynamodb_calls
 from tests.unit.jobs.fakes import FakeSearch, posting
 
 from .conftest import Call
@@ -165,14 +166,7 @@ def test_a_feed_page_costs_three_dynamodb_calls_whatever_the_feed_size(
     now = clock.now()
     upwork_search.postings += [posting(f"{skill}-{n}", n / 10, now=now, skills=(skill,)) for n in range(40)]
     poll()
-    calls: list[str] = []
-    events = aws.client("dynamodb").meta.events
-
-    def count(model: Any, **_: Any) -> None:
-        calls.append(model.name)
-
-    events.register("before-call.dynamodb.*", count)
-    try:
+    with dynamodb_calls() as calls:
         page = jobs("GET", "/api/jobs/feed", token=user.token, query={"limit": "20"})
         second = jobs(
             "GET",
@@ -180,11 +174,11 @@ def test_a_feed_page_costs_three_dynamodb_calls_whatever_the_feed_size(
             token=user.token,
             query={"limit": "20", "cursor": page.json["pagination"]["next_cursor"]},
         )
-    finally:
-        events.unregister("before-call.dynamodb.*", count)
     assert len(page.json["jobs"]) == 20
     assert len(second.json["jobs"]) == 20
-    assert calls == ["GetItem", "UpdateItem", "Query"] * 2  # session, rate limit, the page
+    users, feed = os.environ["USERS_TABLE"], os.environ["JOBS_TABLE"]
+    # per page: the session (users), the rate limit (users), the page (jobs)
+    assert calls == {("GetItem", users): 2, ("UpdateItem", users): 2, ("Query", feed): 2}
 
 
 def test_a_job_found_again_by_a_newer_search_of_the_same_user_is_one_item_with_both_searches(

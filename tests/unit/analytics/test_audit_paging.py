@@ -1,4 +1,5 @@
-"""Audit-log paging over an in-memory fake of DynamoDB's Query (Limit before filter, ExclusiveStartKey)."""
+"""Audit-log paging over an in-memory fake of DynamoDB's Query (Limit before filter, ExclusiveStartKey), in
+place of the botocore client under the audit model's PynamoDB connection."""
 
 from __future__ import annotations
 
@@ -11,14 +12,30 @@ from bidcraft.caller import Principal
 from bidcraft.errors import Forbidden, Unprocessable
 from bidcraft.security import audit_query
 from bidcraft.security.cursor import CursorCodec
+from bidcraft.tables.audit import AuditRecord
 
 
 class FakeAuditTable:
-    """One partition, newest first; `Limit` counts evaluated items, the filter applies after it."""
+    """One partition, newest first; `Limit` counts evaluated items, the filter (`action = :v`) applies
+    after it."""
+
+    _request_signer = None  # what PynamoDB's connection checks before reusing a client
 
     def __init__(self, items: list[dict[str, Any]]) -> None:
         self.items = sorted(items, key=lambda item: item["sk"]["S"], reverse=True)
         self.calls: list[dict[str, Any]] = []
+
+    def _make_api_call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        assert operation == "Query"
+        return self.query(**request)
+
+    @staticmethod
+    def _wanted_action(request: dict[str, Any]) -> Any:
+        if "FilterExpression" not in request:
+            return None
+        name, operator, value = request["FilterExpression"].split()
+        assert (request["ExpressionAttributeNames"][name], operator) == ("action", "=")
+        return request["ExpressionAttributeValues"][value]
 
     def query(self, **request: Any) -> dict[str, Any]:
         self.calls.append(request)
@@ -26,7 +43,7 @@ class FakeAuditTable:
         start = request.get("ExclusiveStartKey")
         rows = [i for i in self.items if start is None or i["sk"]["S"] < start["sk"]["S"]]
         evaluated = rows[: request["Limit"]]
-        wanted = request.get("ExpressionAttributeValues", {}).get(":action")
+        wanted = self._wanted_action(request)
         matched = [i for i in evaluated if wanted is None or i["action"] == wanted]  # attribute values
         response: dict[str, Any] = {"Items": matched}
         if len(rows) > len(evaluated):
@@ -51,7 +68,7 @@ def table(monkeypatch: pytest.MonkeyPatch) -> FakeAuditTable:
     fake = FakeAuditTable([])
     monkeypatch.setenv("AUDIT_TABLE", "audit")
     config.reset()
-    monkeypatch.setattr(audit_query.aws, "client", lambda service: fake)
+    monkeypatch.setattr(AuditRecord._get_connection().connection, "_client", fake)
     monkeypatch.setattr(audit_query.cursors, "codec", lambda label: CursorCodec([b"k" * 32], label))
     return fake
 

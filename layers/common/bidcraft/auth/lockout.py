@@ -13,6 +13,7 @@ account answers 423 the same way, whether the code was right or wrong (the respo
 that makes three sets `locked_until` in the same write, so a lock is set once and audited once. A success
 clears the counters (never a running lock). A check that crashed (503) keeps its `tries` entry until it
 leaves the window. The lock expires by itself (no permanent self-DoS, ASVS 6.1.1 / NIST 800-63B §5.2.2).
+The item is the `LockoutItem` model of `bidcraft.tables.users`.
 """
 
 from __future__ import annotations
@@ -20,14 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bidcraft import dynamo
-from bidcraft.auth.settings import users_table
 from bidcraft.errors import Locked
+from bidcraft.tables import base
+from bidcraft.tables.users import LockoutItem
 
 MAX_FAILURES = 3
 WINDOW_SECONDS = 15 * 60
 LOCK_SECONDS = 15 * 60
-LOCKOUT_SK = "LOCKOUT"
 LOCKED_DETAIL = "Too many failed attempts: the account is temporarily locked"
 
 
@@ -38,18 +38,19 @@ class FailureResult:
     newly_locked: bool = False
 
 
-def _key(user_id: str) -> dict[str, Any]:
-    return dynamo.key(f"USER#{user_id}", LOCKOUT_SK)
-
-
-def _get(user_id: str) -> dict[str, Any] | None:
-    return dynamo.get_item(users_table(), _key(user_id))
+def _get(user_id: str) -> LockoutItem:
+    """The user's lockout item, or an empty one (no `version`) when there is none yet."""
+    try:
+        return LockoutItem.get(*LockoutItem.key(user_id), consistent_read=True)
+    except LockoutItem.DoesNotExist:
+        return LockoutItem(*LockoutItem.key(user_id))
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc
 
 
 def locked_until(user_id: str, now: int) -> int | None:
     """The epoch second the current lock ends, or None when the account is not locked."""
-    item = _get(user_id) or {}
-    until = int(item.get("locked_until") or 0)
+    until = int(_get(user_id).locked_until or 0)
     return until if until > now else None
 
 
@@ -68,18 +69,21 @@ def reserve_attempt(user_id: str, now: int) -> None:
     """Count one code check before it happens; 423 (`Locked`) while locked or when `MAX_FAILURES` checks
     already happened in the window — then the code is never looked at."""
     for _ in range(8):
-        item = _get(user_id) or {}
-        until = int(item.get("locked_until") or 0)
+        item = _get(user_id)
+        until = int(item.locked_until or 0)
         if until > now:
             raise Locked(LOCKED_DETAIL, retry_after=until - now)
-        tries = _in_window(item.get("tries"), now)
+        tries = _in_window(item.tries, now)
         if len(tries) >= MAX_FAILURES:
             raise Locked(LOCKED_DETAIL, retry_after=max(1, min(tries) + WINDOW_SECONDS - now))
-        version = None if "version" not in item else int(item["version"])
-        if _write(user_id, tries=[*tries, now], version=version, now=now):
+        if _write(user_id, tries=[*tries, now], version=_version(item), now=now):
             return
         # another attempt wrote first: read again and count on top of it
-    raise dynamo.unavailable()
+    raise base.unavailable()
+
+
+def _version(item: LockoutItem) -> int | None:
+    return None if item.version is None else int(item.version)
 
 
 def _write(
@@ -91,32 +95,35 @@ def _write(
     tries: list[int] | None = None,
     locked: int | None = None,
 ) -> bool:
-    values: dict[str, Any] = {
-        ":next": (version or 0) + 1,
-        ":exp": max(now, locked or 0) + WINDOW_SECONDS + LOCK_SECONDS,
-    }
-    expression = "SET version = :next, expires_at = :exp"
-    for name, value in (("recent", recent), ("tries", tries), ("locked_until", locked)):
-        if value is not None:
-            expression += f", {name} = :{name}"
-            values[f":{name}"] = value
-    if version is None:
-        condition = "attribute_not_exists(version)"
-    else:
-        condition = "version = :read"
-        values[":read"] = version
-    return dynamo.conditional_update(users_table(), _key(user_id), expression, condition, values)
+    actions: list[Any] = [
+        LockoutItem.version.set((version or 0) + 1),
+        LockoutItem.expires_at.set(max(now, locked or 0) + WINDOW_SECONDS + LOCK_SECONDS),
+    ]
+    if recent is not None:
+        actions.append(LockoutItem.recent.set(recent))
+    if tries is not None:
+        actions.append(LockoutItem.tries.set(tries))
+    if locked is not None:
+        actions.append(LockoutItem.locked_until.set(locked))
+    condition = LockoutItem.version.does_not_exist() if version is None else LockoutItem.version == version
+    try:
+        LockoutItem(*LockoutItem.key(user_id)).update(actions=actions, condition=condition)
+    except base.STORAGE_ERRORS as exc:
+        if base.is_condition_failure(exc):
+            return False
+        raise base.unavailable() from exc
+    return True
 
 
 def record_failure(user_id: str, now: int) -> FailureResult:
     """Count one failed attempt; the one that makes `MAX_FAILURES` within the window locks the account."""
     for _ in range(8):
-        item = _get(user_id) or {}
-        until = int(item.get("locked_until") or 0)
+        item = _get(user_id)
+        until = int(item.locked_until or 0)
         if until > now:
             return FailureResult(failures=MAX_FAILURES, locked_until=until)
-        recent = [*_in_window(item.get("recent"), now), now]
-        version = None if "version" not in item else int(item["version"])
+        recent = [*_in_window(item.recent, now), now]
+        version = _version(item)
         if len(recent) >= MAX_FAILURES:
             lock = now + LOCK_SECONDS
             if _write(user_id, recent=[], locked=lock, version=version, now=now):
@@ -124,19 +131,17 @@ def record_failure(user_id: str, now: int) -> FailureResult:
         elif _write(user_id, recent=recent[-MAX_FAILURES:], locked=None, version=version, now=now):
             return FailureResult(failures=len(recent), locked_until=None)
         # another attempt wrote first: read again and count on top of it
-    raise dynamo.unavailable()
+    raise base.unavailable()
 
 
 def clear(user_id: str, now: int) -> None:
     """Forget past failures after a successful sign-in step (a running lock stays)."""
     try:
-        dynamo.client().delete_item(
-            TableName=users_table(),
-            Key=_key(user_id),
-            ConditionExpression="attribute_not_exists(pk) OR attribute_not_exists(locked_until) "
-            "OR locked_until <= :now",
-            ExpressionAttributeValues=dynamo.expression_values({":now": now}),
+        LockoutItem(*LockoutItem.key(user_id)).delete(
+            condition=LockoutItem.pk.does_not_exist()
+            | LockoutItem.locked_until.does_not_exist()
+            | (LockoutItem.locked_until <= now)
         )
-    except Exception as exc:
-        if not dynamo.is_condition_failure(exc):
-            raise dynamo.unavailable() from exc
+    except base.STORAGE_ERRORS as exc:
+        if not base.is_condition_failure(exc):
+            raise base.unavailable() from exc

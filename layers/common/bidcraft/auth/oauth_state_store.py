@@ -5,16 +5,17 @@ The key is a hash of the state, so whatever a client sends as `state` is never u
 `consume` is a conditional `DeleteItem` returning the old item: exactly one callback can take a state, and the
 expiry is checked from the stored time (TTL deletion can lag by hours, so it is not relied upon).
 The verifier never leaves the server (RFC 7636); it lives at most 10 minutes, encrypted at rest by DynamoDB.
+The item is the `OAuthState` model of `bidcraft.tables.users`; `consume` calls the model's PynamoDB connection
+(`delete_item`) rather than `Model.delete`, which cannot return the deleted item (`ALL_OLD`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
 
-from bidcraft import dynamo
-from bidcraft.auth.settings import users_table
+from bidcraft.tables import base
+from bidcraft.tables.users import OAuthState
 
 STATE_TTL_SECONDS = 600
 MAX_STATE_CHARS = 256
@@ -26,31 +27,23 @@ class PendingSignIn:
     redirect_uri: str
 
 
-def _key(state: str) -> dict[str, Any]:
-    digest = hashlib.sha256(state.encode("utf-8")).hexdigest()
-    return dynamo.key(f"OAUTH_STATE#{digest}", "STATE")
+def _key(state: str) -> tuple[str, str]:
+    return OAuthState.key(hashlib.sha256(state.encode("utf-8")).hexdigest())
 
 
 def save(state: str, *, code_verifier: str, redirect_uri: str, now: int) -> None:
+    item = OAuthState(
+        *_key(state),
+        entity="oauth_state",
+        code_verifier=code_verifier,
+        redirect_uri=redirect_uri,
+        created_at=now,
+        expires_at=now + STATE_TTL_SECONDS,
+    )
     try:
-        dynamo.client().put_item(
-            TableName=users_table(),
-            Item={
-                **_key(state),
-                **dynamo.item(
-                    {
-                        "entity": "oauth_state",
-                        "code_verifier": code_verifier,
-                        "redirect_uri": redirect_uri,
-                        "created_at": now,
-                        "expires_at": now + STATE_TTL_SECONDS,
-                    }
-                ),
-            },
-            ConditionExpression="attribute_not_exists(pk)",
-        )
-    except Exception as exc:
-        raise dynamo.unavailable() from exc
+        item.save(condition=OAuthState.pk.does_not_exist())
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc
 
 
 def consume(state: str, *, now: int) -> PendingSignIn | None:
@@ -58,17 +51,17 @@ def consume(state: str, *, now: int) -> PendingSignIn | None:
     if not state or len(state) > MAX_STATE_CHARS:
         return None
     try:
-        response = dynamo.client().delete_item(
-            TableName=users_table(),
-            Key=_key(state),
-            ConditionExpression="attribute_exists(pk)",
-            ReturnValues="ALL_OLD",
+        response = OAuthState._get_connection().delete_item(
+            *_key(state), condition=OAuthState.pk.exists(), return_values="ALL_OLD"
         )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
+    except base.STORAGE_ERRORS as exc:
+        if base.is_condition_failure(exc):
             return None
-        raise dynamo.unavailable() from exc
-    old = dynamo.plain(response.get("Attributes"))
-    if not old or int(old.get("expires_at", 0)) <= now:
+        raise base.unavailable() from exc
+    attributes = response.get("Attributes")
+    if not attributes:
         return None
-    return PendingSignIn(code_verifier=str(old["code_verifier"]), redirect_uri=str(old["redirect_uri"]))
+    old = OAuthState.from_raw_data(attributes)
+    if int(old.expires_at or 0) <= now:
+        return None
+    return PendingSignIn(code_verifier=str(old.code_verifier), redirect_uri=str(old.redirect_uri))

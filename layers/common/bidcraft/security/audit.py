@@ -8,6 +8,8 @@ are truncated, and free text cannot break the single-line JSON log (it is a JSON
 Storage: `AUDIT_TABLE`, `pk = USER#<id>` (or `ANON`), `sk = <ISO time, microseconds>#<event id>`,
 `gsi1pk = ACTION#<action>`, `gsi1sk = <ISO time>#<event id>` — newest first per user or per action. Writes are
 `PutItem` with `attribute_not_exists(pk)`: the functions need no `UpdateItem`/`DeleteItem` on this table.
+The item is the `AuditRecord` model of `bidcraft.tables.audit`, imported at the first record (many functions
+import this module; PynamoDB is paid by the first write, not the import).
 
 Failure policy: `record` raises `ServiceUnavailable` when the write fails; the caller decides. Auth grants
 (sign-in, token issue, MFA change, logout) call `record` and fail closed; refusals (which deny anyway) call
@@ -22,7 +24,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from bidcraft import aws, clock, config, dynamo
+from bidcraft import aws, clock
 from bidcraft.caller import RequestMeta
 from bidcraft.errors import ServiceUnavailable
 
@@ -60,10 +62,6 @@ MFA_BACKUP_CODE_USED = "mfa_backup_code_used"
 AUTHZ_FAIL = "authz_fail"
 CRYPT_DECRYPT_FAIL = "crypt_decrypt_fail"
 UPWORK_TOKEN_REFRESHED = "upwork_token_refreshed"  # noqa: S105  # nosec B105
-
-
-class AuditSettings(config.BaseSettings):
-    audit_table: str
 
 
 def _safe_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -150,13 +148,18 @@ def record(
             "audit_id": entry["id"],
         },
     )
+    from bidcraft.tables.audit import AuditRecord
+    from bidcraft.tables.base import STORAGE_ERRORS
+
     try:
-        aws.client("dynamodb").put_item(
-            TableName=config.load(AuditSettings).audit_table,
-            Item=dynamo.item(entry),
-            ConditionExpression="attribute_not_exists(pk)",
-        )
-    except Exception as exc:
+        AuditRecord(
+            entry["pk"],
+            entry["sk"],
+            **{name: value for name, value in entry.items() if name not in ("pk", "sk", "details")},
+            # `None` details are left out of the stored map (never stored as NULL), as they always were
+            details={name: value for name, value in entry["details"].items() if value is not None},
+        ).save(condition=AuditRecord.pk.does_not_exist())
+    except STORAGE_ERRORS as exc:
         logger.error("audit write failed", extra={"audit_action": action, "error": aws.error_code(exc)})
         raise ServiceUnavailable("The audit trail is unavailable; the operation was not completed") from exc
     return entry

@@ -14,6 +14,11 @@ Access patterns (each one `Query`, newest first, never a `Scan`):
 Pages hold up to `limit` records; `has_more` is exact unless the read budget ran out (then it is `true` with a
 cursor that resumes where reading stopped). Cursors are tamper-evident (`bidcraft.security.cursor`), bound to
 the caller and the query's filters.
+
+The records are the `AuditRecord` model of `bidcraft.tables.audit` (its index `ByAction` is `gsi1`). Each
+round calls the model's PynamoDB connection (`query`) rather than `Model.query`, whose iterator hides the
+per-round `Limit` and `LastEvaluatedKey` that the read budget and the cursors are built on. PynamoDB is
+imported at the first listing.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bidcraft import aws, config
 from bidcraft.caller import Principal
 from bidcraft.errors import Forbidden, ServiceUnavailable, Unprocessable
 from bidcraft.security import cursor as cursors
@@ -38,13 +42,9 @@ FILTERED_PAGE = 200
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 _PROJECTION = (
-    "pk, sk, gsi1pk, gsi1sk, id, #ts, user_id, #action, outcome, severity, ip_address, user_agent, details"
-)
-_NAMES = {"#ts": "timestamp", "#action": "action"}
-
-
-class AuditQuerySettings(config.BaseSettings):
-    audit_table: str
+    "pk", "sk", "gsi1pk", "gsi1sk", "id", "timestamp", "user_id", "action", "outcome", "severity",
+    "ip_address", "user_agent", "details",
+)  # fmt: skip
 
 
 class AuditLog(BaseModel):
@@ -96,29 +96,22 @@ def _subject(principal: Principal, query: AuditQuery) -> tuple[str, str | None]:
     return f"USER#{wanted}", None
 
 
-def _key_condition(
-    index: str | None, partition: str, query: AuditQuery
-) -> tuple[str, dict[str, Any], dict[str, str]]:
-    pk_name, sk_name = ("gsi1pk", "gsi1sk") if index else ("pk", "sk")
-    names = {"#pk": pk_name, "#sk": sk_name}
-    values: dict[str, Any] = {":pk": {"S": partition}}
-    condition = "#pk = :pk"
+def _key_condition(index: str | None, query: AuditQuery) -> Any:
+    """The sort-key bound of the date range (None: the whole partition)."""
+    from bidcraft.tables.audit import AuditRecord
+
+    sort_key = AuditRecord.gsi1sk if index else AuditRecord.sk
     # Sort keys start with an ISO timestamp: "YYYY-MM-DD" sorts before any time of that day, and
     # "YYYY-MM-DD~" after every one of them ("~" > "T"), so whole days bound the range exactly.
     low = query.date_from.isoformat() if query.date_from else None
     high = query.date_to.isoformat() + "~" if query.date_to else None
     if low and high:
-        condition += " AND #sk BETWEEN :lo AND :hi"
-        values.update({":lo": {"S": low}, ":hi": {"S": high}})
-    elif low:
-        condition += " AND #sk >= :lo"
-        values[":lo"] = {"S": low}
-    elif high:
-        condition += " AND #sk <= :hi"
-        values[":hi"] = {"S": high}
-    else:
-        del names["#sk"]  # DynamoDB refuses unused expression attribute names
-    return condition, values, names
+        return sort_key.between(low, high)
+    if low:
+        return sort_key >= low
+    if high:
+        return sort_key <= high
+    return None
 
 
 def _item_key(item: dict[str, Any], index: str | None) -> dict[str, Any]:
@@ -127,20 +120,22 @@ def _item_key(item: dict[str, Any], index: str | None) -> dict[str, Any]:
 
 
 def _plain(raw: dict[str, Any]) -> AuditLog:
-    from bidcraft import dynamo  # the shared attribute-value converter
+    from pynamodb.attributes import MapAttribute
 
-    values = dynamo.plain(raw) or {}
-    details = values.get("details")
+    from bidcraft.tables.audit import AuditRecord
+
+    record = AuditRecord.from_raw_data(raw)
+    details = record.details.as_dict() if isinstance(record.details, MapAttribute) else {}
     return AuditLog(
-        id=str(values.get("id", "")),
-        timestamp=str(values.get("timestamp", "")),
-        user_id=values.get("user_id"),
-        action=str(values.get("action", "")),
-        outcome=str(values.get("outcome", "")),
-        severity=str(values.get("severity", "")),
-        ip_address=values.get("ip_address"),
-        user_agent=values.get("user_agent"),
-        details=details if isinstance(details, dict) else {},
+        id=str(record.id or ""),
+        timestamp=str(record.timestamp or ""),
+        user_id=record.user_id,
+        action=str(record.action or ""),
+        outcome=str(record.outcome or ""),
+        severity=str(record.severity or ""),
+        ip_address=record.ip_address,
+        user_agent=record.user_agent,
+        details=details,
     )
 
 
@@ -168,33 +163,29 @@ def list_audit_logs(principal: Principal, query: AuditQuery) -> AuditLogPage:
     if start_key is not None and start_key.get("gsi1pk" if index else "pk") != {"S": partition}:
         raise cursors.invalid()
 
-    condition, values, names = _key_condition(index, partition, query)
-    request: dict[str, Any] = {
-        "TableName": config.load(AuditQuerySettings).audit_table,
-        "KeyConditionExpression": condition,
-        "ScanIndexForward": False,
-        "ProjectionExpression": _PROJECTION,
-        "ExpressionAttributeNames": {**names, **_NAMES},
-        "ExpressionAttributeValues": values,
-    }
-    if index:
-        request["IndexName"] = index
-    elif query.action:
-        request["FilterExpression"] = "#action = :action"
-        request["ExpressionAttributeValues"] = {**values, ":action": {"S": query.action}}
+    from bidcraft.tables.audit import AuditRecord
+    from bidcraft.tables.base import STORAGE_ERRORS
 
+    action_filter = AuditRecord.action == query.action if query.action and not index else None
     wanted = query.limit + 1  # one extra record tells whether another page exists
     found: list[dict[str, Any]] = []
     last_evaluated: dict[str, Any] | None = start_key
     for _ in range(MAX_ROUNDS):
-        if last_evaluated is not None:
-            request["ExclusiveStartKey"] = last_evaluated
         remaining = wanted - len(found)
-        # A filter discards records after `Limit` is applied: read wider pages to fill one in fewer rounds.
-        request["Limit"] = max(remaining, FILTERED_PAGE) if "FilterExpression" in request else remaining
         try:
-            response = aws.client("dynamodb").query(**request)
-        except Exception as exc:
+            response = AuditRecord._get_connection().query(
+                partition,
+                range_key_condition=_key_condition(index, query),
+                filter_condition=action_filter,
+                attributes_to_get=list(_PROJECTION),
+                exclusive_start_key=last_evaluated,
+                index_name=index,
+                # A filter discards records after `Limit` is applied: read wider pages to fill one in fewer
+                # rounds.
+                limit=max(remaining, FILTERED_PAGE) if action_filter is not None else remaining,
+                scan_index_forward=False,
+            )
+        except STORAGE_ERRORS as exc:
             raise ServiceUnavailable("The audit trail cannot be read right now") from exc
         found.extend(response.get("Items", []))
         last_evaluated = response.get("LastEvaluatedKey")

@@ -8,6 +8,10 @@ When DynamoDB refuses the count: a missing table or a denied permission is a mis
 log line and the `Misconfiguration` metric (`bidcraft.misconfiguration`) — because it would let every request
 through forever. Throttling or an outage fails *open*, loudly (an error line and the `RateLimiterFailedOpen`
 metric): the limiter guards capacity and must not take the API down with it (docs/analytics.md).
+
+The counter is the `RateWindow` model of `bidcraft.tables.users`, imported at first use (every API function
+imports this module; PynamoDB is paid by the first request, not the import). `hit` calls the model's PynamoDB
+connection (`update_item`) because it needs `UPDATED_NEW` and must not load a partial item into a model.
 """
 
 from __future__ import annotations
@@ -15,8 +19,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
-
-from botocore.exceptions import BotoCoreError, ClientError
 
 from bidcraft import aws, clock, config, misconfiguration
 from bidcraft.errors import RateLimited, ServiceUnavailable
@@ -33,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 
 class RateLimitSettings(config.BaseSettings):
-    users_table: str
     rate_limit_ai_operations: int = 30
     rate_limit_auth: int = 60
     rate_limit_api: int = 600
@@ -62,10 +63,6 @@ def limit_for(op_class: str) -> int:
     return int(getattr(settings, f"rate_limit_{op_class}"))
 
 
-def _key(op_class: str, subject: str, window_start: int) -> dict[str, Any]:
-    return {"pk": {"S": f"RATE#{op_class}#{subject}"}, "sk": {"S": f"W#{window_start}"}}
-
-
 def _window(now_epoch: int) -> tuple[int, int]:
     start = now_epoch - now_epoch % WINDOW_SECONDS
     return start, start + WINDOW_SECONDS - now_epoch
@@ -76,21 +73,17 @@ def hit(op_class: str, subject: str, *, now_epoch: int | None = None) -> RateSta
     limit = limit_for(op_class)
     now_epoch = clock.epoch(clock.now()) if now_epoch is None else now_epoch
     start, reset = _window(now_epoch)
-    table = config.load(RateLimitSettings).users_table
+    from bidcraft.tables.base import STORAGE_ERRORS
+    from bidcraft.tables.users import RateWindow
+
     try:
-        result = aws.client("dynamodb").update_item(
-            TableName=table,
-            Key=_key(op_class, subject, start),
-            UpdateExpression="ADD c :one SET expires_at = :exp",
-            ConditionExpression="attribute_not_exists(c) OR c < :limit",
-            ExpressionAttributeValues={
-                ":one": {"N": "1"},
-                ":limit": {"N": str(limit)},
-                ":exp": {"N": str(start + 2 * WINDOW_SECONDS)},
-            },
-            ReturnValues="UPDATED_NEW",
+        result: dict[str, Any] = RateWindow._get_connection().update_item(
+            *RateWindow.key(op_class, subject, start),
+            actions=[RateWindow.c.add(1), RateWindow.expires_at.set(start + 2 * WINDOW_SECONDS)],
+            condition=RateWindow.c.does_not_exist() | (RateWindow.c < limit),
+            return_values="UPDATED_NEW",
         )
-    except (ClientError, BotoCoreError) as exc:
+    except STORAGE_ERRORS as exc:
         if aws.error_code(exc) == "ConditionalCheckFailedException":
             raise RateLimited(
                 f"Rate limit for {op_class} exceeded; retry in {reset} s",
@@ -119,19 +112,16 @@ def peek(op_class: str, subject: str, *, now_epoch: int | None = None) -> RateSt
     limit = limit_for(op_class)
     now_epoch = clock.epoch(clock.now()) if now_epoch is None else now_epoch
     start, reset = _window(now_epoch)
+    from bidcraft.tables.base import STORAGE_ERRORS
+    from bidcraft.tables.users import RateWindow
+
     try:
-        item = (
-            aws.client("dynamodb")
-            .get_item(
-                TableName=config.load(RateLimitSettings).users_table,
-                Key=_key(op_class, subject, start),
-                ConsistentRead=True,
-            )
-            .get("Item")
-        )
-    except (ClientError, BotoCoreError) as exc:
+        item = RateWindow.get(*RateWindow.key(op_class, subject, start), consistent_read=True)
+    except RateWindow.DoesNotExist:
+        item = None
+    except STORAGE_ERRORS as exc:
         if misconfiguration.is_misconfiguration(exc):
             raise misconfiguration.report(COMPONENT, exc) from exc
         raise ServiceUnavailable("Rate limits cannot be read right now") from exc
-    used = int(item["c"]["N"]) if item and "c" in item else 0
+    used = int(item.c or 0) if item is not None else 0
     return RateState(limit=limit, remaining=max(0, limit - used), reset=reset)

@@ -8,6 +8,9 @@ Items:
   `attribute_not_exists` in the same transaction as the profile, so two first sign-ins cannot make two users.
 
 Activity counters are updated with `ADD`/`SET` in single `UpdateItem` calls (no read-modify-write).
+The items are the `UserProfile` and `UpworkLink` models of `bidcraft.tables.users`. The activity updates
+go through the model's PynamoDB connection (`update_item`) rather than `Model.update`, which only returns
+`ALL_NEW`: the logout average needs `UPDATED_NEW`, and a partial item must not be loaded into a model.
 """
 
 from __future__ import annotations
@@ -17,42 +20,44 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from bidcraft import aws, clock, dynamo
-from bidcraft.auth.settings import users_table
+from pynamodb.attributes import MapAttribute
+
+from bidcraft import aws, clock
+from bidcraft.tables import base
+from bidcraft.tables.users import UpworkLink, UserProfile
 from bidcraft.users.models import DEFAULT_ROLES, Activity, UpworkProfile, UserRecord
 
 logger = logging.getLogger(__name__)
 
-PROFILE_SK = "PROFILE"
 _ACTIVITY_FIELDS = tuple(Activity.model_fields)
 
 
-def user_pk(user_id: str) -> str:
-    return f"USER#{user_id}"
-
-
-def profile_key(user_id: str) -> dict[str, Any]:
-    return dynamo.key(user_pk(user_id), PROFILE_SK)
-
-
-def _upwork_key(upwork_user_id: str) -> dict[str, Any]:
-    return dynamo.key(f"UPWORK#{upwork_user_id}", "USER")
-
-
-def _record(raw: dict[str, Any]) -> UserRecord:
+def _record(item: UserProfile) -> UserRecord:
+    raw = {name: value for name, value in item.attribute_values.items() if value is not None}
+    if isinstance(raw.get("upwork_profile"), MapAttribute):
+        raw["upwork_profile"] = raw["upwork_profile"].as_dict()
     activity = {name: raw[name] for name in _ACTIVITY_FIELDS if name in raw}
     return UserRecord.model_validate({**raw, "activity": activity})
 
 
+def _get(model: Any, *key: str) -> Any:
+    try:
+        return model.get(*key, consistent_read=True)
+    except model.DoesNotExist:
+        return None
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc
+
+
 def get(user_id: str) -> UserRecord | None:
-    raw = dynamo.get_item(users_table(), profile_key(user_id))
-    return _record(raw) if raw else None
+    item = _get(UserProfile, *UserProfile.key(user_id))
+    return _record(item) if item else None
 
 
 def find_by_upwork_id(upwork_user_id: str) -> str | None:
     """The Bidcraft user id of an Upwork account, if it has signed in before."""
-    raw = dynamo.get_item(users_table(), _upwork_key(upwork_user_id))
-    return str(raw["user_id"]) if raw and raw.get("user_id") else None
+    link = _get(UpworkLink, *UpworkLink.key(upwork_user_id))
+    return str(link.user_id) if link and link.user_id else None
 
 
 def _create(
@@ -70,89 +75,54 @@ def _create(
         upwork_profile=profile,
         created_at=now,
     )
-    profile_item = {
-        **profile_key(user_id),
-        **dynamo.item(
-            {
-                "entity": "user",
-                "user_id": user_id,
-                "email": email,
-                "name": name,
-                "upwork_user_id": upwork_user_id,
-                "roles": list(record.roles),
-                "mfa_enabled": False,
-                "upwork_profile": profile.model_dump(exclude_none=True),
-                "created_at": clock.iso(now),
-                "updated_at": clock.iso(now),
-                "login_count": 0,
-                "failed_login_attempts": 0,
-                "account_locked": False,
-            }
-        ),
-    }
-    mapping_item = {
-        **_upwork_key(upwork_user_id),
-        **dynamo.item({"entity": "upwork_link", "user_id": user_id, "created_at": clock.iso(now)}),
-    }
-    table = users_table()
+    profile_item = UserProfile(
+        *UserProfile.key(user_id),
+        entity="user",
+        user_id=user_id,
+        email=email,
+        name=name,
+        upwork_user_id=upwork_user_id,
+        roles=list(record.roles),
+        mfa_enabled=False,
+        upwork_profile=profile.model_dump(exclude_none=True),
+        created_at=clock.iso(now),
+        updated_at=clock.iso(now),
+        login_count=0,
+        failed_login_attempts=0,
+        account_locked=False,
+    )
+    link = UpworkLink(
+        *UpworkLink.key(upwork_user_id), entity="upwork_link", user_id=user_id, created_at=clock.iso(now)
+    )
     try:
-        dynamo.client().transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": table,
-                        "Item": mapping_item,
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": table,
-                        "Item": profile_item,
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
-            ]
-        )
-    except Exception as exc:
-        codes = dynamo.cancellation_codes(exc)
+        with base.transact_write(UserProfile) as transaction:
+            transaction.save(link, condition=UpworkLink.pk.does_not_exist())
+            transaction.save(profile_item, condition=UserProfile.pk.does_not_exist())
+    except base.STORAGE_ERRORS as exc:
+        codes = base.cancellation_codes(exc)
         if codes and codes[0] == "ConditionalCheckFailed":
             return None
-        raise dynamo.unavailable() from exc
+        raise base.unavailable() from exc
     return record
 
 
 def _refresh(
     user_id: str, *, name: str, email: str | None, profile: UpworkProfile, now: datetime
 ) -> UserRecord | None:
-    names = {"#name": "name", "#email": "email"}
-    values: dict[str, Any] = {
-        ":name": name,
-        ":profile": profile.model_dump(exclude_none=True),
-        ":now": clock.iso(now),
-    }
-    expression = "SET #name = :name, upwork_profile = :profile, updated_at = :now"
-    if email:
-        expression += ", #email = :email"
-        values[":email"] = email
-    else:
-        expression += " REMOVE #email"
+    item = UserProfile(*UserProfile.key(user_id))
+    actions: list[Any] = [
+        UserProfile.name.set(name),
+        UserProfile.upwork_profile.set(profile.model_dump(exclude_none=True)),
+        UserProfile.updated_at.set(clock.iso(now)),
+        UserProfile.email.set(email) if email else UserProfile.email.remove(),
+    ]
     try:
-        response = dynamo.client().update_item(
-            TableName=users_table(),
-            Key=profile_key(user_id),
-            UpdateExpression=expression,
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=dynamo.expression_values(values),
-            ReturnValues="ALL_NEW",
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
+        item.update(actions=actions, condition=UserProfile.pk.exists())  # ReturnValues=ALL_NEW
+    except base.STORAGE_ERRORS as exc:
+        if base.is_condition_failure(exc):
             return None
-        raise dynamo.unavailable() from exc
-    raw = dynamo.plain(response.get("Attributes"))
-    return _record(raw) if raw else None
+        raise base.unavailable() from exc
+    return _record(item)
 
 
 def upsert_from_upwork(
@@ -174,29 +144,31 @@ def upsert_from_upwork(
             return updated, False
         logger.error("upwork mapping points at a missing profile", extra={"user_id": user_id})
         break
-    raise dynamo.unavailable()
+    raise base.unavailable()
 
 
 # --- activity analytics ------------------------------------------------------------------------------------
 
 
 def _update_activity(
-    user_id: str, expression: str, values: dict[str, Any], what: str
-) -> dict[str, Any] | None:
-    """Best effort: activity is analytics, so a failed counter update is logged, not fatal."""
+    user_id: str, actions: list[Any], what: str, *, condition: Any = None, returned: str | None = None
+) -> UserProfile | None:
+    """Best effort: activity is analytics, so a failed counter update is logged, not fatal.
+
+    The updated attributes (`returned="UPDATED_NEW"`), or None when nothing was applied or asked for."""
     try:
-        response = dynamo.client().update_item(
-            TableName=users_table(),
-            Key=profile_key(user_id),
-            UpdateExpression=expression,
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeValues=dynamo.expression_values(values),
-            ReturnValues="UPDATED_NEW",
+        response = UserProfile._get_connection().update_item(
+            *UserProfile.key(user_id),
+            actions=actions,
+            condition=UserProfile.pk.exists() if condition is None else condition,
+            return_values=returned,
         )
-    except Exception as exc:
-        logger.error("activity update failed", extra={"activity": what, "error": aws.error_code(exc)})
+    except base.STORAGE_ERRORS as exc:
+        if not (condition is not None and base.is_condition_failure(exc)):
+            logger.error("activity update failed", extra={"activity": what, "error": aws.error_code(exc)})
         return None
-    return dynamo.plain(response.get("Attributes"))
+    attributes = response.get("Attributes")
+    return UserProfile.from_raw_data(attributes) if attributes else None
 
 
 def _iso(epoch_seconds: int) -> str:
@@ -206,47 +178,40 @@ def _iso(epoch_seconds: int) -> str:
 def record_login(user_id: str, now: int) -> None:
     _update_activity(
         user_id,
-        "ADD login_count :one SET last_login = :now, account_locked = :false",
-        {":one": 1, ":now": _iso(now), ":false": False},
+        [
+            UserProfile.login_count.add(1),
+            UserProfile.last_login.set(_iso(now)),
+            UserProfile.account_locked.set(False),
+        ],
         "login",
     )
 
 
 def record_failed_attempt(user_id: str, *, locked: bool) -> None:
-    expression = "ADD failed_login_attempts :one"
-    values: dict[str, Any] = {":one": 1}
+    actions: list[Any] = [UserProfile.failed_login_attempts.add(1)]
     if locked:
-        expression += " SET account_locked = :true"
-        values[":true"] = True
-    _update_activity(user_id, expression, values, "failed_attempt")
+        actions.append(UserProfile.account_locked.set(True))
+    _update_activity(user_id, actions, "failed_attempt")
 
 
 def record_logout(user_id: str, now: int, session_seconds: list[int]) -> None:
     """`last_logout`, and the running mean of session durations over every ended session."""
-    values: dict[str, Any] = {":now": _iso(now)}
-    expression = "SET last_logout = :now"
+    actions: list[Any] = [UserProfile.last_logout.set(_iso(now))]
     if session_seconds:
-        expression += " ADD sessions_ended :n, total_session_seconds :total"
-        values.update({":n": len(session_seconds), ":total": sum(max(0, s) for s in session_seconds)})
-    new = _update_activity(user_id, expression, values, "logout")
-    if not new or not session_seconds:
+        actions += [
+            UserProfile.sessions_ended.add(len(session_seconds)),
+            UserProfile.total_session_seconds.add(sum(max(0, s) for s in session_seconds)),
+        ]
+    new = _update_activity(user_id, actions, "logout", returned="UPDATED_NEW")
+    if new is None or not session_seconds:
         return
-    ended, total = int(new.get("sessions_ended", 0)), int(new.get("total_session_seconds", 0))
+    ended, total = int(new.sessions_ended or 0), int(new.total_session_seconds or 0)
     if ended <= 0:
         return
     # Set the mean only if no other logout has moved the counters since (the later one sets its own).
-    try:
-        dynamo.client().update_item(
-            TableName=users_table(),
-            Key=profile_key(user_id),
-            UpdateExpression="SET avg_session_duration = :avg",
-            ConditionExpression="sessions_ended = :ended",
-            ExpressionAttributeValues=dynamo.expression_values(
-                {":avg": round(total / ended, 1), ":ended": ended}
-            ),
-        )
-    except Exception as exc:
-        if not dynamo.is_condition_failure(exc):
-            logger.error(
-                "activity update failed", extra={"activity": "avg_session", "error": aws.error_code(exc)}
-            )
+    _update_activity(
+        user_id,
+        [UserProfile.avg_session_duration.set(round(total / ended, 1))],
+        "avg_session",
+        condition=UserProfile.sessions_ended == ended,
+    )

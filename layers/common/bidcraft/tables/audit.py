@@ -1,0 +1,54 @@
+"""PynamoDB model of AuditTable (`AUDIT_TABLE`): the append-only audit trail (`bidcraft.security.audit`).
+
+`AuditRecord`: `pk = USER#<id>` (or `ANON`), `sk = <ISO time, microseconds>Z#<event id>`; the index `gsi1`
+(`ByAction`) keys the same records by `gsi1pk = ACTION#<action>`, `gsi1sk = <ISO time>Z#<event id>`.
+Attributes are the API fields plus `request_id` and the TTL `expires_at` (epoch seconds); `details` is a map
+of plain values. Only `PutItem` (`attribute_not_exists`) and `Query` are ever used on this table.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from bidcraft import config, tables
+from bidcraft.tables.base import table_meta
+
+
+class AuditTableSettings(config.BaseSettings):
+    audit_table: str
+
+
+def audit_table() -> str:
+    return config.load(AuditTableSettings).audit_table
+
+
+class ByAction(GlobalSecondaryIndex["AuditRecord"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+@tables.register
+class AuditRecord(Model):
+    Meta = table_meta(audit_table)
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_action = ByAction()
+    id = UnicodeAttribute(null=True)
+    timestamp = UnicodeAttribute(null=True)  # ISO 8601 UTC, seconds
+    user_id = UnicodeAttribute(null=True)
+    action = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    severity = UnicodeAttribute(null=True)
+    ip_address = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(null=True)
+    request_id = UnicodeAttribute(null=True)
+    details = MapAttribute(null=True)  # type: ignore[var-annotated]
+    expires_at = NumberAttribute(null=True)  # the table's TTL (epoch seconds)

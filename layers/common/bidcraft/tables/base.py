@@ -1,0 +1,65 @@
+"""What every table module shares: connection settings, lazy table names, error translation.
+
+- Table names come from the function's settings at first use (`Meta.table_name` is a property of the Meta's
+  metaclass), never at import. The endpoint is botocore's own `AWS_ENDPOINT_URL` handling (PynamoDB passes no
+  `host`), so moto server mode and the local stack work as they do for `bidcraft.aws` clients.
+- Timeouts and retries match `bidcraft.aws` (2 s connect, 5 s read, 3 attempts in botocore's standard mode).
+- PynamoDB wraps botocore's errors in its own `PynamoDBException` subclasses (`PutError`, `UpdateError`,
+  `TransactWriteError`, ...) whose `cause` is the botocore error; `bidcraft.aws.error_code` reads the AWS
+  code through it, and `unavailable` is the one client-facing translation (fail closed, retry later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+
+from bidcraft import aws
+from bidcraft.errors import ServiceUnavailable
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+STORAGE_ERRORS = (PynamoDBException, ClientError, BotoCoreError)
+"""What a storage call can raise besides coding errors: catch these, never `Exception`."""
+
+
+def table_meta(table_name: Callable[[], str]) -> Any:
+    """A `Meta` class whose `table_name` is read from settings each time PynamoDB asks for it."""
+
+    class LazyTable(type):
+        @property
+        def table_name(cls) -> str:
+            return table_name()
+
+    class Meta(metaclass=LazyTable):
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 2  # PynamoDB counts retries: 1 + 2 = 3 attempts, as bidcraft.aws
+
+    return Meta
+
+
+def is_condition_failure(exc: BaseException) -> bool:
+    return aws.error_code(exc) == CONDITION_FAILED
+
+
+def cancellation_codes(exc: BaseException) -> list[str]:
+    """The per-item reason codes of a cancelled `TransactWrite` ('' for items that did not fail)."""
+    if not isinstance(exc, TransactWriteError):
+        return []
+    return [str(reason.code or "") if reason else "" for reason in exc.cancellation_reasons]
+
+
+def unavailable() -> ServiceUnavailable:
+    """The client-facing error for a storage failure we cannot handle (fail closed, retry later)."""
+    return ServiceUnavailable("Storage temporarily unavailable")
+
+
+def transact_write(model: Any) -> Any:
+    """A `TransactWrite` over the connection (and botocore client) `model` already holds: PynamoDB would
+    otherwise make a new client for every transaction."""
+    from pynamodb.transactions import TransactWrite
+
+    return TransactWrite(connection=model._get_connection().connection)
