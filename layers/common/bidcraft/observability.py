@@ -20,6 +20,9 @@ from functools import cache
 from aws_lambda_powertools import Logger
 
 DOMAIN_LOGGER = "bidcraft"
+# Libraries that log whole requests at DEBUG (PynamoDB and botocore: tokens, codes, the PKCE verifier): never
+# below INFO, whatever level the function runs at.
+REQUEST_LOGGERS = ("botocore", "pynamodb", "httpx2", "httpcore2", "openai")
 
 
 @cache
@@ -30,6 +33,9 @@ def function_logger() -> Logger:
     domain.handlers = [logger.registered_handler]
     domain.setLevel(logger.log_level)
     domain.propagate = False
+    for name in REQUEST_LOGGERS:
+        library = logging.getLogger(name)
+        library.setLevel(max(library.getEffectiveLevel(), logging.INFO))
     return logger
 
 

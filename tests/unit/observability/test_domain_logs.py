@@ -63,3 +63,34 @@ def test_a_domain_warning_arrives_as_json_with_the_correlation_id(function: str)
     assert probes[0]["correlation_id"] == f"corr-{function}"
     assert probes[0]["probe"] == 1
     assert f"domain line from {function}" not in done.stderr  # not also printed as plain text by the root
+
+
+def test_libraries_that_log_whole_requests_stay_quiet_even_at_debug() -> None:
+    # Given a function configured to log at DEBUG, as an operator might while chasing a bug
+    probe = """
+import importlib, logging, sys
+logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
+importlib.import_module("functions.auth.app")
+for name in ("botocore", "pynamodb", "httpx2"):
+    logging.getLogger(name + ".probe").debug("request with code_verifier=secret")
+logging.getLogger("bidcraft.auth.probe").debug("domain debug line")
+"""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "layers" / "common")]),
+        "POWERTOOLS_SERVICE_NAME": "auth",
+        "POWERTOOLS_LOG_LEVEL": "DEBUG",
+    }
+    done = subprocess.run(  # noqa: S603 - our interpreter, our code
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    # Then the libraries' request dumps never come out, while the domain's own debug line does
+    assert done.returncode == 0, done.stderr
+    assert "code_verifier" not in done.stdout + done.stderr
+    assert "domain debug line" in done.stdout

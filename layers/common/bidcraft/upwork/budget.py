@@ -111,7 +111,7 @@ def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refus
     ]
     try:
         aws.client("dynamodb").transact_write_items(TransactItems=items)
-    except Exception as exc:
+    except aws.AWS_ERRORS as exc:
         from bidcraft import dynamo
 
         codes = dynamo.cancellation_codes(exc)
@@ -119,8 +119,6 @@ def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refus
             return Refusal("day", _seconds_to_midnight(moment))
         if codes and codes[0] == CHECK_FAILED:
             return Refusal("second", 1)
-        if not codes and aws.error_code(exc) == "":
-            raise  # not an AWS failure: a coding error must fail loudly
         # Storage trouble: refusing is the safe side (Upwork's limit is a hard one); the caller retries later.
         logger.warning("upwork budget unavailable", extra={"error": aws.error_code(exc) or "cancelled"})
         return Refusal("second", 1)
@@ -169,9 +167,7 @@ def day_left(purpose: Purpose = "poll", *, now: Callable[[], datetime] = clock.n
             )
             .get("Item")
         )
-    except Exception as exc:
-        if not aws.error_code(exc):
-            raise
+    except aws.AWS_ERRORS as exc:
         logger.warning("upwork budget unavailable", extra={"error": aws.error_code(exc)})
         return 0
     used = int(item["c"]["N"]) if item and "c" in item else 0
