@@ -171,6 +171,7 @@ class ProcessInvoker(Invoker):
         self._environments = environments
         self._paths = paths
         self._max = max(1, max_containers)
+        self.concurrency = self._max
         self._idle: dict[str, list[Container]] = {name: [] for name in template.functions}
         self._count: dict[str, int] = dict.fromkeys(template.functions, 0)
         self._changed = threading.Condition()

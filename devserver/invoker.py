@@ -79,6 +79,7 @@ class Invoker:
     """
 
     serial_http = True  # see `_http_lock`
+    concurrency = 1  # invocations of one function that may run at once
 
     def __init__(
         self,

@@ -152,9 +152,9 @@ class RunningStack:
                     "module": function.module_name,
                     "routes": [route.route_key for route in function.routes],
                     "function_url": function.function_url,
-                    "queues": [
-                        poller.source.queue_arn for poller in self.pollers if poller.source.function == name
-                    ],
+                    "queues": sorted(
+                        {poller.source.queue_arn for poller in self.pollers if poller.source.function == name}
+                    ),
                     "schedules": [schedule.expression for schedule in function.schedules],
                 }
                 for name, function in self.template.functions.items()
@@ -168,6 +168,8 @@ class RunningStack:
         }
 
     def start_pollers(self, *, retry_delay: int = 1) -> None:
+        """As many pollers per queue as the function has containers: like Lambda's event-source mapping,
+        several batches are in flight at once (a slow message does not hold up the rest of the queue)."""
         sqs = _sqs_client(self.resources)
         for source in event_sources(self.template, self.resources):
             name = source.function
@@ -175,9 +177,12 @@ class RunningStack:
             def invoke(event: dict[str, Any], name: str = name) -> Any:
                 return self.invoker.invoke(name, event)
 
-            poller = QueuePoller(source, invoke, sqs, region=self.resources.region, retry_delay=retry_delay)
-            poller.start()
-            self.pollers.append(poller)
+            for _ in range(self.invoker.concurrency):
+                poller = QueuePoller(
+                    source, invoke, sqs, region=self.resources.region, retry_delay=retry_delay
+                )
+                poller.start()
+                self.pollers.append(poller)
 
     def warm_up(self) -> threading.Thread:
         """Import every function in the background so the first requests are not slowed by imports."""
