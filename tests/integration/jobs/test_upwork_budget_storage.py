@@ -38,22 +38,28 @@ def counter(sk: str) -> int | None:
     return int(item["c"]["N"]) if item else None
 
 
-def test_second_and_day_windows_are_counted_together(small_budget: datetime) -> None:
+def test_second_quarter_and_day_windows_are_counted_together(small_budget: datetime) -> None:
     moment = small_budget
     now = lambda: moment  # noqa: E731
     slept: list[float] = []
-    # Three requests fit in one second
-    for _ in range(3):
+    # Two requests fit in one quarter-second
+    for _ in range(budget.PER_QUARTER):
         budget.acquire(now=now, sleep=slept.append)
-    # A fourth in the same second waits, and gives up while the second stays full
+    # A third in the same quarter waits, and gives up while the quarter stays full
     with pytest.raises(UpworkRateLimited):
         budget.acquire(now=now, sleep=slept.append, max_wait=0.5)
     second = f"S#{int(moment.timestamp())}"
     day = f"D#{moment.date().isoformat()}"
+    assert counter(second) == 2
+    assert counter(day) == 2  # the refused request took nothing from the day
+    # The next quarter of the same second has room for one more: the second's limit of 3
+    moment = moment + timedelta(seconds=0.25)
+    budget.acquire(now=now, sleep=slept.append)
+    with pytest.raises(UpworkRateLimited):
+        budget.acquire(now=now, sleep=slept.append, max_wait=0.1)
     assert counter(second) == 3
-    assert counter(day) == 3  # the refused request took nothing from the day
     # The next second has room for two more — then the day is spent, and says until when
-    moment = moment + timedelta(seconds=1)
+    moment = small_budget + timedelta(seconds=1)
     budget.acquire(now=now, sleep=slept.append)
     budget.acquire(now=now, sleep=slept.append)
     with pytest.raises(UpworkRateLimited) as spent:

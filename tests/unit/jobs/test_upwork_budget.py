@@ -1,4 +1,4 @@
-"""The service-wide Upwork budget: both counters or neither, waits for the next second, never over the limits.
+"""The service-wide Upwork budget: all counters or none, waits for the next slot, never over the limits.
 
 The DynamoDB client is an in-memory fake with the conditional-ADD semantics of `TransactWriteItems` (all
 conditions checked first, then all updates); its races are tested as fixed interleavings in the integration
@@ -69,21 +69,40 @@ def dynamo(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDynamo]:
     config.reset()
 
 
-def test_eight_per_second_then_the_ninth_waits_for_the_next_second(dynamo: FakeDynamo) -> None:
-    clock = Clock(datetime(2026, 12, 1, 12, 0, 0, 250_000, tzinfo=UTC))
-    for _ in range(8):
+def test_two_per_quarter_second_then_the_third_waits_for_the_next_quarter(dynamo: FakeDynamo) -> None:
+    clock = Clock(datetime(2026, 12, 1, 12, 0, 0, 100_000, tzinfo=UTC))
+    for _ in range(2):
         budget.acquire(now=clock.now, sleep=clock.sleep)
     assert clock.slept == []
     budget.acquire(now=clock.now, sleep=clock.sleep)
     assert len(clock.slept) == 1
-    assert 0.75 <= clock.slept[0] <= 0.76
-    assert clock.moment.second == 1
+    assert 0.15 <= clock.slept[0] <= 0.16  # to 12:00:00.250, the next quarter
+
+
+def test_no_sliding_second_ever_holds_more_than_upworks_ten_and_the_rate_holds(
+    dynamo: FakeDynamo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UPWORK_DAILY_BUDGET", "36000")
+    config.reset()
+    # Given callers that take slots as fast as the budget lets them, for ten seconds from an odd offset
+    clock = Clock(datetime(2026, 12, 1, 12, 0, 0, 730_000, tzinfo=UTC))
+    granted: list[float] = []
+    while clock.moment < datetime(2026, 12, 1, 12, 0, 10, 730_000, tzinfo=UTC):
+        budget.acquire(now=clock.now, sleep=clock.sleep)
+        granted.append(clock.moment.timestamp())
+        clock.moment += timedelta(milliseconds=7)  # each request takes a little time
+    # Then any sliding second (Upwork may count that way) holds at most 10, and each calendar second at most 8
+    assert max(sum(1 for t in granted if start <= t < start + 1.0) for start in granted) <= 10
+    per_second: dict[int, int] = {}
+    for t in granted:
+        per_second[int(t)] = per_second.get(int(t), 0) + 1
+    assert max(per_second.values()) <= 8
 
 
 def test_the_day_is_never_exceeded_and_says_when_to_come_back(dynamo: FakeDynamo) -> None:
     clock = Clock(datetime(2026, 12, 1, 23, 59, 0, tzinfo=UTC))
     for _ in range(20):
-        budget.acquire(now=clock.now, sleep=clock.sleep)
+        budget.acquire(now=clock.now, sleep=clock.sleep)  # the slots' waits move the clock on
     with pytest.raises(UpworkRateLimited) as refused:
         budget.acquire(now=clock.now, sleep=clock.sleep)
     assert refused.value.code == "BUDGET"
@@ -100,13 +119,13 @@ def test_the_poller_stops_at_its_share_of_the_day(dynamo: FakeDynamo) -> None:
     budget.acquire("interactive", now=clock.now, sleep=clock.sleep)  # people still get through
 
 
-def test_a_full_second_that_stays_full_gives_up_after_the_longest_wait(dynamo: FakeDynamo) -> None:
+def test_a_full_slot_that_stays_full_gives_up_after_the_longest_wait(dynamo: FakeDynamo) -> None:
     class Frozen(Clock):
         def sleep(self, seconds: float) -> None:
-            self.slept.append(seconds)  # time does not move: the second stays full
+            self.slept.append(seconds)  # time does not move: the slot stays full
 
     clock = Frozen(datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
-    for _ in range(8):
+    for _ in range(budget.PER_QUARTER):
         budget.acquire(now=clock.now, sleep=clock.sleep)
     with pytest.raises(UpworkRateLimited) as refused:
         budget.acquire(now=clock.now, sleep=clock.sleep)
@@ -137,7 +156,8 @@ def test_the_http_hook_takes_a_slot_per_request(dynamo: FakeDynamo) -> None:
     )
     for _ in range(3):
         client.get("http://upwork.test/graphql")
-    assert dynamo.calls == 3
+    day = next(count for (_, sk), count in dynamo.counters.items() if sk.startswith("D#"))
+    assert day == 3  # one slot per request (the third waited for the next quarter-second)
 
 
 def test_every_upwork_client_the_service_builds_goes_through_the_budget() -> None:

@@ -1,15 +1,15 @@
 """The service-wide Upwork call budget: every request to Upwork of every function takes one slot first.
 
 Upwork allows 10 requests per second (per IP) and 40,000 per day (per key). Lambda containers each have their
-own IP and their own clock, so the only safe place to count is shared storage: two counters in the users
-table, one per second and one per UTC day, taken together in one `TransactWriteItems` of two conditional
-`ADD`s (`c < limit`). Either both are counted or neither: no read-then-write, and two containers at
-`limit - 1` cannot both pass. The window is part of the key, so correctness never waits for TTL deletion.
+own IP and their own clock, so the only safe place to count is shared storage: counters in the users table —
+per second, per quarter-second (so no *sliding* second exceeds 10: see `PER_QUARTER`) and per UTC day — taken
+together in one `TransactWriteItems` of conditional `ADD`s (`c < limit`). All are counted or none: no
+read-then-write, and two containers at `limit - 1` cannot both pass. The window is part of the key, so correctness never waits for TTL deletion.
 
 Limits: `UPWORK_RATE_PER_SECOND` (default 8) and `UPWORK_DAILY_BUDGET` (default 36,000) — below Upwork's
 10/s and 40,000/day, leaving headroom for clock skew between containers and for retries.
 
-`acquire(purpose)`: when this second is full it waits for the next one (at most `MAX_WAIT_SECONDS`); when the
+`acquire(purpose)`: when this second or quarter-second is full it waits for the next quarter (at most `MAX_WAIT_SECONDS`); when the
 day is spent, or the wait would be longer, it raises `UpworkRateLimited` (code `BUDGET`, with `Retry-After`):
 an HTTP route answers 503, a queue message is retried later, the jobs poller leaves the rest of its round for
 the next one. It never lets a request through over the budget. Purpose `poll` (the jobs poller) stops at
@@ -39,6 +39,10 @@ POLL_SHARE = 0.9  # the poller may spend at most this share of the day; the rest
 UPWORK_RATE_CEILING = 10
 UPWORK_DAILY_CEILING = 40_000
 CHECK_FAILED = "ConditionalCheckFailed"  # a transaction item's cancellation reason code
+# Upwork's 10/s may be counted over any sliding second, and a fixed one-second window lets 2 × the rate
+# through across its boundary. A quarter-second counter capped at 2 bounds any sliding second to 5 × 2 = 10.
+QUARTERS_PER_SECOND = 4
+PER_QUARTER = UPWORK_RATE_CEILING // (QUARTERS_PER_SECOND + 1)
 
 Purpose = Literal["interactive", "poll"]
 
@@ -87,6 +91,7 @@ def _seconds_to_midnight(moment: datetime) -> int:
 def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refusal | None:
     """One atomic attempt at both counters; None when the slot was taken."""
     second = int(moment.timestamp())
+    quarter = int(moment.timestamp() * QUARTERS_PER_SECOND)
     day = moment.date().isoformat()
     table = settings.users_table
 
@@ -108,6 +113,7 @@ def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refus
     items = [
         counter(f"S#{second}", settings.upwork_rate_per_second, second + 120),
         counter(f"D#{day}", _day_limit(settings, purpose), second + 2 * 86_400),
+        counter(f"Q#{quarter}", PER_QUARTER, second + 120),
     ]
     try:
         aws.client("dynamodb").transact_write_items(TransactItems=items)
@@ -117,7 +123,7 @@ def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refus
         codes = dynamo.cancellation_codes(exc)
         if codes and codes[1] == CHECK_FAILED:
             return Refusal("day", _seconds_to_midnight(moment))
-        if codes and codes[0] == CHECK_FAILED:
+        if codes and CHECK_FAILED in (codes[0], codes[2] if len(codes) > 2 else ""):
             return Refusal("second", 1)
         # Storage trouble: refusing is the safe side (Upwork's limit is a hard one); the caller retries later.
         logger.warning("upwork budget unavailable", extra={"error": aws.error_code(exc) or "cancelled"})
@@ -147,7 +153,8 @@ def acquire(
                 retry_after=refusal.retry_after,
                 code="BUDGET",
             )
-        pause = 1.0 - (moment.timestamp() % 1.0) + 0.005  # to the start of the next second
+        step = 1.0 / QUARTERS_PER_SECOND
+        pause = step - (moment.timestamp() % step) + 0.005  # to the start of the next quarter-second
         sleep(pause)
         waited += pause
 
