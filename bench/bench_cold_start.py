@@ -6,7 +6,13 @@ interpreter (start-up included), the number of modules imported, and whether `op
 not be: only the code path that calls OpenAI imports it (`bidcraft.ai.openai_engine`). The `openai` SDK's own
 import cost is shown last, as the price the first OpenAI call pays.
 
-Usage: `python -m bench.bench_cold_start [--runs 5] [--json]` (numbers, not assertions; exit 1 only when a
+The floor (`bench.cold_start_floor`: `import boto3, pydantic` and Powertools' `APIGatewayHttpResolver`, which
+every function pays) is measured by the same method in the same run, interleaved with the functions: each round
+measures the floor, then a few functions, then the floor again, and so on, so that load on a shared machine hits
+both alike. "× floor" is a function's median import time over the floor's median import time (issue 10's goal:
+≤ 1.25 for every function).
+
+Usage: `python -m bench.bench_cold_start [--runs 9] [--json]` (numbers, not assertions; exit 1 only when a
 module fails to import or imports `openai` eagerly).
 """
 
@@ -26,6 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 _LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
 HEAVY = ("openai",)
+FLOOR = "bench.cold_start_floor"
+FLOOR_EVERY = 3  # functions measured between two floor measurements in a round
+GOAL = 1.25  # × floor, issue 10
 
 
 @dataclass
@@ -77,8 +86,7 @@ def function_modules() -> list[str]:
     return [f"functions.{path.parent.name}.app" for path in sorted((ROOT / "functions").glob("*/app.py"))]
 
 
-def median_sample(module: str, runs: int) -> Sample:
-    samples = [measure(module) for _ in range(runs)]
+def median_of(module: str, samples: list[Sample]) -> Sample:
     failed = next((s for s in samples if s.error), None)
     if failed:
         return failed
@@ -91,30 +99,61 @@ def median_sample(module: str, runs: int) -> Sample:
     )
 
 
+def median_sample(module: str, runs: int) -> Sample:
+    return median_of(module, [measure(module) for _ in range(runs)])
+
+
+def interleaved(modules: list[str], runs: int) -> tuple[Sample, list[Sample]]:
+    """`runs` rounds; each measures the floor, then `FLOOR_EVERY` modules, the floor again, … (medians of all)."""
+    floor: list[Sample] = []
+    samples: dict[str, list[Sample]] = {module: [] for module in modules}
+    for round_ in range(runs):
+        # Rotate the order each round so no function always follows the floor or always runs last.
+        shift = round_ % len(modules) if modules else 0
+        order = modules[shift:] + modules[:shift]
+        for index, module in enumerate(order):
+            if index % FLOOR_EVERY == 0:
+                floor.append(measure(FLOOR))
+            samples[module].append(measure(module))
+        floor.append(measure(FLOOR))
+    return median_of(FLOOR, floor), [median_of(module, samples[module]) for module in modules]
+
+
+def times_floor(sample: Sample, floor: Sample) -> float:
+    return round(sample.import_ms / floor.import_ms, 2) if floor.import_ms else 0.0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
 
     measure("json")  # warm the OS file cache and byte-code so the first function is not penalised
-    results = [median_sample(module, args.runs) for module in function_modules()]
+    floor, results = interleaved(function_modules(), args.runs)
     reference = median_sample("openai", args.runs)
     if args.json:
-        print(json.dumps([asdict(r) for r in [*results, reference]], indent=2))
+        rows = [{**asdict(r), "times_floor": times_floor(r, floor)} for r in [floor, *results]]
+        print(json.dumps([*rows, asdict(reference)], indent=2))
     else:
-        print(f"{'module':32} {'import ms':>10} {'wall ms':>9} {'modules':>8}  openai")
+        print(f"{'module':32} {'import ms':>10} {'× floor':>8} {'wall ms':>9} {'modules':>8}  openai")
+        print(
+            f"{'(floor) boto3+pydantic+resolver':32} {floor.import_ms:10.1f} {1:8.2f} {floor.wall_ms:9.1f} "
+            f"{floor.modules:8d}  -"
+        )
         for r in results:
             if r.error:
-                print(f"{r.target:32} {'-':>10} {'-':>9} {'-':>8}  IMPORT FAILED: {r.error}")
+                print(f"{r.target:32} {'-':>10} {'-':>8} {'-':>9} {'-':>8}  IMPORT FAILED: {r.error}")
                 continue
+            ratio = times_floor(r, floor)
             flag = "IMPORTED (should be lazy)" if r.heavy else "no"
-            print(f"{r.target:32} {r.import_ms:10.1f} {r.wall_ms:9.1f} {r.modules:8d}  {flag}")
+            over = f"  over {GOAL}× floor" if ratio > GOAL else ""
+            print(f"{r.target:32} {r.import_ms:10.1f} {ratio:8.2f} {r.wall_ms:9.1f} {r.modules:8d}  {flag}{over}")
         print(
-            f"{'(reference) import openai':32} {reference.import_ms:10.1f} {reference.wall_ms:9.1f} "
-            f"{reference.modules:8d}  paid by the first OpenAI call only"
+            f"{'(reference) import openai':32} {reference.import_ms:10.1f} {times_floor(reference, floor):8.2f} "
+            f"{reference.wall_ms:9.1f} {reference.modules:8d}  paid by the first OpenAI call only"
         )
-    return 1 if any(r.error or r.heavy for r in results) else 0
+    return 1 if floor.error or any(r.error or r.heavy for r in results) else 0
 
 
 if __name__ == "__main__":
