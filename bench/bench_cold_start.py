@@ -6,11 +6,11 @@ interpreter (start-up included), the number of modules imported, and whether `op
 not be: only the code path that calls OpenAI imports it (`bidcraft.ai.openai_engine`). The `openai` SDK's own
 import cost is shown last, as the price the first OpenAI call pays.
 
-The floor (`bench.cold_start_floor`: `import boto3, pydantic` and Powertools' `APIGatewayHttpResolver`, which
-every function pays) is measured by the same method in the same run, interleaved with the functions: each round
-measures the floor, then a few functions, then the floor again, and so on, so that load on a shared machine hits
-both alike. "× floor" is a function's median import time over the floor's median import time (issue 10's goal:
-≤ 1.25 for every function).
+The floor (`bench.cold_start_floor`: `import boto3, pydantic` and Powertools' `APIGatewayHttpResolver`,
+which every function pays) is measured by the same method in the same run, interleaved with the functions:
+each round measures the floor, then a few functions, then the floor again, and so on, so that load on a
+shared machine hits both alike. "× floor" is a function's median import time over the floor's median import
+time (issue 10's goal: ≤ 1.25 for every function).
 
 Usage: `python -m bench.bench_cold_start [--runs 9] [--json]` (numbers, not assertions; exit 1 only when a
 module fails to import or imports `openai` eagerly).
@@ -104,7 +104,7 @@ def median_sample(module: str, runs: int) -> Sample:
 
 
 def interleaved(modules: list[str], runs: int) -> tuple[Sample, list[Sample]]:
-    """`runs` rounds; each measures the floor, then `FLOOR_EVERY` modules, the floor again, … (medians of all)."""
+    """`runs` rounds, each: the floor, `FLOOR_EVERY` modules, the floor again, … (medians of all samples)."""
     floor: list[Sample] = []
     samples: dict[str, list[Sample]] = {module: [] for module in modules}
     for round_ in range(runs):
@@ -148,9 +148,11 @@ def main(argv: list[str] | None = None) -> int:
             ratio = times_floor(r, floor)
             flag = "IMPORTED (should be lazy)" if r.heavy else "no"
             over = f"  over {GOAL}× floor" if ratio > GOAL else ""
-            print(f"{r.target:32} {r.import_ms:10.1f} {ratio:8.2f} {r.wall_ms:9.1f} {r.modules:8d}  {flag}{over}")
+            numbers = f"{r.import_ms:10.1f} {ratio:8.2f} {r.wall_ms:9.1f} {r.modules:8d}"
+            print(f"{r.target:32} {numbers}  {flag}{over}")
         print(
-            f"{'(reference) import openai':32} {reference.import_ms:10.1f} {times_floor(reference, floor):8.2f} "
+            f"{'(reference) import openai':32} {reference.import_ms:10.1f} "
+            f"{times_floor(reference, floor):8.2f} "
             f"{reference.wall_ms:9.1f} {reference.modules:8d}  paid by the first OpenAI call only"
         )
     return 1 if floor.error or any(r.error or r.heavy for r in results) else 0

@@ -1,7 +1,7 @@
 """The cold-start floor: what every function of this stack pays before any Bidcraft code runs.
 
-`bench.bench_cold_start` imports this module in a fresh interpreter, exactly like a function module, and shows each
-function's import time as a multiple of it (issue 10: every function ≤ 1.25× this floor).
+`bench.bench_cold_start` imports this module in a fresh interpreter, exactly like a function module, and shows
+each function's import time as a multiple of it (issue 10: every function ≤ 1.25× this floor).
 """
 
 import boto3  # noqa: F401
