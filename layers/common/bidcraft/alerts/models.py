@@ -24,7 +24,8 @@ _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 class _Out(BaseModel):
     """Response models: optional fields left unset are omitted, not sent as null."""
 
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: each schema is built on first use, so a cold request builds its own route's models only
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     @model_serializer(mode="wrap")
     def _drop_none(self, handler: Any) -> Any:
