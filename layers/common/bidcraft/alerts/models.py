@@ -36,7 +36,7 @@ class _Out(BaseModel):
 
 
 class ChannelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     type: ChannelType
     name: Annotated[str, Field(min_length=1, max_length=80)]
@@ -73,10 +73,14 @@ class ChannelCreated(Channel):
 
 
 class ChannelList(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     channels: list[Channel]
 
 
 class TestAccepted(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     delivery_id: str
 
 
@@ -98,6 +102,8 @@ class Delivery(_Out):
 
 
 class DeliveryPage(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     deliveries: list[Delivery]
     pagination: Pagination
 
@@ -105,7 +111,7 @@ class DeliveryPage(BaseModel):
 class QuietHours(BaseModel):
     """A daily window (local time of `timezone`) when deliveries wait; `start > end` wraps midnight."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     start: str
     end: str
@@ -134,7 +140,7 @@ class QuietHours(BaseModel):
 class AlertsSpec(BaseModel):
     """A saved search's `alerts` object (API.md SearchIn)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     channel_ids: list[str] = Field(default_factory=list)
     min_score: float = Field(default=0.7, ge=0, le=1)
