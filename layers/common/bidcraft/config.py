@@ -20,7 +20,8 @@ S = TypeVar("S", bound="BaseSettings")
 class BaseSettings(BaseModel):
     """Fields map to upper-case environment variables of the same name (`users_table` ← `USERS_TABLE`)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # Built on first `load`, not at import: a function validates only the settings models its path needs.
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     stage: str = "dev"
     local_stack: bool = False

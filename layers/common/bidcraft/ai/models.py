@@ -95,13 +95,15 @@ def budget_bounds(budget_range: str) -> tuple[float, float]:
 
 
 class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # defer_build: each schema is built on first use, so a cold request builds its own route's models only
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Reply(BaseModel):
     """Response models: unset optional fields are omitted, not sent as null."""
 
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: each schema is built on first use, so a cold request builds its own route's models only
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     @model_serializer(mode="wrap")
     def _drop_none(self, handler: Any) -> Any:

@@ -79,7 +79,7 @@ _INDEX = {name: i for i, name in enumerate(FEATURES)}
 
 
 class SuccessEstimate(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built by the first prediction
 
     probability: float
     confidence: float

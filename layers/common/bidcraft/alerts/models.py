@@ -24,7 +24,8 @@ _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 class _Out(BaseModel):
     """Response models: optional fields left unset are omitted, not sent as null."""
 
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: each schema is built on first use, so a cold request builds its own route's models only
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     @model_serializer(mode="wrap")
     def _drop_none(self, handler: Any) -> Any:
@@ -35,7 +36,7 @@ class _Out(BaseModel):
 
 
 class ChannelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     type: ChannelType
     name: Annotated[str, Field(min_length=1, max_length=80)]
@@ -72,10 +73,14 @@ class ChannelCreated(Channel):
 
 
 class ChannelList(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     channels: list[Channel]
 
 
 class TestAccepted(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     delivery_id: str
 
 
@@ -97,6 +102,8 @@ class Delivery(_Out):
 
 
 class DeliveryPage(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     deliveries: list[Delivery]
     pagination: Pagination
 
@@ -104,7 +111,7 @@ class DeliveryPage(BaseModel):
 class QuietHours(BaseModel):
     """A daily window (local time of `timezone`) when deliveries wait; `start > end` wraps midnight."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     start: str
     end: str
@@ -133,7 +140,7 @@ class QuietHours(BaseModel):
 class AlertsSpec(BaseModel):
     """A saved search's `alerts` object (API.md SearchIn)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     channel_ids: list[str] = Field(default_factory=list)
     min_score: float = Field(default=0.7, ge=0, le=1)

@@ -144,7 +144,8 @@ def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class _Item(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # defer_build: each item's schema is built on first use, so a cold path builds only the items it reads
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     @classmethod
     def from_item(cls, item: Mapping[str, Any]) -> _Item:
@@ -258,7 +259,7 @@ Entity = ProposalItem | ContractItem | PaymentItem
 
 
 class CategoryCounts(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sent: int = 0
     won: int = 0

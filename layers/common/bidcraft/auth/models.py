@@ -15,7 +15,8 @@ BackupCode = Annotated[str, Field(min_length=1, max_length=64, description="one 
 
 
 class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: each schema is built on first use, so a cold request builds its own route's models only
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class InitRequest(Request):

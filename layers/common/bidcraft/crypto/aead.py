@@ -3,20 +3,30 @@
 Sealed format: nonce (12 bytes) ‖ ciphertext ‖ tag (16 bytes) — what `cryptography`'s AESGCM returns, with
 the nonce in front. Random nonces are safe for far more messages than one data key ever seals here (the
 envelope layer rotates data keys every 100 messages); the birthday bound for 96-bit nonces is 2**32.
+
+`cryptography` is imported by the first seal or open, not at import: the functions that hold this module
+(auth, alerts) encrypt or decrypt on a few routes only, and the import costs ~10-40 ms of cold start.
 """
 
 from __future__ import annotations
 
 import os
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING
 
 from bidcraft.errors import DomainError
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
 TAG_BYTES = 16
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+
+def _cipher(key: bytes) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
 
 
 class DecryptionFailed(DomainError):
@@ -39,7 +49,7 @@ def encrypt_with_nonce(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -
     _check_key(key)
     if len(nonce) != NONCE_BYTES:
         raise ValueError("AES-GCM nonces here are 12 bytes")
-    return AESGCM(key).encrypt(nonce, plaintext, aad)
+    return _cipher(key).encrypt(nonce, plaintext, aad)
 
 
 def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
@@ -53,7 +63,9 @@ def open_(key: bytes, sealed: bytes, aad: bytes) -> bytes:
     _check_key(key)
     if len(sealed) < NONCE_BYTES + TAG_BYTES:
         raise DecryptionFailed()
+    from cryptography.exceptions import InvalidTag
+
     try:
-        return AESGCM(key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
+        return _cipher(key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
     except InvalidTag:
         raise DecryptionFailed() from None

@@ -60,7 +60,8 @@ def _hhmm(value: str) -> str:
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: each schema is built on first use, so a cold request builds its own route's models only
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class QuietHours(_Request):

@@ -1,4 +1,13 @@
-"""Upwork OAuth 2.0 and GraphQL client over httpx2: the same code for www.upwork.com and the sandbox."""
+"""Upwork OAuth 2.0 and GraphQL client over httpx2: the same code for www.upwork.com and the sandbox.
+
+The clients (`UpworkGraphQL`, `UpworkOAuth`, `make_client`, …) load on first use (PEP 562), so code that needs
+only the models or errors — the jobs API's scoring, for one — does not import httpx2 at cold start.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from bidcraft.upwork.errors import (
     UpworkAuthError,
@@ -8,8 +17,6 @@ from bidcraft.upwork.errors import (
     UpworkPermissionError,
     UpworkRateLimited,
 )
-from bidcraft.upwork.graphql import UpworkGraphQL
-from bidcraft.upwork.http import RetryPolicy, make_client
 from bidcraft.upwork.models import (
     UpworkContract,
     UpworkFreelancer,
@@ -24,7 +31,28 @@ from bidcraft.upwork.models import (
     UpworkServiceToken,
     UpworkTokens,
 )
-from bidcraft.upwork.oauth import UpworkOAuth, authorize_url
+
+if TYPE_CHECKING:
+    from bidcraft.upwork.graphql import UpworkGraphQL
+    from bidcraft.upwork.http import RetryPolicy, make_client
+    from bidcraft.upwork.oauth import UpworkOAuth, authorize_url
+
+_LAZY = {
+    "UpworkGraphQL": "bidcraft.upwork.graphql",
+    "RetryPolicy": "bidcraft.upwork.http",
+    "make_client": "bidcraft.upwork.http",
+    "UpworkOAuth": "bidcraft.upwork.oauth",
+    "authorize_url": "bidcraft.upwork.oauth",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "RetryPolicy",

@@ -15,7 +15,8 @@ DEFAULT_ROLES: tuple[str, ...] = ("user",)
 class ApiModel(BaseModel):
     """Response models: optional fields that are unset are left out of the JSON, not sent as null."""
 
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: each schema is built on first use, so a cold request builds its own route's models only
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     @model_serializer(mode="wrap")
     def _drop_none(self, handler: Any) -> Any:

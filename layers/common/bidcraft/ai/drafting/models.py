@@ -17,7 +17,8 @@ ContractType = Literal["hourly", "fixed"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: each schema is built on first use, so a cold request builds its own route's models only
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class JobContext(_Model):

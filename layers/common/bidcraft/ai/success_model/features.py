@@ -87,7 +87,7 @@ class SuccessFeatures(BaseModel):
     name, slug, label or id `market.upwork_category` resolves; `client_rating` None (or `client_reviews` 0)
     means the client has no reviews yet."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # built by the first prediction
 
     category: str | None = None
     budget: float | None = Field(default=None, gt=0)

@@ -1,0 +1,87 @@
+"""Cold start (issue 10): what a function module must not pay at import, and that the first use still pays it.
+
+Each probe runs in a fresh interpreter (`sys.modules` of the test session already holds everything), imports
+the function modules as Lambda would, and prints what is loaded before and after the code path that needs it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _probe(code: str) -> list[str]:
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed probe
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PYTHONPATH": f"{ROOT / 'layers' / 'common'}:{ROOT}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_cryptography_is_imported_by_the_first_seal_not_by_the_alerts_function() -> None:
+    lines = _probe(
+        "import sys\n"
+        "import functions.alerts.app\n"
+        "print('cryptography' in sys.modules)\n"
+        "from bidcraft.crypto import aead\n"
+        "key = bytes(32)\n"
+        "sealed = aead.seal(key, b'secret', b'aad')\n"
+        "print('cryptography' in sys.modules, aead.open_(key, sealed, b'aad'))\n"
+    )
+    assert lines == ["False", "True b'secret'"]
+
+
+def test_the_jobs_function_loads_the_upwork_client_on_first_use() -> None:
+    lines = _probe(
+        "import sys\n"
+        "import functions.jobs.app\n"
+        "print('httpx2' in sys.modules)\n"
+        "from bidcraft.upwork import UpworkGraphQL\n"
+        "print('httpx2' in sys.modules, UpworkGraphQL.__module__)\n"
+    )
+    assert lines == ["False", "True bidcraft.upwork.graphql"]
+
+
+def test_phone_context_patterns_compile_on_the_first_phone_candidate() -> None:
+    lines = _probe(
+        "import functions.ai.app, functions.ai_worker.app\n"
+        "from bidcraft.ai import safety\n"
+        "print(safety._phone_cues.cache_info().currsize)\n"
+        "safety.check('plain words, no number at all')\n"
+        "print(safety._phone_cues.cache_info().currsize)\n"
+        "print(safety.check('Call me on +44 20 7946 0958').text)\n"
+        "print(safety._phone_cues.cache_info().currsize)\n"
+    )
+    assert lines[:2] == ["0", "0"]
+    assert "+44" not in lines[2]
+    assert lines[3] == "1"
+
+
+def test_models_outside_the_route_table_are_built_on_first_use() -> None:
+    """`defer_build`: importing a function builds no schema of these models; validating one builds it."""
+    lines = _probe(
+        "import functions.analytics.app, functions.ai.app, functions.auth.app, functions.alerts.app\n"
+        "from bidcraft.analytics.models import ProposalItem, Summary\n"
+        "from bidcraft.ai.models import ProposalAnalysis\n"
+        "from bidcraft.auth.models import Request\n"
+        "from bidcraft.alerts.models import AlertsSpec\n"
+        "from bidcraft.auth.settings import TokenSettings\n"
+        "models = (ProposalItem, Summary, ProposalAnalysis, Request, AlertsSpec, TokenSettings)\n"
+        "print([m.__pydantic_complete__ for m in models])\n"
+        "from pydantic import ValidationError\n"
+        "try:\n"
+        "    Summary.model_validate({})\n"
+        "except ValidationError as exc:\n"
+        "    print(exc.error_count() > 0)\n"
+        "print(Summary.__pydantic_complete__)\n"
+    )
+    assert lines == [str([False] * 6), "True", "True"]
