@@ -35,7 +35,8 @@ def function_logger() -> Logger:
     domain.propagate = False
     for name in REQUEST_LOGGERS:
         library = logging.getLogger(name)
-        library.setLevel(max(library.getEffectiveLevel(), logging.INFO))
+        if library.getEffectiveLevel() < logging.INFO:
+            library.setLevel(logging.INFO)
     return logger
 
 

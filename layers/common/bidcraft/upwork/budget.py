@@ -1,19 +1,21 @@
 """The service-wide Upwork call budget: every request to Upwork of every function takes one slot first.
 
 Upwork allows 10 requests per second (per IP) and 40,000 per day (per key). Lambda containers each have their
-own IP and their own clock, so the only safe place to count is shared storage: counters in the users table —
-per second, per quarter-second (so no *sliding* second exceeds 10: see `PER_QUARTER`) and per UTC day — taken
-together in one `TransactWriteItems` of conditional `ADD`s (`c < limit`). All are counted or none: no
-read-then-write, and two containers at `limit - 1` cannot both pass. The window is part of the key, so correctness never waits for TTL deletion.
+own IP and their own clock, so the only safe place to count is shared storage: counters in the users table
+(per second; per quarter-second, so that no *sliding* second exceeds 10 — see `PER_QUARTER`; per UTC day),
+taken together in one `TransactWriteItems` of conditional `ADD`s (`c < limit`). All are counted or none: no
+read-then-write, and two containers at `limit - 1` cannot both pass. The window is part of the key, so
+correctness never waits for TTL deletion.
 
 Limits: `UPWORK_RATE_PER_SECOND` (default 8) and `UPWORK_DAILY_BUDGET` (default 36,000) — below Upwork's
 10/s and 40,000/day, leaving headroom for clock skew between containers and for retries.
 
-`acquire(purpose)`: when this second or quarter-second is full it waits for the next quarter (at most `MAX_WAIT_SECONDS`); when the
-day is spent, or the wait would be longer, it raises `UpworkRateLimited` (code `BUDGET`, with `Retry-After`):
-an HTTP route answers 503, a queue message is retried later, the jobs poller leaves the rest of its round for
-the next one. It never lets a request through over the budget. Purpose `poll` (the jobs poller) stops at
-`POLL_SHARE` of the day, so polling can never starve sign-in and syncs (docs/jobs.md, "The Upwork budget").
+`acquire(purpose)`: when this second or quarter is full it waits for the next quarter (`MAX_WAIT_SECONDS` at
+most); when the day is spent, or the wait would be longer, it raises `UpworkRateLimited` (code `BUDGET`, with
+`Retry-After`): an HTTP route answers 503, a sync waits in a delayed message, the jobs poller leaves the rest
+of its round for the next one. It never lets a request through over the budget. Purpose `poll` (the jobs
+poller) stops at `POLL_SHARE` of the day, so polling can never starve sign-in and syncs (docs/jobs.md, "The
+Upwork budget").
 
 `hook(purpose)` is what the Upwork HTTP client calls before each request it sends
 (`bidcraft.upwork.http.make_client(before_request=budget.before_request)`), retries included.
