@@ -13,10 +13,14 @@ from bidcraft.alerts import messages, senders
 from tests.unit.outbound.receiver import Answer, loopback_receiver
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # the specification's example secret
-NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-def _outgoing(url: str) -> senders.Outgoing:
+def _now() -> datetime:
+    """Now, when the attempt is made (not at import): a receiver refuses a timestamp 5 minutes off."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _outgoing(url: str, at: datetime | None = None) -> senders.Outgoing:
     return senders.Outgoing(
         delivery_id="dl_0123456789abcdef01234567",
         delivery_type="job.matched",
@@ -25,14 +29,15 @@ def _outgoing(url: str) -> senders.Outgoing:
         secret=SECRET,
         search_id="s-42",
         job=messages.SAMPLE_JOB,
-        at=NOW,
+        at=at or _now(),
     )
 
 
 @pytest.mark.usefixtures("local_stack")
 def test_the_receiver_gets_a_signed_job_matched_event() -> None:
     with loopback_receiver() as receiver:
-        result = senders.send(_outgoing(f"{receiver.url}/hooks/bidcraft"))
+        now = _now()
+        result = senders.send(_outgoing(f"{receiver.url}/hooks/bidcraft", now))
 
     assert result == senders.SendResult(True, 200)
     (request,) = receiver.requests
@@ -41,8 +46,8 @@ def test_the_receiver_gets_a_signed_job_matched_event() -> None:
     assert verified["data"] == {"search_id": "s-42", "job": messages.SAMPLE_JOB}
     assert request.headers["webhook-id"] == "dl_0123456789abcdef01234567"
     assert request.headers["content-type"] == "application/json"
-    assert json.loads(request.body)["timestamp"] == clock.iso(NOW)
-    assert request.headers["webhook-timestamp"] == str(clock.epoch(NOW))
+    assert json.loads(request.body)["timestamp"] == clock.iso(now)
+    assert request.headers["webhook-timestamp"] == str(clock.epoch(now))
 
 
 @pytest.mark.usefixtures("local_stack")
