@@ -101,12 +101,11 @@ def banner(stack: RunningStack, startup_seconds: float) -> str:
     ):
         if group:
             lines.append(f"            {title}: {', '.join(group)}")
-    sources = {poller.source.queue_url: poller.source for poller in stack.pollers}
-    for source in sources.values():
+    for poller in stack.pollers:
+        source = poller.source
         queue = source.queue_url.rsplit("/", 1)[-1]
         partial = ", partial failures" if source.report_batch_item_failures else ""
-        flight = sum(poller.source is source for poller in stack.pollers)
-        batch = f"batch {source.batch_size}{partial}, up to {flight} at once"
+        batch = f"batch {source.batch_size}{partial}, up to {stack.invoker.concurrency} at once"
         lines.append(f"  Worker    {source.function} <- {queue} ({batch})")
     webhook_secret = resources.secret("webhook")
     if webhook_secret:

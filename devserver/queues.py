@@ -64,7 +64,12 @@ class EventSource:
 
 
 class QueuePoller:
-    """A thread that feeds one queue to one function until stopped."""
+    """A thread that feeds one queue to one function until stopped.
+
+    Like Lambda's event-source mapping, up to `concurrency` batches are in flight at once: the thread
+    receives a batch only while a slot is free and hands it to a worker thread, so one slow message does not
+    hold up the rest of the queue, and an idle queue costs one long-polling thread whatever the concurrency.
+    """
 
     def __init__(
         self,
@@ -75,6 +80,7 @@ class QueuePoller:
         region: str = "us-east-1",
         wait_seconds: int = 1,
         retry_delay: int = 1,
+        concurrency: int = 1,
     ) -> None:
         self.source = source
         self._invoke = invoke
@@ -83,6 +89,7 @@ class QueuePoller:
         self._wait_seconds = wait_seconds
         self._retry_delay = retry_delay
         self._stop = threading.Event()
+        self._slots = threading.BoundedSemaphore(max(1, concurrency))
         self._thread = threading.Thread(target=self._run, name=f"sqs-{source.function}", daemon=True)
 
     def start(self) -> None:
@@ -98,9 +105,12 @@ class QueuePoller:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            if not self._slots.acquire(timeout=1.0):
+                continue
             try:
-                self.poll_once()
+                self.poll_once(asynchronously=True)
             except Exception:
+                self._slots.release()  # nothing was dispatched
                 if self._stop.is_set():
                     return
                 log.exception(
@@ -108,8 +118,9 @@ class QueuePoller:
                 )
                 self._stop.wait(1.0)
 
-    def poll_once(self) -> int:
-        """Receive one batch and feed it to the function. Returns how many messages were received."""
+    def poll_once(self, *, asynchronously: bool = False) -> int:
+        """Receive one batch and feed it to the function (in a worker thread when `asynchronously`, which
+        then releases the slot the caller took). Returns how many messages were received."""
         received = self._sqs.receive_message(
             QueueUrl=self.source.queue_url,
             MaxNumberOfMessages=max(1, min(self.source.batch_size, MAX_RECEIVE)),
@@ -120,9 +131,24 @@ class QueuePoller:
         messages = received.get("Messages") or []
         if messages and self._stop.is_set():
             self._release(messages, 0)  # stopping: hand them back at once, unprocessed
+            messages = []
+        if not messages:
+            if asynchronously:
+                self._slots.release()
             return 0
-        if messages:
+        if not asynchronously:
             self.process(messages)
+            return len(messages)
+
+        def work() -> None:
+            try:
+                self.process(messages)
+            except Exception:
+                log.exception("settling a batch of %s failed", self.source.function)
+            finally:
+                self._slots.release()
+
+        threading.Thread(target=work, name=f"sqs-{self.source.function}-batch", daemon=True).start()
         return len(messages)
 
     def process(self, messages: list[dict[str, Any]]) -> set[str]:

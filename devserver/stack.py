@@ -168,8 +168,8 @@ class RunningStack:
         }
 
     def start_pollers(self, *, retry_delay: int = 1) -> None:
-        """As many pollers per queue as the function has containers: like Lambda's event-source mapping,
-        several batches are in flight at once (a slow message does not hold up the rest of the queue)."""
+        """One poller per queue, with as many batches in flight as the function has containers: like Lambda's
+        event-source mapping, a slow message does not hold up the rest of the queue."""
         sqs = _sqs_client(self.resources)
         for source in event_sources(self.template, self.resources):
             name = source.function
@@ -177,12 +177,16 @@ class RunningStack:
             def invoke(event: dict[str, Any], name: str = name) -> Any:
                 return self.invoker.invoke(name, event)
 
-            for _ in range(self.invoker.concurrency):
-                poller = QueuePoller(
-                    source, invoke, sqs, region=self.resources.region, retry_delay=retry_delay
-                )
-                poller.start()
-                self.pollers.append(poller)
+            poller = QueuePoller(
+                source,
+                invoke,
+                sqs,
+                region=self.resources.region,
+                retry_delay=retry_delay,
+                concurrency=self.invoker.concurrency,
+            )
+            poller.start()
+            self.pollers.append(poller)
 
     def warm_up(self) -> threading.Thread:
         """Import every function in the background so the first requests are not slowed by imports."""
