@@ -34,19 +34,13 @@ os.environ.setdefault("WEBHOOK_SECRET", "whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMDEyM
 
 @contextmanager
 def counting_dynamodb_calls() -> Iterator[Counter[str]]:
-    from bidcraft import aws
+    """DynamoDB calls by operation, whichever client makes them (PynamoDB models included)."""
+    from devserver.calls import by_operation, dynamodb_calls
 
-    counts: Counter[str] = Counter()
-
-    def count(event_name: str, **_: Any) -> None:
-        counts[event_name.rsplit(".", 1)[-1]] += 1
-
-    events = aws.client("dynamodb").meta.events
-    events.register("before-call.dynamodb.*", count)
-    try:
-        yield counts
-    finally:
-        events.unregister("before-call.dynamodb.*", count)
+    counted: Counter[str] = Counter()
+    with dynamodb_calls() as calls:
+        yield counted
+        counted.update(by_operation(calls))
 
 
 def created(freelancer: str, n: int, base: datetime) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from bidcraft.ai.competition import MarketCompetitor
 from bidcraft.ai.drafting import JobContext, draft_for_job, load_freelancer_context
 from bidcraft.ai.drafting.store import RECENT_PROPOSALS
 from bidcraft.ai.engine import OfflineEngine
-from tests.integration import aws_calls
+from devserver import calls as aws_calls
 from tests.integration.ai.conftest import Call, User, analytics_item, audit_actions
 
 START = datetime(2023, 1, 1, 10, tzinfo=UTC)

@@ -16,8 +16,8 @@ import pytest
 
 from bidcraft import clock
 from bidcraft.auth import sessions
+from devserver import calls as aws_calls
 from devserver.testing import LocalAws, random_test_ip
-from tests.integration import aws_calls
 from tests.integration.replies import Reply
 
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from bidcraft import aws, clock
+from devserver.calls import dynamodb_calls
 from tests.integration.ai.conftest import User
-from tests.integration.aws_calls import dynamodb_calls
 from tests.unit.jobs.fakes import FakeSearch, posting
 
 from .conftest import Call

@@ -1,5 +1,7 @@
 """Counting DynamoDB calls, whichever botocore client makes them (`bidcraft.aws`'s or a PynamoDB model's).
 
+Used by the integration tests and the benchmarks (`bench/`): one counter, so neither can miss a client.
+
 `dynamodb_calls()` patches `botocore.client.BaseClient._make_api_call` — the one method every client's API
 call goes through — for the duration of the block, so a test that asserts "one page = N calls" cannot miss a
 call made by a client it did not know about.
@@ -12,7 +14,6 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from botocore.client import BaseClient
 
 
@@ -28,9 +29,19 @@ def dynamodb_calls() -> Iterator[Counter[tuple[str, str]]]:
             calls[(operation, _tables(params))] += 1
         return original(client, operation, params)
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(BaseClient, "_make_api_call", counting)
+    BaseClient._make_api_call = counting  # type: ignore[attr-defined]
+    try:
         yield calls
+    finally:
+        BaseClient._make_api_call = original  # type: ignore[attr-defined]
+
+
+def by_operation(calls: Counter[tuple[str, str]]) -> Counter[str]:
+    """The same calls counted by operation alone."""
+    counted: Counter[str] = Counter()
+    for (operation, _table), count in calls.items():
+        counted[operation] += count
+    return counted
 
 
 def _tables(params: dict[str, Any]) -> str:
