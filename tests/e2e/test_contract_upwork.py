@@ -92,7 +92,7 @@ def test_events_for_an_unknown_freelancer_are_applied_at_sign_up_newest_status_w
         statuses = reply.json()["by_status"]
         return statuses if statuses and "submitted" not in statuses else None
 
-    # (the sign-in's sync drains them; in the suite's shared stack it queues behind other tests' sign-in syncs)
+    # (the sign-in's sync drains them; on the suite's shared stack it queues behind other sign-ins' syncs)
     assert _eventually(by_status, timeout=SYNC_BACKLOG_SECONDS) == {"hired": 1}
 
 
