@@ -7,7 +7,8 @@ Only storage adapters import this. It turns Python values into attribute values 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -124,6 +125,25 @@ def cancellation_codes(exc: Exception) -> list[str]:
         return []
     reasons = getattr(exc, "response", {}).get("CancellationReasons") or []
     return [str(reason.get("Code") or "") for reason in reasons]
+
+
+def query_pages(request: Mapping[str, Any], *, max_pages: int | None = None) -> Iterator[dict[str, Any]]:
+    """The items of a `Query` (`request` names its table), page after page (at most `max_pages`), as plain
+    values. AWS errors propagate: the caller's adapter says what they mean to its clients."""
+    request = dict(request)
+    pages = 0
+    while True:
+        response = client().query(**request)
+        pages += 1
+        for raw in response.get("Items", []):
+            yield plain(raw) or {}
+        last = response.get("LastEvaluatedKey")
+        if not last:
+            return
+        if max_pages is not None and pages >= max_pages:
+            logging.getLogger(__name__).warning("query truncated", extra={"pages": pages})
+            return
+        request["ExclusiveStartKey"] = last
 
 
 def unavailable() -> ServiceUnavailable:

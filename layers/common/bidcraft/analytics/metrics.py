@@ -27,7 +27,7 @@ from typing import Any, Literal
 from boto3.dynamodb.types import TypeDeserializer
 from pydantic import BaseModel, ConfigDict, Field
 
-from bidcraft import aws, clock, config
+from bidcraft import aws, clock, config, dynamo
 from bidcraft.analytics import periods
 from bidcraft.analytics.models import (
     ContractItem,
@@ -243,23 +243,10 @@ def get_aggregates(
 
 def query_pages(request: dict[str, Any], *, max_pages: int | None = None) -> Iterator[dict[str, Any]]:
     """Items of a `Query`, page after page (at most `max_pages`), as plain values."""
-    request = {"TableName": _table(), **request}
-    pages = 0
-    while True:
-        try:
-            response = aws.client("dynamodb").query(**request)
-        except aws.AWS_ERRORS as exc:
-            raise _unavailable(exc) from exc
-        pages += 1
-        for raw in response.get("Items", []):
-            yield plain(raw)
-        last = response.get("LastEvaluatedKey")
-        if not last:
-            return
-        if max_pages is not None and pages >= max_pages:
-            logger.warning("query truncated", extra={"pages": pages})
-            return
-        request["ExclusiveStartKey"] = last
+    try:
+        yield from dynamo.query_pages({"TableName": _table(), **request}, max_pages=max_pages)
+    except aws.AWS_ERRORS as exc:
+        raise _unavailable(exc) from exc
 
 
 def contracts_started_by(user_id: str, last: date) -> list[ContractItem]:

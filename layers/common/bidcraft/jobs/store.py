@@ -342,52 +342,36 @@ def delete_search(search: StoredSearch) -> None:
 
 def registry() -> Iterator[RegistryEntry]:
     """Every distinct search with subscribers, page after page of one partition (no Scan)."""
-    start: dict[str, Any] | None = None
-    while True:
-        kwargs: dict[str, Any] = {
-            "TableName": table(),
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": dynamo.expression_values({":pk": REGISTRY_PK}),
-        }
-        if start:
-            kwargs["ExclusiveStartKey"] = start
-        try:
-            response = _client().query(**kwargs)
-        except aws.AWS_ERRORS as exc:
-            raise dynamo.unavailable() from exc
-        for raw in response.get("Items", []):
-            yield _registry(dynamo.plain(raw) or {})
-        start = response.get("LastEvaluatedKey")
-        if not start:
-            return
+    request = {
+        "TableName": table(),
+        "KeyConditionExpression": "pk = :pk",
+        "ExpressionAttributeValues": dynamo.expression_values({":pk": REGISTRY_PK}),
+    }
+    try:
+        for item in dynamo.query_pages(request):
+            yield _registry(item)
+    except aws.AWS_ERRORS as exc:
+        raise dynamo.unavailable() from exc
 
 
 def subscribers(fingerprint: str) -> list[Subscriber]:
-    found: list[Subscriber] = []
-    start: dict[str, Any] | None = None
-    while True:
-        kwargs: dict[str, Any] = {
-            "TableName": table(),
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :p)",
-            "ExpressionAttributeValues": dynamo.expression_values({":pk": fp_pk(fingerprint), ":p": "SUB#"}),
-        }
-        if start:
-            kwargs["ExclusiveStartKey"] = start
-        try:
-            response = _client().query(**kwargs)
-        except aws.AWS_ERRORS as exc:
-            raise dynamo.unavailable() from exc
-        for raw in response.get("Items", []):
-            item = dynamo.plain(raw) or {}
-            alerts = item.get("alerts")
-            found.append(
-                Subscriber(
-                    str(item["user_id"]), str(item["search_id"]), json.loads(alerts) if alerts else None
-                )
-            )
-        start = response.get("LastEvaluatedKey")
-        if not start:
-            return found
+    request = {
+        "TableName": table(),
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :p)",
+        "ExpressionAttributeValues": dynamo.expression_values({":pk": fp_pk(fingerprint), ":p": "SUB#"}),
+    }
+    try:
+        items = list(dynamo.query_pages(request))
+    except aws.AWS_ERRORS as exc:
+        raise dynamo.unavailable() from exc
+    return [
+        Subscriber(
+            str(item["user_id"]),
+            str(item["search_id"]),
+            json.loads(item["alerts"]) if item.get("alerts") else None,
+        )
+        for item in items
+    ]
 
 
 def mark_polled(fingerprint: str, polled_at: str, high_water: str | None, ids: Sequence[str]) -> None:
