@@ -3,16 +3,13 @@ blocked, and every string of a reply checked (I9, I10; issue 10 item 9). Corpus 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bidcraft.ai.models import AiJob, PortfolioItem, PricingBreakdown, PricingItem, ProposalDraft, TokenUsage
 from bidcraft.ai.safety import REFUSAL, SYSTEM_PROMPT_CANARY, check, scrub
+from tests import fresh_interpreter
 
 PIECES = st.sampled_from(
     [
@@ -269,18 +266,7 @@ print(before, quiet, sorted(m for m in ('phonenumbers', 'stdnum') if m in sys.mo
 
 def test_number_libraries_are_imported_only_when_a_text_holds_a_candidate() -> None:
     """Cold start: the AI function and worker import neither library; the first candidate number does."""
-    root = Path(__file__).resolve().parents[3]
-    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed probe
-        [sys.executable, "-c", LAZY_PROBE],
-        cwd=root,
-        env={"PYTHONPATH": f"{root / 'layers' / 'common'}:{root}", "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[0] == "[] [] ['phonenumbers', 'stdnum']"
+    assert fresh_interpreter.lines(LAZY_PROBE)[0] == "[] [] ['phonenumbers', 'stdnum']"
 
 
 @settings(max_examples=300, deadline=None)

@@ -188,6 +188,6 @@ def test_the_largest_allowed_input_is_analysed_in_bounded_time() -> None:
 
 
 def _timed(req: ProposalAnalysisRequest) -> float:
-    started = time.perf_counter()
+    started = time.process_time()
     score_proposal(req)
-    return time.perf_counter() - started
+    return time.process_time() - started

@@ -147,8 +147,8 @@ def test_regenerating_invalidates_old_codes() -> None:
 
 
 def test_hash_cost_keeps_setup_well_under_a_second() -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     stored = [backup_codes.hash_code(code) for code in backup_codes.generate(10)]
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(stored) == 10
     assert elapsed < 1.5, f"10 scrypt hashes took {elapsed:.2f}s"

@@ -6,25 +6,9 @@ the function modules as Lambda would, and prints what is loaded before and after
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from tests import fresh_interpreter
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _probe(code: str) -> list[str]:
-    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed probe
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={"PYTHONPATH": f"{ROOT / 'layers' / 'common'}:{ROOT}", "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.splitlines()
+_probe = fresh_interpreter.lines
 
 
 def test_cryptography_is_imported_by_the_first_seal_not_by_the_alerts_function() -> None:

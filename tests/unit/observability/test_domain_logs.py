@@ -8,14 +8,13 @@ plain text). The function's own configuration, done at import, must route them t
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests import fresh_interpreter
+
+ROOT = fresh_interpreter.ROOT
 FUNCTIONS = sorted(path.parent.name for path in (ROOT / "functions").glob("*/app.py"))
 
 _PROBE = """
@@ -31,20 +30,10 @@ logging.getLogger("bidcraft.{function}.probe").warning("domain line from {functi
 
 def _run(function: str) -> subprocess.CompletedProcess[str]:
     env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "layers" / "common")]),
         "POWERTOOLS_SERVICE_NAME": function,
         "POWERTOOLS_LOG_LEVEL": "INFO",
     }
-    return subprocess.run(  # noqa: S603 - our interpreter, our code
-        [sys.executable, "-c", _PROBE.format(function=function)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    return fresh_interpreter.run(_PROBE.format(function=function), env)
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
@@ -76,20 +65,10 @@ for name in ("botocore", "pynamodb", "httpx2"):
 logging.getLogger("bidcraft.auth.probe").debug("domain debug line")
 """
     env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "layers" / "common")]),
         "POWERTOOLS_SERVICE_NAME": "auth",
         "POWERTOOLS_LOG_LEVEL": "DEBUG",
     }
-    done = subprocess.run(  # noqa: S603 - our interpreter, our code
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    done = fresh_interpreter.run(probe, env)
     # Then the libraries' request dumps never come out, while the domain's own debug line does
     assert done.returncode == 0, done.stderr
     assert "code_verifier" not in done.stdout + done.stderr
