@@ -104,6 +104,7 @@ def test_layer_build_recipe_dry_run(tmp_path: Path) -> None:
     assert f'--target "{tmp_path}/python" -r "{ROOT}/pyproject.toml"' in commands  # [project.dependencies]
     assert "botocore" in commands, "the runtime's boto3/botocore must not be shadowed by the layer"
     assert "phonenumbers/geodata" in commands, "phonenumbers' geocoder data (~40 MB) is never used"
+    assert f'"{tmp_path}/python/.lock"' in commands  # uv's lock of the target directory
     assert "--exclude=__pycache__" in commands
     assert "bidcraft" in commands
     assert "skipping bytecode precompilation" in commands
