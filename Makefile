@@ -34,6 +34,7 @@ $(VENV)/.installed: pyproject.toml $(LOCK) | $(UV)
 	@echo ">> syncing $(VENV) with $(LOCK) (first run takes a minute)"
 	@$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
 	@$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@$(BIN)/python layers/common/pins.py verify >/dev/null || echo ">> warning: the lock is stale: run make lock"
 	@touch $@
 
 venv: $(VENV)/.installed ## Create or update .venv from requirements.lock (VENV=dir for another one)
