@@ -4,28 +4,48 @@ export SAM_CLI_TELEMETRY := 0
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
+UV := $(BIN)/uv
+# Every installed version comes from here (make lock writes it; docs/deploy.md, "Dependencies").
+LOCK := requirements.lock
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 PORT ?= 3000
 PYTEST_ARGS ?=
 
-.PHONY: help venv dev test lint format typecheck cfn-lint security unit integration e2e openapi \
+.PHONY: help venv lock dev test lint format typecheck cfn-lint security unit integration e2e openapi \
         validate build deploy invoke bench eval clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-# The virtualenv is (re)built whenever pyproject.toml changes: `make dev` and `make test` need nothing else.
-$(VENV)/.installed: pyproject.toml
-	@echo ">> preparing $(VENV) from pyproject.toml (first run takes a few minutes)"
+# The virtualenv is synced with requirements.lock whenever it or pyproject.toml changes: `make dev` and
+# `make test` need nothing else. A clean machine needs only Python and pip: pip installs uv hash-checked from the
+# lock, then uv makes the environment exactly the lock (hashes verified, anything else removed) and adds the
+# project itself, editable, without dependencies.
+$(UV):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet --progress-bar off -e '.[ai,reports,dev]'
+	@awk '/^uv==/ { found = 1 } found { print; if (!/\\$$/) exit }' $(LOCK) > $(VENV)/bootstrap-uv.txt
+	@$(BIN)/python -m pip install --quiet --progress-bar off --disable-pip-version-check \
+		--require-hashes --no-deps -r $(VENV)/bootstrap-uv.txt
+
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(UV)
+	@echo ">> syncing $(VENV) with $(LOCK) (first run takes a minute)"
+	@$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
+	@$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@$(BIN)/python layers/common/pins.py verify >/dev/null || echo ">> warning: the lock is stale: run make lock"
 	@touch $@
 
-venv: $(VENV)/.installed ## Create or update .venv from pyproject.toml
+venv: $(VENV)/.installed ## Create or update .venv from requirements.lock (VENV=dir for another one)
+
+# Resolves pyproject.toml once for every environment (3.11 here and in CI, 3.13 on Lambda): versions already in
+# the lock stay unless named in UPGRADE; then proves the Lambda part installs from wheels for the runtime.
+lock: | $(UV) ## Re-resolve requirements.lock from pyproject.toml (UPGRADE="pkg ..." moves those packages)
+	$(UV) pip compile pyproject.toml --all-extras --universal --generate-hashes --quiet \
+		--custom-compile-command 'make lock' $(foreach pkg,$(UPGRADE),--upgrade-package $(pkg)) -o $(LOCK)
+	$(BIN)/python layers/common/pins.py stamp
+	$(MAKE) --no-print-directory -f layers/common/Makefile check-lambda-lock PYTHON=$(abspath $(BIN)/python)
 
 dev: venv ## Serve the whole API on http://127.0.0.1:$(PORT) with AWS emulated and the Upwork sandbox
 	PORT=$(PORT) $(BIN)/python -m devserver
@@ -88,7 +108,7 @@ validate: $(SAM_VENV)/.installed venv cfn-lint ## sam validate --lint plus cfn-l
 # A real python3.13 (any on PATH, or pyenv's) lets the build precompile bytecode for the runtime.
 PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) python3.13)
 
-build: $(SAM_VENV)/.installed ## Build deployable artifacts for python3.13 without Docker
+build: $(SAM_VENV)/.installed venv ## Build deployable artifacts for python3.13 without Docker
 	PYTHON=$(abspath $(BIN)/python) PYTHON313=$(PYTHON313) $(SAM) build --parallel
 
 deploy: build ## Deploy with sam deploy (ENV=prod for the prod config)

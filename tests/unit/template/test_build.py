@@ -1,8 +1,9 @@
 """The build: every function and the layer build with `BuildMethod: makefile` for python3.13/x86_64 without
-Docker, and the layer ships exactly the dependencies pyproject.toml declares."""
+Docker, at the versions and hashes requirements.lock pins (test_lock.py checks the lock itself)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tomllib
@@ -10,37 +11,68 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.requirements import Requirement
 
+import pins
 from tests.unit.template.conftest import ROOT
 
 CROSS_PLATFORM_FLAGS = (
-    "--platform manylinux_2_28_x86_64",  # python3.13's Amazon Linux 2023 (issue 10 item 13)
-    "--platform manylinux_2_17_x86_64",  # older wheels still fit: pip takes --platform literally
-    "--platform manylinux2014_x86_64",
-    "--implementation cp",
+    "--python-platform x86_64-manylinux_2_28",  # python3.13's Amazon Linux 2023 (issue 10 item 13)
     "--python-version 3.13",
-    "--only-binary=:all:",
+    "--only-binary :all:",
+    "--verify-hashes",  # every file against the lock's hashes
+    f'-c "{ROOT}/requirements.lock"',  # every version from the lock
 )
 
 
-def _requirements(lines: list[str]) -> list[str]:
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+def _extra_requirements(directory: str) -> list[str]:
+    makefile = (ROOT / "functions" / directory / "Makefile").read_text(encoding="utf-8")
+    match = re.search(r"^EXTRA_REQUIREMENTS := (.*)$", makefile, re.MULTILINE)
+    return match.group(1).split() if match else []
 
 
-def test_layer_requirements_mirror_the_project_dependencies() -> None:
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    layer = (ROOT / "layers/common/requirements.txt").read_text(encoding="utf-8").splitlines()
-    assert _requirements(layer) == pyproject["project"]["dependencies"]
-
-
-def test_function_only_dependencies_match_the_optional_dependencies() -> None:
+def test_function_only_dependencies_are_the_optional_dependencies() -> None:
     optional = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "optional-dependencies"
     ]
-    expected = {"ai": optional["ai"], "ai_worker": optional["ai"], "analytics": optional["reports"]}
+
+    def names(extra: str) -> list[str]:
+        return [pins.canonical(Requirement(spec).name) for spec in optional[extra]]
+
+    expected = {
+        "ai": names("ai"),
+        "ai_worker": names("ai"),
+        "analytics": names("reports"),
+        "jobs": ["openai"],
+    }
+    with_extras = {
+        directory.name
+        for directory in (ROOT / "functions").iterdir()
+        if directory.is_dir() and _extra_requirements(directory.name)
+    }
+    assert with_extras == set(expected)
     for directory, requirements in expected.items():
-        makefile = (ROOT / "functions" / directory / "Makefile").read_text(encoding="utf-8")
-        assert f"EXTRA_REQUIREMENTS := {' '.join(requirements)}" in makefile, directory
+        assert _extra_requirements(directory) == requirements, directory
+
+
+def test_the_extras_lambda_installs_are_those_make_lock_checks_for_the_runtime() -> None:
+    optional = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]
+    makefile = (ROOT / "layers/common/Makefile").read_text(encoding="utf-8")
+    lambda_extras = re.search(r"^LAMBDA_EXTRAS := (.*)$", makefile, re.MULTILINE)
+    assert lambda_extras is not None
+    checked = {
+        pins.canonical(Requirement(spec).name)
+        for extra in lambda_extras.group(1).split()
+        for spec in optional[extra]
+    }
+    installed = {
+        name
+        for directory in ("ai", "ai_worker", "analytics", "jobs")
+        for name in _extra_requirements(directory)
+    }
+    assert installed <= checked
 
 
 def test_every_function_and_the_layer_build_with_their_makefile_target(
@@ -69,15 +101,14 @@ def test_layer_build_recipe_dry_run(tmp_path: Path) -> None:
     commands = result.stdout
     for flag in CROSS_PLATFORM_FLAGS:
         assert flag in commands
-    assert f'--target "{tmp_path}/python" -c' in commands
+    assert f'--target "{tmp_path}/python" -r "{ROOT}/pyproject.toml"' in commands  # [project.dependencies]
     assert "botocore" in commands, "the runtime's boto3/botocore must not be shadowed by the layer"
     assert "phonenumbers/geodata" in commands, "phonenumbers' geocoder data (~40 MB) is never used"
+    assert f'"{tmp_path}/python/.lock"' in commands  # uv's lock of the target directory
     assert "--exclude=__pycache__" in commands
     assert "bidcraft" in commands
     assert "skipping bytecode precompilation" in commands
-    # pinned to the versions the tests run, and checked against them after the download
-    assert '/layers/common/pins.py constraints > "$tmp/tested.txt"' in commands
-    assert f'-c "$tmp/tested.txt" -r "{ROOT}/layers/common/requirements.txt"' in commands
+    # what was installed is checked against the lock before the package is added
     assert f'pins.py check "{tmp_path}/python"' in commands
     assert "manylinux_2_29" not in commands  # Amazon Linux 2023's glibc takes 2.28 at most for this build
 
@@ -107,7 +138,8 @@ def test_function_build_recipe_dry_run(
         assert extra in commands
         for flag in CROSS_PLATFORM_FLAGS:
             assert flag in commands
-        assert '-c "$tmp/tested.txt" -c "$tmp/constraints.txt"' in commands
+        assert f'--target "{tmp_path}" {extra}' in commands  # a bare name: the version is the lock's
+        assert f'--target "$tmp/layer" -r "{ROOT}/pyproject.toml"' in commands  # what to leave to the layer
         assert f'pins.py check "{tmp_path}"' in commands
 
 
