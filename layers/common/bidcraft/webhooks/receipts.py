@@ -1,38 +1,30 @@
 """Delivery receipts: at most one queued message per `webhook-id` (the idempotency table, `id` key).
 
-Item `id = "webhook#<event_id>"`: `status` (`reserved` → `queued`), `body_sha256`, `received_at`,
-`message_id`, `expiration` (the table's TTL attribute; deliveries are deduplicated for 7 days, longer than
-Standard Webhooks senders keep retrying). The receiver lives in the idempotency table, not the analytics one,
-so the public, unauthenticated function needs no access to user data.
+Item `id = "webhook#<event_id>"` (`bidcraft.tables.idempotency.WebhookReceipt`): `status` (`reserved` →
+`queued`), `body_sha256`, `received_at`, `message_id`, `expiration` (the table's TTL attribute; deliveries
+are deduplicated for 7 days, longer than Standard Webhooks senders keep retrying). The receiver lives in the
+idempotency table, not the analytics one, so the public, unauthenticated function needs no access to user
+data.
+
+Storage failures propagate as `STORAGE_ERRORS` (PynamoDB's errors wrapping botocore's): the receiver decides
+what each one means (503 before anything is queued, a log line after).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
-from bidcraft import aws, clock, config
+from bidcraft import clock
+from bidcraft.tables.base import STORAGE_ERRORS, is_condition_failure
+from bidcraft.tables.idempotency import WEBHOOK_PREFIX, WebhookReceipt
 
 RECEIPT_TTL = timedelta(days=7)
-KEY_PREFIX = "webhook#"
+KEY_PREFIX = WEBHOOK_PREFIX
 Status = Literal["reserved", "queued"]
 
-
-class ReceiptSettings(config.BaseSettings):
-    idempotency_table: str
-
-
-def _dynamodb() -> Any:
-    return aws.client("dynamodb")  # cached per container by bidcraft.aws
-
-
-def _table() -> str:
-    return config.load(ReceiptSettings).idempotency_table
-
-
-def _key(event_id: str) -> dict[str, Any]:
-    return {"id": {"S": KEY_PREFIX + event_id}}
+__all__ = ["STORAGE_ERRORS", "Receipt", "get", "mark_queued", "release", "reserve"]
 
 
 @dataclass(frozen=True)
@@ -44,21 +36,18 @@ class Receipt:
 
 def reserve(event_id: str, body_sha256: str, now: datetime) -> Receipt | None:
     """Claim `event_id`: None when this call created the receipt, else the receipt that already exists."""
+    receipt = WebhookReceipt(
+        WebhookReceipt.key(event_id),
+        status="reserved",
+        body_sha256=body_sha256,
+        received_at=clock.iso(now),
+        expiration=clock.epoch(now + RECEIPT_TTL),
+    )
     try:
-        _dynamodb().put_item(
-            TableName=_table(),
-            Item={
-                **_key(event_id),
-                "status": {"S": "reserved"},
-                "body_sha256": {"S": body_sha256},
-                "received_at": {"S": clock.iso(now)},
-                "expiration": {"N": str(clock.epoch(now + RECEIPT_TTL))},
-            },
-            ConditionExpression="attribute_not_exists(id)",
-        )
+        receipt.save(condition=WebhookReceipt.id.does_not_exist())
         return None
-    except aws.AWS_ERRORS as exc:
-        if aws.error_code(exc) != "ConditionalCheckFailedException":
+    except STORAGE_ERRORS as exc:
+        if not is_condition_failure(exc):
             raise
     existing = get(event_id)
     if existing is None:  # expired and deleted between the two calls: claim it again
@@ -67,37 +56,27 @@ def reserve(event_id: str, body_sha256: str, now: datetime) -> Receipt | None:
 
 
 def get(event_id: str) -> Receipt | None:
-    raw = _dynamodb().get_item(TableName=_table(), Key=_key(event_id), ConsistentRead=True).get("Item")
-    if not raw:
+    try:
+        item = WebhookReceipt.get(WebhookReceipt.key(event_id), consistent_read=True)
+    except WebhookReceipt.DoesNotExist:
         return None
-    status = raw.get("status", {}).get("S", "reserved")
     return Receipt(
         event_id=event_id,
-        status="queued" if status == "queued" else "reserved",
-        body_sha256=raw.get("body_sha256", {}).get("S", ""),
+        status="queued" if item.status == "queued" else "reserved",
+        body_sha256=item.body_sha256 or "",
     )
 
 
 def mark_queued(event_id: str, message_id: str) -> None:
-    _dynamodb().update_item(
-        TableName=_table(),
-        Key=_key(event_id),
-        UpdateExpression="SET #s = :queued, message_id = :m",
-        ExpressionAttributeNames={"#s": "status"},
-        ExpressionAttributeValues={":queued": {"S": "queued"}, ":m": {"S": message_id}},
+    WebhookReceipt(WebhookReceipt.key(event_id)).update(
+        actions=[WebhookReceipt.status.set("queued"), WebhookReceipt.message_id.set(message_id)]
     )
 
 
 def release(event_id: str) -> None:
     """Forget a reservation whose message was never queued, so the sender's retry can queue it."""
     try:
-        _dynamodb().delete_item(
-            TableName=_table(),
-            Key=_key(event_id),
-            ConditionExpression="#s = :reserved",
-            ExpressionAttributeNames={"#s": "status"},
-            ExpressionAttributeValues={":reserved": {"S": "reserved"}},
-        )
-    except aws.AWS_ERRORS as exc:
-        if aws.error_code(exc) != "ConditionalCheckFailedException":
+        WebhookReceipt(WebhookReceipt.key(event_id)).delete(condition=WebhookReceipt.status == "reserved")
+    except STORAGE_ERRORS as exc:
+        if not is_condition_failure(exc):
             raise
