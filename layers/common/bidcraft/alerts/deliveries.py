@@ -16,7 +16,7 @@ import logging
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bidcraft import clock
 from bidcraft.alerts import queue, schedule, store
@@ -26,10 +26,12 @@ from bidcraft.alerts.models import (
     DeliveryStatus,
     DeliveryType,
     Pagination,
-    QuietHours,
 )
 from bidcraft.errors import DomainError
 from bidcraft.security import cursor as cursors
+
+if TYPE_CHECKING:
+    from bidcraft.alerts.spec import QuietHours
 
 logger = logging.getLogger(__name__)
 

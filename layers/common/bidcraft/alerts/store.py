@@ -233,8 +233,8 @@ def get_delivery(user_id: str, delivery_id: str) -> dict[str, Any] | None:
 
 
 def _sets(changes: Mapping[str, Any]) -> list[Action]:
-    """`SET` each named attribute of a delivery (a `None` value removes it); an unknown name is a coding
-    error (KeyError)."""
+    """`SET` each named attribute of a delivery (`None` is written as NULL, as the low-level store did); an
+    unknown name is a coding error (KeyError)."""
     attributes = DeliveryItem.get_attributes()
     return [attributes[name].set(value) for name, value in changes.items()]
 

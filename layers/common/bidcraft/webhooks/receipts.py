@@ -8,23 +8,35 @@ data.
 
 Storage failures propagate as `STORAGE_ERRORS` (PynamoDB's errors wrapping botocore's): the receiver decides
 what each one means (503 before anything is queued, a log line after).
+
+The model (and with it PynamoDB's connection module, which loads botocore's client machinery) is imported by
+the first receipt call, not with the function: this public function refuses unsigned and malformed requests
+without touching storage, and boto3 (the queue) is likewise loaded by its first call (`bidcraft.aws`). A
+verified delivery pays both on the container's first request — deferred, not saved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bidcraft import clock
 from bidcraft.tables.base import STORAGE_ERRORS, is_condition_failure
-from bidcraft.tables.idempotency import WEBHOOK_PREFIX, WebhookReceipt
+
+if TYPE_CHECKING:
+    from bidcraft.tables.idempotency import WebhookReceipt
 
 RECEIPT_TTL = timedelta(days=7)
-KEY_PREFIX = WEBHOOK_PREFIX
 Status = Literal["reserved", "queued"]
 
 __all__ = ["STORAGE_ERRORS", "Receipt", "get", "mark_queued", "release", "reserve"]
+
+
+def _model() -> type[WebhookReceipt]:
+    from bidcraft.tables.idempotency import WebhookReceipt
+
+    return WebhookReceipt
 
 
 @dataclass(frozen=True)
@@ -36,15 +48,16 @@ class Receipt:
 
 def reserve(event_id: str, body_sha256: str, now: datetime) -> Receipt | None:
     """Claim `event_id`: None when this call created the receipt, else the receipt that already exists."""
-    receipt = WebhookReceipt(
-        WebhookReceipt.key(event_id),
+    model = _model()
+    receipt = model(
+        model.key(event_id),
         status="reserved",
         body_sha256=body_sha256,
         received_at=clock.iso(now),
         expiration=clock.epoch(now + RECEIPT_TTL),
     )
     try:
-        receipt.save(condition=WebhookReceipt.id.does_not_exist())
+        receipt.save(condition=model.id.does_not_exist())
         return None
     except STORAGE_ERRORS as exc:
         if not is_condition_failure(exc):
@@ -56,9 +69,10 @@ def reserve(event_id: str, body_sha256: str, now: datetime) -> Receipt | None:
 
 
 def get(event_id: str) -> Receipt | None:
+    model = _model()
     try:
-        item = WebhookReceipt.get(WebhookReceipt.key(event_id), consistent_read=True)
-    except WebhookReceipt.DoesNotExist:
+        item = model.get(model.key(event_id), consistent_read=True)
+    except model.DoesNotExist:
         return None
     return Receipt(
         event_id=event_id,
@@ -68,15 +82,15 @@ def get(event_id: str) -> Receipt | None:
 
 
 def mark_queued(event_id: str, message_id: str) -> None:
-    WebhookReceipt(WebhookReceipt.key(event_id)).update(
-        actions=[WebhookReceipt.status.set("queued"), WebhookReceipt.message_id.set(message_id)]
-    )
+    model = _model()
+    model(model.key(event_id)).update(actions=[model.status.set("queued"), model.message_id.set(message_id)])
 
 
 def release(event_id: str) -> None:
     """Forget a reservation whose message was never queued, so the sender's retry can queue it."""
+    model = _model()
     try:
-        WebhookReceipt(WebhookReceipt.key(event_id)).delete(condition=WebhookReceipt.status == "reserved")
+        model(model.key(event_id)).delete(condition=model.status == "reserved")
     except STORAGE_ERRORS as exc:
         if not is_condition_failure(exc):
             raise
