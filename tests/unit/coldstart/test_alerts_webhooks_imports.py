@@ -53,7 +53,7 @@ def test_the_webhooks_function_loads_the_receipt_model_with_its_first_receipt() 
     lines = _probe(
         "import sys\n"
         "import functions.webhooks.app\n"
-        "print('pynamodb.connection' in sys.modules, 'bidcraft.tables.idempotency' in sys.modules)\n"
+        "print('pynamodb' in sys.modules, 'bidcraft.tables' in sys.modules)\n"
         "from bidcraft.webhooks import receipts\n"
         "model = receipts._model()\n"
         "print('pynamodb.connection' in sys.modules, model.__name__, model.key('m1'))\n"

@@ -6,11 +6,12 @@ are deduplicated for 7 days, longer than Standard Webhooks senders keep retrying
 idempotency table, not the analytics one, so the public, unauthenticated function needs no access to user
 data.
 
-Storage failures propagate as `STORAGE_ERRORS` (PynamoDB's errors wrapping botocore's): the receiver decides
-what each one means (503 before anything is queued, a log line after).
+A storage failure (PynamoDB's errors wrapping botocore's, `bidcraft.tables.base.STORAGE_ERRORS`) is raised as
+`StorageFailed`, its cause attached; the receiver decides what it means (503 before anything is queued, a log
+line after). Anything else (a coding error) propagates as it is.
 
-The model (and with it PynamoDB's connection module, which loads botocore's client machinery) is imported by
-the first receipt call, not with the function: this public function refuses unsigned and malformed requests
+The model and PynamoDB (whose connection module loads botocore's client machinery) are imported by the first
+receipt call, not with the function: this public function refuses unsigned and malformed requests
 without touching storage, and boto3 (the queue) is likewise loaded by its first call (`bidcraft.aws`). A
 verified delivery pays both on the container's first request — deferred, not saved.
 """
@@ -19,10 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import ModuleType
 from typing import TYPE_CHECKING, Literal
 
 from bidcraft import clock
-from bidcraft.tables.base import STORAGE_ERRORS, is_condition_failure
 
 if TYPE_CHECKING:
     from bidcraft.tables.idempotency import WebhookReceipt
@@ -30,13 +31,20 @@ if TYPE_CHECKING:
 RECEIPT_TTL = timedelta(days=7)
 Status = Literal["reserved", "queued"]
 
-__all__ = ["STORAGE_ERRORS", "Receipt", "get", "mark_queued", "release", "reserve"]
+
+class StorageFailed(Exception):
+    """The idempotency table refused the call or could not be reached (the AWS error is the cause)."""
+
+
+def _storage() -> tuple[ModuleType, type[WebhookReceipt]]:
+    from bidcraft.tables import base
+    from bidcraft.tables.idempotency import WebhookReceipt
+
+    return base, WebhookReceipt
 
 
 def _model() -> type[WebhookReceipt]:
-    from bidcraft.tables.idempotency import WebhookReceipt
-
-    return WebhookReceipt
+    return _storage()[1]
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ class Receipt:
 
 def reserve(event_id: str, body_sha256: str, now: datetime) -> Receipt | None:
     """Claim `event_id`: None when this call created the receipt, else the receipt that already exists."""
-    model = _model()
+    base, model = _storage()
     receipt = model(
         model.key(event_id),
         status="reserved",
@@ -59,9 +67,9 @@ def reserve(event_id: str, body_sha256: str, now: datetime) -> Receipt | None:
     try:
         receipt.save(condition=model.id.does_not_exist())
         return None
-    except STORAGE_ERRORS as exc:
-        if not is_condition_failure(exc):
-            raise
+    except base.STORAGE_ERRORS as exc:
+        if not base.is_condition_failure(exc):
+            raise StorageFailed() from exc
     existing = get(event_id)
     if existing is None:  # expired and deleted between the two calls: claim it again
         return reserve(event_id, body_sha256, now)
@@ -69,11 +77,13 @@ def reserve(event_id: str, body_sha256: str, now: datetime) -> Receipt | None:
 
 
 def get(event_id: str) -> Receipt | None:
-    model = _model()
+    base, model = _storage()
     try:
         item = model.get(model.key(event_id), consistent_read=True)
     except model.DoesNotExist:
         return None
+    except base.STORAGE_ERRORS as exc:
+        raise StorageFailed() from exc
     return Receipt(
         event_id=event_id,
         status="queued" if item.status == "queued" else "reserved",
@@ -82,15 +92,19 @@ def get(event_id: str) -> Receipt | None:
 
 
 def mark_queued(event_id: str, message_id: str) -> None:
-    model = _model()
-    model(model.key(event_id)).update(actions=[model.status.set("queued"), model.message_id.set(message_id)])
+    base, model = _storage()
+    try:
+        queued = model(model.key(event_id))
+        queued.update(actions=[model.status.set("queued"), model.message_id.set(message_id)])
+    except base.STORAGE_ERRORS as exc:
+        raise StorageFailed() from exc
 
 
 def release(event_id: str) -> None:
     """Forget a reservation whose message was never queued, so the sender's retry can queue it."""
-    model = _model()
+    base, model = _storage()
     try:
         model(model.key(event_id)).delete(condition=model.status == "reserved")
-    except STORAGE_ERRORS as exc:
-        if not is_condition_failure(exc):
-            raise
+    except base.STORAGE_ERRORS as exc:
+        if not base.is_condition_failure(exc):
+            raise StorageFailed() from exc
