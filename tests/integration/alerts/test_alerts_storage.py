@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 
 from bidcraft import aws
-from bidcraft.alerts import store
+from bidcraft.alerts import deliveries, store
 from bidcraft.errors import Conflict
+from devserver import calls as aws_calls
+from devserver.calls import by_operation
 from devserver.testing import LocalAws
 
 
@@ -196,3 +198,45 @@ def test_test_alerts_are_counted_per_window(user_id: str) -> None:
     assert store.count_test_alert(user_id, "ch_1", 7200, 2)  # a new window starts the count again
     assert not store.count_test_alert(user_id, "ch_1", 3600, 2)  # an older window never comes back
     assert not store.count_test_alert(user_id, "ch_missing", 7200, 2)
+
+
+def test_a_filtered_log_page_reads_at_most_the_budget_and_resumes_from_its_cursor(
+    user_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given eight deliveries of one channel, newest first: six queued, then the two oldest delivered
+    for n in range(8):
+        status = "delivered" if n < 2 else "queued"
+        store.create_delivery(user_id, _delivery(f"dl_{n:02d}", "ch_1", status=status), job_id=None)
+    monkeypatch.setattr(deliveries, "FILTERED_PAGE", 1)  # pages of `limit + 1` items
+    monkeypatch.setattr(deliveries, "MAX_ROUNDS", 3)
+    for channel_id in (None, "ch_1"):  # the partition, and the channel's index
+        # When the delivered ones are listed one per page
+        with aws_calls.dynamodb_calls() as calls:
+            first = deliveries.list_deliveries(user_id, channel_id=channel_id, status="delivered", limit=1)
+        # Then the page stops at the read budget (3 Queries of 2: the six queued), short, with a cursor
+        assert by_operation(calls) == {"Query": 3}
+        assert first.deliveries == []
+        assert first.pagination.has_more
+        # And the cursor resumes where reading stopped, then after the last item shown, then ends
+        pages, cursor = [], first.pagination.next_cursor
+        while cursor:
+            page = deliveries.list_deliveries(
+                user_id, channel_id=channel_id, status="delivered", limit=1, cursor=cursor
+            )
+            pages.append([d.delivery_id for d in page.deliveries])
+            cursor = page.pagination.next_cursor
+        assert pages == [["dl_01"], ["dl_00"]]
+
+
+def test_an_unfiltered_log_page_is_one_query_and_its_cursor_follows_the_last_item_shown(user_id: str) -> None:
+    for n in range(5):
+        store.create_delivery(user_id, _delivery(f"dl_{n:02d}", "ch_1"), job_id=None)
+    with aws_calls.dynamodb_calls() as calls:
+        first = deliveries.list_deliveries(user_id, channel_id="ch_1", limit=3)
+    assert by_operation(calls) == {"Query": 1}
+    assert [d.delivery_id for d in first.deliveries] == ["dl_04", "dl_03", "dl_02"]
+    second = deliveries.list_deliveries(
+        user_id, channel_id="ch_1", limit=3, cursor=first.pagination.next_cursor
+    )
+    assert [d.delivery_id for d in second.deliveries] == ["dl_01", "dl_00"]
+    assert second.pagination.next_cursor is None
