@@ -10,10 +10,12 @@ guarantees:
 - deliveries and markers expire (`expires_at`, 30 days); channels do not.
 
 Transactions go through PynamoDB's `TransactWrite`, which sends its items in a fixed order — condition
-checks, deletes, puts, updates — so a cancellation reason is read at that position (`_PUT_THEN_UPDATE`).
-Every call is one DynamoDB request (the delivery log: up to `MAX_ROUNDS` pages of PynamoDB's page iterator);
+checks, deletes, puts, updates — so a cancellation reason is read at that position (`put_channel`).
+Every call is one DynamoDB request (a test-alert count: at most two; the delivery log: one per page of
+PynamoDB's page iterator, at most `deliveries.MAX_ROUNDS`);
 AWS failures become `ServiceUnavailable` (keyed on error codes, never messages). Values come back as plain
-dicts (`tables.alerts.plain`), the shape the domain and its in-memory test fakes share.
+dicts (`tables.alerts.plain`), the shape the domain and its in-memory test fakes share. No call needs the
+low-level client: gets, conditional puts/updates/deletes, transactions and paged queries are all PynamoDB's.
 """
 
 from __future__ import annotations
