@@ -18,6 +18,7 @@ from standardwebhooks.webhooks import Webhook
 
 from bidcraft import aws, config
 from bidcraft.events.models import parse_envelope
+from bidcraft.tables.idempotency import WebhookReceipt
 from bidcraft.webhooks import receipts
 from devserver.testing import LocalAws
 from tests.integration.events.helpers import new_id, proposal_created
@@ -298,11 +299,16 @@ def test_the_function_url_root_serves_the_same_receiver(
     assert len(queued(events_queue)) == 1
 
 
+def _receipts_client() -> Any:
+    """The botocore client the receipts' PynamoDB model calls through (to stub its answers)."""
+    return WebhookReceipt._get_connection().connection.client
+
+
 def test_a_receipt_store_failure_is_503_and_queues_nothing(
     local_aws: LocalAws, webhook_secret: str, events_queue: str
 ) -> None:
     msg_id, body = new_id("msg"), event_bytes()
-    with Stubber(aws.client("dynamodb")) as stubber:
+    with Stubber(_receipts_client()) as stubber:
         stubber.add_client_error(
             "put_item", service_error_code="ProvisionedThroughputExceededException", http_status_code=400
         )
@@ -313,7 +319,7 @@ def test_a_receipt_store_failure_is_503_and_queues_nothing(
 
 
 def _raise(error: Exception) -> Any:
-    def _call(**_: Any) -> Any:
+    def _call(*_: Any, **__: Any) -> Any:
         raise error
 
     return _call
@@ -324,7 +330,7 @@ def test_a_coding_error_writing_the_receipt_is_a_500_not_a_503(
 ) -> None:
     # Given a bug inside the receipt write (not an AWS error: issue 10, "catch what you mean")
     msg_id, body = new_id("msg"), event_bytes()
-    monkeypatch.setattr(aws.client("dynamodb"), "put_item", _raise(TypeError("bad Item")))
+    monkeypatch.setattr(WebhookReceipt, "save", _raise(TypeError("bad Item")))
     reply = post(local_aws, body, signed_headers(webhook_secret, msg_id, body))
     # Then it is not disguised as "storage unavailable": the handler's last resort answers 500
     assert reply.status == 500

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bidcraft.alerts.models import QuietHours
 from bidcraft.alerts.schedule import MAX_SQS_DELAY_SECONDS, backoff, hop_delay, next_attempt, quiet_until
+from bidcraft.alerts.spec import QuietHours
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 

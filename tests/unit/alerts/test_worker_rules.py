@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bidcraft import clock
-from bidcraft.alerts.models import QuietHours
 from bidcraft.alerts.queue import DeliveryMessage
 from bidcraft.alerts.senders import Outgoing, SendResult
+from bidcraft.alerts.spec import QuietHours
 from bidcraft.alerts.worker import STALE_CLAIM, DeliveryWorker
 from tests.unit.alerts.fakes import FakeAlertsStore, FakeClock, FakeQueue, iso
 

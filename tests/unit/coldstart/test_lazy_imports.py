@@ -57,7 +57,7 @@ def test_models_outside_the_route_table_are_built_on_first_use() -> None:
         "from bidcraft.analytics.models import ProposalItem, Summary\n"
         "from bidcraft.ai.models import ProposalAnalysis\n"
         "from bidcraft.auth.models import Request\n"
-        "from bidcraft.alerts.models import AlertsSpec\n"
+        "from bidcraft.alerts.spec import AlertsSpec\n"
         "from bidcraft.auth.settings import TokenSettings\n"
         "models = (ProposalItem, Summary, ProposalAnalysis, Request, AlertsSpec, TokenSettings)\n"
         "print([m.__pydantic_complete__ for m in models])\n"

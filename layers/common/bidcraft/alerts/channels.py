@@ -8,19 +8,21 @@ also http to loopback); `slack` — a Slack incoming-webhook URL (`https://hooks
 `telegram` — a chat id (`123456`, `-100123…`) or a public `@channel`; `email` — one address. The target, and
 a webhook channel's signing secret (`whsec_` + 32 random bytes, shown once), are stored KMS-envelope
 encrypted for this user (`alert_channel` purpose); responses show the target masked.
+
+What only one route needs is imported there: the outbound guard and the envelope encryption by a create, the
+sample job by a test; listing and deleting need neither.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import re
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bidcraft import clock, config
-from bidcraft.alerts import deliveries, messages, store
+from bidcraft.alerts import deliveries, store
 from bidcraft.alerts.models import (
     CHANNEL_ID,
     Channel,
@@ -29,9 +31,10 @@ from bidcraft.alerts.models import (
     ChannelList,
     TestAccepted,
 )
-from bidcraft.crypto import envelope
 from bidcraft.errors import Conflict, NotFound, RateLimited, Unprocessable
-from bidcraft.outbound.guard import Policy, Refused, parse_url
+
+if TYPE_CHECKING:
+    from bidcraft.outbound.guard import Policy
 
 SECRET_PREFIX = "whsec_"  # noqa: S105  # nosec B105
 SECRET_BYTES = 32
@@ -49,11 +52,15 @@ def _invalid(message: str) -> Unprocessable:
 
 
 def policy() -> Policy:
+    from bidcraft.outbound.guard import Policy
+
     return Policy.for_stack(local_stack=config.load(config.BaseSettings).local_stack)
 
 
 def validate_target(channel_type: str, target: str, guard: Policy) -> str:
     """The target as stored (trimmed), or `Unprocessable` with a field error."""
+    from bidcraft.outbound.guard import Refused, parse_url
+
     value = target.strip()
     if channel_type in ("webhook", "slack"):
         try:
@@ -77,6 +84,8 @@ def validate_target(channel_type: str, target: str, guard: Policy) -> str:
 def mask(channel_type: str, target: str) -> str:
     """What responses show of a target: enough to recognise it, not enough to use it."""
     if channel_type in ("webhook", "slack"):
+        from bidcraft.outbound.guard import Policy, parse_url
+
         parsed = parse_url(target, Policy(allow_loopback=True))
         return f"{parsed.scheme}://{parsed.host_header}/…"
     if channel_type == "email":
@@ -98,18 +107,9 @@ def _to_api(item: Mapping[str, Any]) -> Channel:
     )
 
 
-def seal(user_id: str, target: str, secret: str | None) -> bytes:
-    plain = json.dumps({"target": target, "secret": secret}).encode("utf-8")
-    return envelope.encrypt(plain, user_id=user_id, purpose=envelope.PURPOSE_ALERT_CHANNEL)
-
-
-def unseal(user_id: str, sealed: bytes) -> tuple[str, str | None]:
-    """(target, webhook secret or None); `DecryptionFailed` when the blob is not this user's."""
-    opened = json.loads(envelope.decrypt(sealed, user_id=user_id, purpose=envelope.PURPOSE_ALERT_CHANNEL))
-    return str(opened["target"]), opened.get("secret")
-
-
 def create_channel(user_id: str, body: ChannelIn) -> ChannelCreated:
+    from bidcraft.alerts.sealing import seal
+
     target = validate_target(body.type, body.target, policy())
     secret = None
     if body.type == "webhook":
@@ -151,6 +151,8 @@ def send_test(user_id: str, channel_id: str) -> TestAccepted:
 
     At most `TESTS_PER_HOUR` per channel (429 beyond): a test reaches a third party — an inbox, a chat, a URL
     — and must not become a way to flood it from the service's address."""
+    from bidcraft.alerts import messages
+
     channel = _own_channel(user_id, channel_id)
     if channel.get("status") != "active":
         raise Conflict("The channel is disabled after repeated failures; delete it and add it again")

@@ -16,9 +16,9 @@ import logging
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bidcraft import clock, dynamo
+from bidcraft import clock
 from bidcraft.alerts import queue, schedule, store
 from bidcraft.alerts.models import (
     Delivery,
@@ -26,10 +26,12 @@ from bidcraft.alerts.models import (
     DeliveryStatus,
     DeliveryType,
     Pagination,
-    QuietHours,
 )
 from bidcraft.errors import DomainError
 from bidcraft.security import cursor as cursors
+
+if TYPE_CHECKING:
+    from bidcraft.alerts.spec import QuietHours
 
 logger = logging.getLogger(__name__)
 
@@ -126,47 +128,33 @@ def list_deliveries(
     codec = cursors.codec(CURSOR_LABEL)
     start_key = codec.decode(cursor, scope) if cursor else None
     if channel_id:
-        partition = store.channel_index_pk(user_id, channel_id)
-        request: dict[str, Any] = {
-            "IndexName": "gsi1",
-            "KeyConditionExpression": "gsi1pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": partition}},
-        }
+        partition, partition_name = store.channel_index_pk(user_id, channel_id), "gsi1pk"
         key_names: tuple[str, ...] = ("pk", "sk", "gsi1pk", "gsi1sk")
-        partition_name = "gsi1pk"
     else:
-        partition = store.user_pk(user_id)
-        request = {
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {":pk": {"S": partition}, ":prefix": {"S": store.DELIVERY_PREFIX}},
-        }
+        partition, partition_name = store.user_pk(user_id), "pk"
         key_names = ("pk", "sk")
-        partition_name = "pk"
     if start_key is not None and start_key.get(partition_name) != {"S": partition}:
         raise cursors.invalid()
-    request["ScanIndexForward"] = False
-    if status:
-        request["FilterExpression"] = "#status = :status"
-        request["ExpressionAttributeNames"] = {"#status": "status"}
-        request["ExpressionAttributeValues"][":status"] = {"S": status}
-    wanted = limit + 1
+    pages = store.delivery_pages(user_id, channel_id=channel_id, status=status, start_key=start_key)
+    wanted = limit + 1  # one extra item tells whether another page exists
     found: list[dict[str, Any]] = []
     last_evaluated = start_key
     for _ in range(MAX_ROUNDS):
-        if last_evaluated is not None:
-            request["ExclusiveStartKey"] = last_evaluated
         remaining = wanted - len(found)
-        request["Limit"] = max(remaining, FILTERED_PAGE) if status else remaining
-        response = store.query_deliveries(request)
-        found.extend(response.get("Items", []))
-        last_evaluated = response.get("LastEvaluatedKey")
+        # A filter discards items after `Limit` is applied: read wider pages to fill one in fewer rounds.
+        pages.page_size = max(remaining, FILTERED_PAGE) if status else remaining
+        page = store.next_page(pages)
+        if page is None:
+            break
+        found.extend(page.get("Items", []))
+        last_evaluated = page.get("LastEvaluatedKey")
         if len(found) >= wanted or last_evaluated is None:
             break
-    page, extra = found[:limit], found[limit:]
-    last_item = page[-1] if extra else {}
-    next_key = {name: {"S": last_item[name]["S"]} for name in key_names} if extra else last_evaluated
+    shown, extra = found[:limit], found[limit:]
+    # More than a page: resume after the last item shown. Otherwise where reading stopped (None: the end).
+    next_key = {name: {"S": shown[-1][name]["S"]} for name in key_names} if extra else last_evaluated
     return DeliveryPage(
-        deliveries=[to_api(dynamo.plain(raw) or {}) for raw in page],
+        deliveries=[to_api(store.delivery_of(raw)) for raw in shown],
         pagination=Pagination(
             limit=limit,
             next_cursor=codec.encode(next_key, scope) if next_key else None,

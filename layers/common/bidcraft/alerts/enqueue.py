@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from bidcraft import clock
 from bidcraft.alerts import deliveries, schedule, store
-from bidcraft.alerts.models import AlertsSpec
+from bidcraft.alerts.spec import AlertsSpec
 
 logger = logging.getLogger(__name__)
 

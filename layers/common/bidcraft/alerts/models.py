@@ -1,13 +1,16 @@
-"""Alerts: the API's shapes (API.md "Alerts") and the small internal records the domain passes around."""
+"""Alerts: the API's shapes (API.md "Alerts"), used by the alerts function's routes.
+
+A saved search's alerts settings (`AlertsSpec`, `QuietHours`) are in `bidcraft.alerts.spec`: the poller and
+the delivery worker use them and none of these (their classes cost import time in the functions that do not).
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_serializer
 
 from bidcraft import clock
 from bidcraft.security.cursor import Pagination
@@ -17,8 +20,6 @@ ChannelStatus = Literal["active", "disabled"]
 DeliveryType = Literal["job.matched", "alert.test"]
 DeliveryStatus = Literal["queued", "delivered", "retrying", "failed", "suppressed"]
 CHANNEL_ID = re.compile(r"^ch_[0-9a-f]{24}$")
-DELIVERY_ID = re.compile(r"^dl_[0-9a-f]{24}$")
-_HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 class _Out(BaseModel):
@@ -106,42 +107,3 @@ class DeliveryPage(BaseModel):
 
     deliveries: list[Delivery]
     pagination: Pagination
-
-
-class QuietHours(BaseModel):
-    """A daily window (local time of `timezone`) when deliveries wait; `start > end` wraps midnight."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
-
-    start: str
-    end: str
-    timezone: str
-
-    @field_validator("start", "end")
-    @classmethod
-    def _hhmm(cls, value: str) -> str:
-        if not _HHMM.match(value):
-            raise ValueError("must be HH:MM (24-hour)")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("must be an IANA time zone name") from None
-        return value
-
-    def bounds(self) -> tuple[time, time]:
-        return time.fromisoformat(self.start), time.fromisoformat(self.end)
-
-
-class AlertsSpec(BaseModel):
-    """A saved search's `alerts` object (API.md SearchIn)."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
-
-    channel_ids: list[str] = Field(default_factory=list)
-    min_score: float = Field(default=0.7, ge=0, le=1)
-    quiet_hours: QuietHours | None = None

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bidcraft import aws, config
-from bidcraft.alerts.models import DELIVERY_ID
 from bidcraft.alerts.settings import AlertsQueueSettings
 from bidcraft.errors import ServiceUnavailable
 
+DELIVERY_ID = re.compile(r"^dl_[0-9a-f]{24}$")  # `deliveries.new_delivery_id`
+
 
 class DeliveryMessage(BaseModel):
-    """`attempt`: the attempt this message is for; `not_before`: epoch seconds before which it only waits."""
+    """`attempt`: the attempt this message is for; `not_before`: epoch seconds before which it only waits.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Built on first use (`defer_build`): the alerts function needs it for test alerts only. The worker, which
+    parses one per record, builds it at import (`bidcraft.alerts.worker`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     v: Literal[1] = 1
     user_id: str = Field(min_length=1, max_length=128)

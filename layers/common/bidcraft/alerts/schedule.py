@@ -18,9 +18,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bidcraft.alerts.models import QuietHours
+if TYPE_CHECKING:
+    from bidcraft.alerts.spec import QuietHours
 
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=1)

@@ -30,11 +30,11 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from bidcraft import clock
-from bidcraft.alerts import queue, schedule, senders, store
-from bidcraft.alerts.models import QuietHours
+from bidcraft.alerts import queue, schedule, sealing, senders, store
 from bidcraft.alerts.queue import DeliveryMessage
 
 logger = logging.getLogger(__name__)
+DeliveryMessage.model_rebuild()  # every record is one: build its validator now, not on the first record
 
 DISABLE_AFTER = 20
 STALE_CLAIM = timedelta(seconds=180)  # 2 x the worker's timeout: a claim this old has no live worker
@@ -60,19 +60,13 @@ def _audit_disabled(
     )
 
 
-def _unseal(user_id: str, sealed: bytes) -> tuple[str, str | None]:
-    from bidcraft.alerts.channels import unseal
-
-    return unseal(user_id, sealed)
-
-
 @dataclass
 class DeliveryWorker:
     store: Any = store  # the AlertsTable adapter's functions (a fake in unit tests)
     queue_send: Callable[..., None] = queue.send
     send: Callable[[senders.Outgoing], senders.SendResult] = senders.send
     audit_disabled: Callable[[str, str, int, str | None, str], None] = _audit_disabled
-    unseal: Callable[[str, bytes], tuple[str, str | None]] = _unseal
+    unseal: Callable[[str, bytes], tuple[str, str | None]] = sealing.unseal
     now: Callable[[], datetime] = clock.now
     random: Callable[[], float] = field(default=_random.random)
 
@@ -139,7 +133,12 @@ class DeliveryWorker:
             self.store.settle_waiting(message.user_id, message.delivery_id, settled)
             return "suppressed"
         raw = delivery.get("quiet_hours_json")
-        quiet = QuietHours.model_validate_json(raw) if raw else None
+        if raw:
+            from bidcraft.alerts.spec import QuietHours  # only deliveries of searches with quiet hours
+
+            quiet = QuietHours.model_validate_json(raw)
+        else:
+            quiet = None
         until = schedule.quiet_until(quiet, now)
         if until is None:
             return None

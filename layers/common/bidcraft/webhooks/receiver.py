@@ -135,13 +135,13 @@ def _queue(envelope: Envelope) -> None:
         logger.exception("webhook event not queued", extra={"event_id": envelope.event_id})
         try:
             receipts.release(envelope.event_id)
-        except aws.AWS_ERRORS:
+        except receipts.StorageFailed:
             # The receipt stays `reserved`: the sender's retry finds it and queues the event then.
             logger.exception("webhook receipt not released", extra={"event_id": envelope.event_id})
         raise ServiceUnavailable("The event could not be queued; retry the delivery", retry_after=5) from exc
     try:
         receipts.mark_queued(envelope.event_id, message_id)
-    except aws.AWS_ERRORS:
+    except receipts.StorageFailed:
         # Queued all the same. A retry of this delivery would queue it again; the worker dedupes.
         logger.exception("webhook receipt not marked queued", extra={"event_id": envelope.event_id})
 
@@ -170,7 +170,7 @@ def receive(
 
     try:
         existing = receipts.reserve(event_id, body_sha256, now)
-    except aws.AWS_ERRORS as exc:
+    except receipts.StorageFailed as exc:
         logger.exception("webhook receipt not written", extra={"event_id": event_id})
         raise ServiceUnavailable("The event could not be recorded; retry the delivery") from exc
     if existing is None:
