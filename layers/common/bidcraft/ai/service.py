@@ -34,6 +34,7 @@ from bidcraft.ai.models import (
     SuccessPredictionRequest,
 )
 from bidcraft.errors import PROBLEM_BASE, DomainError, NotFound, ServiceUnavailable
+from bidcraft.tables.analytics import plain_map
 
 logger = logging.getLogger(__name__)
 
@@ -207,15 +208,15 @@ def submit_generation(user_id: str, request: ProposalGenerationRequest, *, meta:
 @_screened("get_job")
 def get_job(user_id: str, job_id: str) -> AiJob:
     """The caller's own job; any other id (another user's included) is a 404."""
-    raw = jobs.get(user_id, job_id) if _JOB_ID.match(job_id) else None
-    if raw is None:
+    item = jobs.get(user_id, job_id) if _JOB_ID.match(job_id) else None
+    if item is None:
         raise NotFound("No such job")
     return AiJob.model_validate(
         {
-            "job_id": raw["job_id"],
-            "status": raw["status"],
-            "result": raw.get("result") if raw.get("status") == "succeeded" else None,
-            "error": raw.get("error") if raw.get("status") == "failed" else None,
+            "job_id": item.job_id,
+            "status": item.status,
+            "result": plain_map(item.result) if item.status == "succeeded" else None,
+            "error": plain_map(item.error) if item.status == "failed" else None,
         }
     )
 
