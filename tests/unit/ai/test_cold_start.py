@@ -102,3 +102,25 @@ def test_no_ai_module_imports_boto3_dynamodb_or_the_low_level_toolkit() -> None:
         assert "boto3.dynamodb" not in text, path
         assert "bidcraft.dynamo" not in text, path
         assert "import dynamo" not in text, path
+
+
+def test_the_scanner_compiles_a_rule_when_its_needles_first_occur() -> None:
+    probe = (
+        "import json, sys\n"
+        "import functions.ai.app\n"
+        "from bidcraft.security import threats\n"
+        "def compiled():\n"
+        "    return sorted(r.name for r in threats._RULES if 'pattern' in vars(r))\n"
+        "print(json.dumps({'start': compiled()}))\n"
+        "threats.scan({'t': 'I will build your Shopify store in two weeks, with a handover call.'})\n"
+        "print(json.dumps({'prose': compiled()}))\n"
+        "found = threats.scan({'t': \"name' OR '1'='1\"})\n"
+        "print(json.dumps({'attack': compiled(), 'found': sorted({f.rule for f in found})}))\n"
+    )
+    loaded = _loaded(probe)
+
+    assert loaded["start"] == []
+    assert loaded["prose"] == []
+    assert "tautology" in loaded["found"]
+    assert "tautology" in loaded["attack"]
+    assert len(loaded["attack"]) < 5
