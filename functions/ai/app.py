@@ -25,7 +25,10 @@ from bidcraft.ai.models import (
 )
 from bidcraft.http import create_app, docs, lambda_handler_for, limits, request
 from bidcraft.http.guard import current_principal
-from bidcraft.security import ratelimit
+from bidcraft.security import (
+    ratelimit,
+    threats,  # noqa: F401 - every POST route scans its inputs: loaded at start-up, not by the first request
+)
 
 app = create_app("ai")
 AI_LIMIT = [limits.by_user(ratelimit.AI_OPERATIONS)]

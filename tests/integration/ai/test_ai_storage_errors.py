@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from bidcraft import aws
+from bidcraft.tables.analytics import AiUsageItem
 from tests.integration.ai.conftest import Call, User, analytics_item
 
 PROPOSAL = {
@@ -25,16 +25,18 @@ PROPOSAL = {
 
 
 def _failing_usage_writes(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
-    """DynamoDB's UpdateItem raises `error` for the usage item only (rate limits etc. still work)."""
-    client = aws.client("dynamodb")
-    real = client.update_item
+    """DynamoDB's UpdateItem raises `error` for the usage item only (rate limits etc. still work): the
+    botocore client the AI models share answers it, as a throttled or broken call would."""
+    client = AiUsageItem._get_connection().connection.client
+    real = client._make_api_call
 
-    def update_item(**kwargs: Any) -> Any:
-        if str(kwargs.get("Key", {}).get("sk", {}).get("S", "")).startswith("USAGE#"):
+    def make_api_call(operation: str, params: dict[str, Any]) -> Any:
+        key = str(params.get("Key", {}).get("sk", {}).get("S", ""))
+        if operation == "UpdateItem" and key.startswith("USAGE#"):
             raise error
-        return real(**kwargs)
+        return real(operation, params)
 
-    monkeypatch.setattr(client, "update_item", update_item)
+    monkeypatch.setattr(client, "_make_api_call", make_api_call)
 
 
 def test_a_throttled_usage_write_loses_the_counter_not_the_answer(

@@ -310,7 +310,7 @@ def test_the_largest_descriptions_draft_in_bounded_time(description: str) -> Non
 
 COLD_START_PROBE = """
 import sys
-import functions.ai.app, functions.ai_worker.app
+import functions.{function}.app
 heavy = ('bidcraft.ai.drafting.compose', 'bidcraft.ai.drafting.specifics', 'bidcraft.ai.drafting.pricing')
 print(sorted(m for m in heavy if m in sys.modules))
 from bidcraft.ai.drafting import JobContext, draft_for_job
@@ -318,11 +318,27 @@ from bidcraft.ai.engine import OfflineEngine
 draft_for_job(JobContext(description='We need a logo.'), None, engine=OfflineEngine(), market_median=None)
 print(sorted(m for m in heavy if m in sys.modules))
 """
+DRAFTING_PATTERNS = [
+    "bidcraft.ai.drafting.compose",
+    "bidcraft.ai.drafting.pricing",
+    "bidcraft.ai.drafting.specifics",
+]
 
 
-def test_the_drafting_patterns_load_on_the_first_draft_not_at_cold_start() -> None:
-    before, after = fresh_interpreter.lines(COLD_START_PROBE)[:2]
+def _probe_drafting(function: str) -> tuple[str, str]:
+    before, after = fresh_interpreter.lines(COLD_START_PROBE.format(function=function))[:2]
+    return before, after
+
+
+def test_the_drafting_patterns_load_on_the_first_draft_not_at_cold_start_of_the_ai_function() -> None:
+    # Only one of the AI function's routes drafts: the others never pay for the drafting patterns
+    before, after = _probe_drafting("ai")
     assert before == "[]"
-    assert after == str(
-        ["bidcraft.ai.drafting.compose", "bidcraft.ai.drafting.pricing", "bidcraft.ai.drafting.specifics"]
-    )
+    assert after == str(DRAFTING_PATTERNS)
+
+
+def test_the_ai_worker_loads_the_drafting_patterns_at_start_up() -> None:
+    # Every message of the worker drafts: deferring them would only move the cost into the first message
+    before, after = _probe_drafting("ai_worker")
+    assert before == str(DRAFTING_PATTERNS)
+    assert after == before

@@ -113,3 +113,25 @@ def test_each_models_indexes_are_indexes_of_its_table(
             for definition in index["attribute_definitions"]:
                 assert types.get(definition["AttributeName"]) == definition["AttributeType"]
     assert seen, "no model declares an index (the audit table's gsi1 should be one)"
+
+
+def test_the_ai_items_are_models_of_the_analytics_table_with_its_index_and_ttl(
+    table_of: dict[str, str], tables: dict[str, dict[str, Any]]
+) -> None:
+    from bidcraft.tables import analytics
+
+    ai_models = [
+        analytics.AiJobItem,
+        analytics.AiUsageItem,
+        analytics.MarketSnapshotItem,
+        analytics.ProposalForDrafting,
+    ]
+    registered = _models()
+    for model in ai_models:
+        assert model in registered, model.__name__
+        assert table_of[model.Meta.table_name] == "AnalyticsTable", model.__name__
+        assert [i["index_name"] for i in model._get_schema()["global_secondary_indexes"]] == ["gsi1"]
+        assert model.get_attributes()["expires_at"].attr_type == "N"
+    # The AI items share one connection (one botocore client), whichever of them is used first
+    connections = {id(model._get_connection()) for model in ai_models}
+    assert len(connections) == 1

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from bidcraft import secrets
-from bidcraft.ai import scoring
 from bidcraft.ai.models import ProposalAnalysisRequest, TokenUsage
 from bidcraft.ai.settings import settings
 
 if TYPE_CHECKING:
     from bidcraft.ai.drafting.planning import Plan
     from bidcraft.ai.drafting.written import Written
+    from bidcraft.ai.scoring import Scorecard
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ _SELECTION_TTL = 300.0
 
 @dataclass(frozen=True)
 class Analysis:
-    scorecard: scoring.Scorecard
+    scorecard: Scorecard
     usage: TokenUsage
 
 
@@ -65,6 +65,8 @@ class OfflineEngine:
     metered = False
 
     def analyze_proposal(self, request: ProposalAnalysisRequest) -> Analysis:
+        from bidcraft.ai import scoring  # the analysis route's own code (the worker never scores)
+
         return Analysis(scoring.score_proposal(request), TokenUsage())
 
     def write_draft(self, plan: Plan, *, tone: str | None = None) -> Written:

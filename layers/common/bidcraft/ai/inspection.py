@@ -8,27 +8,32 @@ write for good reasons) are logged at info level only. Every reply of the AI ser
 `screened` (the output check of `bidcraft.ai.safety` over every string it holds); a withheld text writes
 `llm_output_blocked` (severity high). Audit writes are best effort here: a lost record is logged, the
 request is not failed for it.
+
+The input scanner (`bidcraft.security.threats`) is imported by `inspect`: the AI worker only checks outputs
+and never loads it; the AI function, whose POST routes all scan, loads it at start-up (`functions/ai/app.py`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
 from bidcraft.ai import safety
-from bidcraft.security import threats
+
+if TYPE_CHECKING:
+    from bidcraft.security.threats import Finding
 
 logger = logging.getLogger(__name__)
 
-ACTIONS = {
-    threats.Threat.SQL_INJECTION: "malicious_sqli",
-    threats.Threat.XSS: "malicious_xss",
-    threats.Threat.PROMPT_INJECTION: "malicious_prompt_injection",
-    threats.Threat.COMMAND_INJECTION: "malicious_cmd_injection",
-    threats.Threat.PATH_TRAVERSAL: "malicious_path_traversal",
+ACTIONS = {  # by `threats.Threat` value (a StrEnum: its members are these strings)
+    "sql_injection": "malicious_sqli",
+    "xss": "malicious_xss",
+    "prompt_injection": "malicious_prompt_injection",
+    "command_injection": "malicious_cmd_injection",
+    "path_traversal": "malicious_path_traversal",
 }
 LLM_OUTPUT_BLOCKED = "llm_output_blocked"
 
@@ -55,13 +60,15 @@ def inspect(
     *,
     operation: str,
     meta: Any = None,
-) -> list[threats.Finding]:
+) -> list[Finding]:
     """Scan the named input fields and report what was found; return the findings.
 
     A threat found with high confidence is a security event: logged as a warning and audited as `malicious_*`
     (one record per threat type). One found with low confidence only (SQL in a data engineer's proposal,
     `<img>` in a frontend one) is logged at info level and never written to the audit trail as malicious.
     """
+    from bidcraft.security import threats
+
     findings = threats.scan(fields)
     for threat in sorted({f.threat for f in findings}):
         hits = [f for f in findings if f.threat is threat]

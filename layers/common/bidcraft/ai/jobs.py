@@ -10,6 +10,8 @@ Status moves only forward, each step a conditional update (idempotent under SQS 
     running → queued             (`release`: a transient failure, the message will be redelivered)
     queued | running → failed    (`fail`: enqueue failed, or the job failed permanently)
 Queue message (AI_JOBS_QUEUE_URL): `{"job_id", "user_id", "kind", "request"}`.
+
+Storage: the `AiJobItem` model (`bidcraft.tables.analytics`); the queue is SQS through `bidcraft.aws`.
 """
 
 from __future__ import annotations
@@ -20,9 +22,14 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from bidcraft import aws, clock, dynamo
-from bidcraft.ai.settings import queue, settings
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+
+from bidcraft import aws, clock
+from bidcraft.ai.settings import queue
 from bidcraft.errors import ServiceUnavailable
+from bidcraft.tables.analytics import AiJobItem, without_nulls
+from bidcraft.tables.base import STORAGE_ERRORS, is_condition_failure, unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +39,6 @@ STALE_AFTER = timedelta(minutes=15)
 StartOutcome = Literal["started", "done", "busy", "missing"]
 
 
-def _key(user_id: str, job_id: str) -> dict[str, Any]:
-    return dynamo.key(f"USER#{user_id}", f"AIJOB#{job_id}")
-
-
 def status_url(job_id: str) -> str:
     return f"/api/ai/jobs/{job_id}"
 
@@ -43,26 +46,23 @@ def status_url(job_id: str) -> str:
 def create(user_id: str, kind: str, request: dict[str, Any], *, now: datetime | None = None) -> str:
     moment = now or clock.now()
     job_id = str(uuid.uuid4())
-    entry = {
-        "entity": "ai_job",
-        "job_id": job_id,
-        "user_id": user_id,
-        "kind": kind,
-        "status": "queued",
-        "request": request,
-        "attempts": 0,
-        "created_at": clock.iso(moment),
-        "updated_at": clock.iso(moment),
-        "expires_at": clock.epoch(moment + RETENTION),
-    }
+    item = AiJobItem(
+        *AiJobItem.key(user_id, job_id),
+        entity="ai_job",
+        job_id=job_id,
+        user_id=user_id,
+        kind=kind,
+        status="queued",
+        request=without_nulls(request),
+        attempts=0,
+        created_at=clock.iso(moment),
+        updated_at=clock.iso(moment),
+        expires_at=clock.epoch(moment + RETENTION),
+    )
     try:
-        dynamo.client().put_item(
-            TableName=settings().analytics_table,
-            Item={**_key(user_id, job_id), **dynamo.item(entry)},
-            ConditionExpression="attribute_not_exists(pk)",
-        )
-    except aws.AWS_ERRORS as exc:
-        raise dynamo.unavailable() from exc
+        item.save(condition=AiJobItem.pk.does_not_exist())
+    except STORAGE_ERRORS as exc:
+        raise unavailable() from exc
     return job_id
 
 
@@ -75,96 +75,90 @@ def enqueue(job_id: str, user_id: str, kind: str, request: dict[str, Any]) -> No
         raise ServiceUnavailable("The job could not be queued; retry shortly") from exc
 
 
-def get(user_id: str, job_id: str) -> dict[str, Any] | None:
-    return dynamo.get_item(settings().analytics_table, _key(user_id, job_id))
-
-
-def _update(
-    user_id: str,
-    job_id: str,
-    expression: str,
-    condition: str,
-    values: dict[str, Any],
-    names: dict[str, str] | None = None,
-) -> bool:
-    """One conditional update; False when the condition did not hold."""
+def get(user_id: str, job_id: str) -> AiJobItem | None:
+    """The job (strongly consistent read), or None; a storage failure fails closed (503)."""
     try:
-        dynamo.client().update_item(
-            TableName=settings().analytics_table,
-            Key=_key(user_id, job_id),
-            UpdateExpression=expression,
-            ConditionExpression=condition,
-            ExpressionAttributeNames={"#s": "status", **(names or {})},
-            ExpressionAttributeValues=dynamo.expression_values(values),
-        )
-    except aws.AWS_ERRORS as exc:
-        if dynamo.is_condition_failure(exc):
+        return AiJobItem.get(*AiJobItem.key(user_id, job_id), consistent_read=True)
+    except AiJobItem.DoesNotExist:
+        return None
+    except STORAGE_ERRORS as exc:
+        raise unavailable() from exc
+
+
+def _update(user_id: str, job_id: str, actions: list[Action], condition: Condition) -> bool:
+    """One conditional UpdateItem; False when the condition did not hold."""
+    try:
+        AiJobItem(*AiJobItem.key(user_id, job_id)).update(actions=actions, condition=condition)
+    except STORAGE_ERRORS as exc:
+        if is_condition_failure(exc):
             return False
-        raise dynamo.unavailable() from exc
+        raise unavailable() from exc
     return True
 
 
 def start(user_id: str, job_id: str, *, now: datetime | None = None) -> StartOutcome:
     """Claim the job for this worker: `started`, or why not (`done`, `busy` elsewhere, `missing`)."""
     moment = now or clock.now()
+    stamp = clock.iso(moment)
+    status = AiJobItem.status
     claimed = _update(
         user_id,
         job_id,
-        "SET #s = :running, started_at = :now, updated_at = :now ADD attempts :one",
-        "attribute_exists(pk) AND (#s = :queued OR (#s = :running AND started_at < :stale))",
-        {
-            ":running": "running",
-            ":queued": "queued",
-            ":now": clock.iso(moment),
-            ":stale": clock.iso(moment - STALE_AFTER),
-            ":one": 1,
-        },
+        [
+            status.set("running"),
+            AiJobItem.started_at.set(stamp),
+            AiJobItem.updated_at.set(stamp),
+            AiJobItem.attempts.add(1),
+        ],
+        AiJobItem.pk.exists()
+        & (
+            (status == "queued")
+            | ((status == "running") & (AiJobItem.started_at < clock.iso(moment - STALE_AFTER)))
+        ),
     )
     if claimed:
         return "started"
     current = get(user_id, job_id)
     if current is None:
         return "missing"
-    return "done" if current.get("status") in ("succeeded", "failed") else "busy"
+    return "done" if current.status in ("succeeded", "failed") else "busy"
 
 
 def finish(user_id: str, job_id: str, result: dict[str, Any], *, now: datetime | None = None) -> bool:
-    moment = now or clock.now()
+    stamp = clock.iso(now or clock.now())
     return _update(
         user_id,
         job_id,
-        "SET #s = :succeeded, #r = :result, finished_at = :now, updated_at = :now",
-        "#s = :running",
-        {":succeeded": "succeeded", ":result": result, ":running": "running", ":now": clock.iso(moment)},
-        {"#r": "result"},
+        [
+            AiJobItem.status.set("succeeded"),
+            AiJobItem.result.set(without_nulls(result)),
+            AiJobItem.finished_at.set(stamp),
+            AiJobItem.updated_at.set(stamp),
+        ],
+        AiJobItem.status == "running",
     )
 
 
 def fail(user_id: str, job_id: str, error: dict[str, Any], *, now: datetime | None = None) -> bool:
-    moment = now or clock.now()
+    stamp = clock.iso(now or clock.now())
     return _update(
         user_id,
         job_id,
-        "SET #s = :failed, #e = :error, finished_at = :now, updated_at = :now",
-        "#s IN (:queued, :running)",
-        {
-            ":failed": "failed",
-            ":error": error,
-            ":queued": "queued",
-            ":running": "running",
-            ":now": clock.iso(moment),
-        },
-        {"#e": "error"},
+        [
+            AiJobItem.status.set("failed"),
+            AiJobItem.error.set(without_nulls(error)),
+            AiJobItem.finished_at.set(stamp),
+            AiJobItem.updated_at.set(stamp),
+        ],
+        AiJobItem.status.is_in("queued", "running"),
     )
 
 
 def release(user_id: str, job_id: str, *, now: datetime | None = None) -> bool:
     """Give a running job back to the queue after a transient failure (the message is redelivered)."""
-    moment = now or clock.now()
     return _update(
         user_id,
         job_id,
-        "SET #s = :queued, updated_at = :now",
-        "#s = :running",
-        {":queued": "queued", ":running": "running", ":now": clock.iso(moment)},
+        [AiJobItem.status.set("queued"), AiJobItem.updated_at.set(clock.iso(now or clock.now()))],
+        AiJobItem.status == "running",
     )

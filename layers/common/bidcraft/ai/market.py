@@ -14,6 +14,8 @@ category (not the caller's skills, so one snapshot serves every user of the cate
 full profile (the search records lack it; one query each). Category names, slugs and labels are resolved to
 Upwork category ids (`CATEGORY_IDS`); numeric ids pass through; anything else is a 422 naming the known
 categories.
+
+Storage: the `MarketSnapshotItem` model (`bidcraft.tables.analytics`).
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bidcraft import aws, clock, dynamo
+from bidcraft import clock
 from bidcraft.ai.competition import MarketCompetitor
 from bidcraft.ai.settings import settings
 from bidcraft.errors import Unprocessable
+from bidcraft.tables.analytics import MarketSnapshotItem, without_nulls
+from bidcraft.tables.base import STORAGE_ERRORS, unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -173,10 +177,6 @@ def snapshot_key(category: str) -> str:
     return category_key(upwork_category(category) or category)
 
 
-def _key(category: str) -> dict[str, Any]:
-    return dynamo.key(f"MARKET#{snapshot_key(category)}", "SNAPSHOT")
-
-
 def _as_dicts(competitors: Iterable[MarketCompetitor]) -> list[dict[str, Any]]:
     return [
         {
@@ -193,25 +193,31 @@ def _as_dicts(competitors: Iterable[MarketCompetitor]) -> list[dict[str, Any]]:
 
 
 def load(category: str) -> Snapshot | None:
-    raw = dynamo.get_item(settings().analytics_table, _key(category), consistent=False)
-    if not raw or not raw.get("fetched_at"):
+    """The stored snapshot (eventually consistent read), fresh or not; None when there is none."""
+    try:
+        item = MarketSnapshotItem.get(*MarketSnapshotItem.key(snapshot_key(category)), consistent_read=False)
+    except MarketSnapshotItem.DoesNotExist:
+        return None
+    except STORAGE_ERRORS as exc:
+        raise unavailable() from exc
+    if not item.fetched_at:
         return None
     competitors = [
         MarketCompetitor(
-            name=str(c.get("name") or "Upwork freelancer"),
-            hourly_rate=c.get("hourly_rate"),
-            job_success_score=c.get("job_success_score"),
-            feedback_score=c.get("feedback_score"),
-            total_jobs=c.get("total_jobs"),
-            skills=tuple(c.get("skills") or ()),
-            currency=str(c.get("currency") or "USD"),
+            name=str(c.name or "Upwork freelancer"),
+            hourly_rate=c.hourly_rate,
+            job_success_score=c.job_success_score,
+            feedback_score=c.feedback_score,
+            total_jobs=c.total_jobs,
+            skills=tuple(c.skills or ()),
+            currency=str(c.currency or "USD"),
         )
-        for c in raw.get("competitors") or []
+        for c in item.competitors or []
     ]
-    fetched_at = datetime.fromisoformat(str(raw["fetched_at"]).replace("Z", "+00:00"))
-    size = raw.get("market_size")
+    fetched_at = datetime.fromisoformat(item.fetched_at.replace("Z", "+00:00"))
+    size = item.market_size
     return Snapshot(
-        str(raw.get("category") or category),
+        str(item.category or category),
         competitors,
         fetched_at,
         int(size) if size is not None else None,
@@ -219,20 +225,19 @@ def load(category: str) -> Snapshot | None:
 
 
 def save(snapshot: Snapshot) -> None:
-    entry = {
-        "entity": "market_snapshot",
-        "category": snapshot.category,
-        "upwork_category": upwork_category(snapshot.category),
-        "competitors": _as_dicts(snapshot.competitors),
-        "market_size": snapshot.market_size,
-        "fetched_at": clock.iso(snapshot.fetched_at),
-        "expires_at": clock.epoch(snapshot.fetched_at + FRESH_FOR),
-    }
+    item = MarketSnapshotItem(
+        *MarketSnapshotItem.key(snapshot_key(snapshot.category)),
+        entity="market_snapshot",
+        category=snapshot.category,
+        upwork_category=upwork_category(snapshot.category),
+        competitors=without_nulls(_as_dicts(snapshot.competitors)),
+        market_size=snapshot.market_size,
+        fetched_at=clock.iso(snapshot.fetched_at),
+        expires_at=clock.epoch(snapshot.fetched_at + FRESH_FOR),
+    )
     try:
-        dynamo.client().put_item(
-            TableName=settings().analytics_table, Item={**_key(snapshot.category), **dynamo.item(entry)}
-        )
-    except aws.AWS_ERRORS as exc:
+        item.save()
+    except STORAGE_ERRORS as exc:
         # The answer can still be given from what was just fetched; the next call fetches again.
         logger.error(
             "market snapshot not saved",

@@ -42,7 +42,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bidcraft import aws
 from bidcraft.ai.market import upwork_category
 from bidcraft.ai.models import (
     PredictionModel,
@@ -60,6 +59,7 @@ from bidcraft.ai.success_model.features import (
     median_for,
 )
 from bidcraft.ai.success_model.fit import sigmoid
+from bidcraft.tables.base import STORAGE_ERRORS
 
 __all__ = [
     "RiskFactor",
@@ -285,7 +285,7 @@ def model_for_user(user_id: str) -> SuccessModel:
     (`trained_on` 0) and a warning is logged."""
     try:
         record = history.track_record(user_id)
-    except aws.AWS_ERRORS as exc:
+    except STORAGE_ERRORS as exc:
         logger.warning(
             "track record unavailable, prior alone",
             extra={"user_id": user_id, "error_type": type(exc).__name__},

@@ -4,6 +4,13 @@ Order of every engine call: scan the inputs (audit, never block) → pick the en
 the monthly token budget → call → record usage → answer. Every operation's reply leaves through `@_screened`:
 every string in it (nested ones, async job results included) is checked once, in one place
 (`inspection.screened`, issue 10 item 9).
+
+Start-up (issue 10, cold starts): what every operation uses is imported here: the engine choice, the usage
+counters and the output check (`inspection`; the input scanner is loaded by the AI function at start-up).
+Each analysis is imported by the operation that runs it, so a container pays only for the routes it serves:
+`scoring` (via the offline engine) for analysis, `drafting` and `generation` for drafts, `competition` and
+`market` for competition, `prediction` for success, `jobs` for async jobs. The worker imports the drafting
+steps that it runs on every message itself (`bidcraft.ai.worker`).
 """
 
 from __future__ import annotations
@@ -13,14 +20,13 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from pydantic import BaseModel
 
 from bidcraft import clock
-from bidcraft.ai import competition, drafting, generation, inspection, jobs, market, prediction, usage
 from bidcraft.ai import engine as engines
-from bidcraft.ai.drafting import Draft, FreelancerContext, JobContext
+from bidcraft.ai import inspection, usage
 from bidcraft.ai.models import (
     AiJob,
     AiJobAccepted,
@@ -34,6 +40,11 @@ from bidcraft.ai.models import (
     SuccessPredictionRequest,
 )
 from bidcraft.errors import PROBLEM_BASE, DomainError, NotFound, ServiceUnavailable
+from bidcraft.tables.analytics import plain_map
+
+if TYPE_CHECKING:
+    from bidcraft.ai.drafting import Draft, FreelancerContext, JobContext
+    from bidcraft.ai.market import MarketSource
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +138,8 @@ def _draft(
     bid: float | None = None,
     freelancer: FreelancerContext | None = None,
 ) -> Draft:
+    from bidcraft.ai import drafting
+
     engine = engines.select()
     if engine.metered:
         usage.ensure_budget(user_id)
@@ -139,6 +152,8 @@ def _draft(
 @_screened("generate_proposal")
 def generate(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> ProposalDraft:
     """Draft a proposal (inputs already scanned): the synchronous route and the worker share this."""
+    from bidcraft.ai import generation
+
     draft = _draft(user_id, generation.job_context(request), tone=request.tone)
     return generation.response(draft)
 
@@ -190,6 +205,8 @@ def problem(error: DomainError) -> dict[str, Any]:
 @_screened("generate_proposal")
 def submit_generation(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> AiJobAccepted:
     """Queue a generation (`Prefer: respond-async`): the job item first, then the message."""
+    from bidcraft.ai import jobs
+
     _scan_generation(user_id, request, meta)
     if engines.select().metered:
         usage.ensure_budget(user_id)
@@ -207,15 +224,17 @@ def submit_generation(user_id: str, request: ProposalGenerationRequest, *, meta:
 @_screened("get_job")
 def get_job(user_id: str, job_id: str) -> AiJob:
     """The caller's own job; any other id (another user's included) is a 404."""
-    raw = jobs.get(user_id, job_id) if _JOB_ID.match(job_id) else None
-    if raw is None:
+    from bidcraft.ai import jobs
+
+    item = jobs.get(user_id, job_id) if _JOB_ID.match(job_id) else None
+    if item is None:
         raise NotFound("No such job")
     return AiJob.model_validate(
         {
-            "job_id": raw["job_id"],
-            "status": raw["status"],
-            "result": raw.get("result") if raw.get("status") == "succeeded" else None,
-            "error": raw.get("error") if raw.get("status") == "failed" else None,
+            "job_id": item.job_id,
+            "status": item.status,
+            "result": plain_map(item.result) if item.status == "succeeded" else None,
+            "error": plain_map(item.error) if item.status == "failed" else None,
         }
     )
 
@@ -223,8 +242,10 @@ def get_job(user_id: str, job_id: str) -> AiJob:
 # --- POST /api/ai/analyze/competition
 @_screened("analyze_competition")
 def analyze_competition(
-    user_id: str, request: CompetitionRequest, *, meta: Any = None, source: market.MarketSource | None = None
+    user_id: str, request: CompetitionRequest, *, meta: Any = None, source: MarketSource | None = None
 ) -> CompetitionAnalysis:
+    from bidcraft.ai import competition, market
+
     inspection.inspect(
         user_id,
         {"category": request.category, "skills": request.skills},
@@ -247,6 +268,8 @@ def analyze_competition(
 def predict_success(
     user_id: str, request: SuccessPredictionRequest, *, meta: Any = None
 ) -> SuccessPrediction:
+    from bidcraft.ai import prediction
+
     inspection.inspect(
         user_id, {"project_category": request.project_category}, operation="predict_success", meta=meta
     )

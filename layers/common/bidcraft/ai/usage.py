@@ -9,6 +9,8 @@ has reached `AI_MONTHLY_TOKEN_BUDGET`. The check and the later ADD are not one a
 of one user can overshoot the budget by at most their own usage (each call's output is capped by
 `OPENAI_MAX_OUTPUT_TOKENS`), which a cost guard tolerates. The offline engine costs nothing and is never
 refused by the budget; its calls are counted in `requests` with zero tokens.
+
+Storage: the `AiUsageItem` model (`bidcraft.tables.analytics`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bidcraft import aws, clock, dynamo
+from bidcraft import aws, clock
 from bidcraft.ai.models import TokenUsage
 from bidcraft.ai.settings import settings
 from bidcraft.errors import RateLimited
 from bidcraft.observability import count
+from bidcraft.tables.analytics import AiUsageItem
+from bidcraft.tables.base import STORAGE_ERRORS, unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -37,35 +41,24 @@ def _next_month(moment: datetime) -> datetime:
     return datetime(year, month, 1, tzinfo=UTC)
 
 
-def _key(user_id: str, moment: datetime) -> dict[str, dict[str, str]]:
-    return dynamo.key(f"USER#{user_id}", f"USAGE#{month_key(moment)}")
-
-
 def record(user_id: str, usage: TokenUsage, *, engine: str, now: datetime | None = None) -> None:
     """Add one call's usage to the user's month. Best effort: a storage failure loses the counter, not the
     answer (logged as an error). A coding error is not caught: the budget depends on these counters."""
     count("AiCall", engine=engine)
     moment = now or clock.now()
+    item = AiUsageItem(*AiUsageItem.key(user_id, month_key(moment)))
     try:
-        dynamo.client().update_item(
-            TableName=settings().analytics_table,
-            Key=_key(user_id, moment),
-            UpdateExpression=(
-                "ADD prompt_tokens :p, completion_tokens :c, total_tokens :t, requests :one "
-                "SET expires_at = if_not_exists(expires_at, :exp), updated_at = :now"
-            ),
-            ExpressionAttributeValues=dynamo.expression_values(
-                {
-                    ":p": usage.prompt_tokens,
-                    ":c": usage.completion_tokens,
-                    ":t": usage.total_tokens,
-                    ":one": 1,
-                    ":exp": clock.epoch(moment + RETENTION),
-                    ":now": clock.iso(moment),
-                }
-            ),
+        item.update(
+            actions=[
+                AiUsageItem.prompt_tokens.add(usage.prompt_tokens),
+                AiUsageItem.completion_tokens.add(usage.completion_tokens),
+                AiUsageItem.total_tokens.add(usage.total_tokens),
+                AiUsageItem.requests.add(1),
+                AiUsageItem.expires_at.set(AiUsageItem.expires_at | clock.epoch(moment + RETENTION)),
+                AiUsageItem.updated_at.set(clock.iso(moment)),
+            ]
         )
-    except aws.AWS_ERRORS as exc:
+    except STORAGE_ERRORS as exc:
         logger.error(
             "ai usage not recorded",
             extra={
@@ -79,11 +72,16 @@ def record(user_id: str, usage: TokenUsage, *, engine: str, now: datetime | None
 
 def month_usage(user_id: str, *, now: datetime | None = None) -> TokenUsage:
     moment = now or clock.now()
-    raw = dynamo.get_item(settings().analytics_table, _key(user_id, moment)) or {}
+    try:
+        item = AiUsageItem.get(*AiUsageItem.key(user_id, month_key(moment)), consistent_read=True)
+    except AiUsageItem.DoesNotExist:
+        return TokenUsage()
+    except STORAGE_ERRORS as exc:
+        raise unavailable() from exc
     return TokenUsage(
-        prompt_tokens=int(raw.get("prompt_tokens", 0)),
-        completion_tokens=int(raw.get("completion_tokens", 0)),
-        total_tokens=int(raw.get("total_tokens", 0)),
+        prompt_tokens=int(item.prompt_tokens or 0),
+        completion_tokens=int(item.completion_tokens or 0),
+        total_tokens=int(item.total_tokens or 0),
     )
 
 

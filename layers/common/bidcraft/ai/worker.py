@@ -12,6 +12,9 @@ Failures: a transient one (5xx problem: OpenAI 502/503, storage 503, or an unexp
 marks the job failed instead. A permanent one (4xx problem, e.g. the token budget's 429) marks it failed at
 once.
 A failed job's `error` is a problem-like object `{type, title, status, detail}`.
+
+Start-up: every message drafts, so the drafting steps (which the AI function and the jobs function load on
+their first draft) are imported here, with the module (issue 10: a cold start pays what every request needs).
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import logging
 
 from pydantic import BaseModel, ValidationError
 
-from bidcraft.ai import jobs, service
+from bidcraft.ai import generation, jobs, market, service  # noqa: F401 - generation, market: every draft
+from bidcraft.ai.drafting import assemble, compose, planning, pricing  # noqa: F401 - run by every message
 from bidcraft.ai.models import ProposalGenerationRequest
 from bidcraft.errors import DomainError, Unprocessable
 

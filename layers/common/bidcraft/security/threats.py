@@ -23,6 +23,7 @@ so Python's backtracking engine does at most O(N · pattern) work per start posi
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,24 +55,29 @@ MAX_SCAN_CHARS = 200_000
 @dataclass(frozen=True)
 class _Rule:
     """A regex over the LOWER-CASED text, run only when every group of `needles` has a member in the text
-    (substring tests are cheap; most rules are skipped for ordinary prose)."""
+    (substring tests are cheap; most rules are skipped for ordinary prose). The regex is compiled when its
+    needles first occur, not at import: ordinary prose never needs most of them (issue 10, cold starts)."""
 
     threat: Threat
     name: str
-    pattern: re.Pattern[str]
+    source: str
     needles: tuple[tuple[str, ...], ...]
     confidence: Confidence
 
     def applies(self, text: str) -> bool:
         return all(any(n in text for n in group) for group in self.needles)
 
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source)
+
 
 def _high(threat: Threat, name: str, pattern: str, *needles: tuple[str, ...]) -> _Rule:
-    return _Rule(threat, name, re.compile(pattern), needles, "high")
+    return _Rule(threat, name, pattern, needles, "high")
 
 
 def _low(threat: Threat, name: str, pattern: str, *needles: tuple[str, ...]) -> _Rule:
-    return _Rule(threat, name, re.compile(pattern), needles, "low")
+    return _Rule(threat, name, pattern, needles, "low")
 
 
 _SQL, _XSS, _PI = Threat.SQL_INJECTION, Threat.XSS, Threat.PROMPT_INJECTION

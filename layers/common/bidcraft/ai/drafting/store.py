@@ -10,6 +10,11 @@ And, for pricing, the category's market median from the 24-hour market snapshot 
 GetItem; absent or stale → none: drafting never calls Upwork).
 
 A failed read is logged and leaves that part empty: a draft without past work claims none; it does not fail.
+
+Storage: the proposals are read through `ProposalForDrafting` (`bidcraft.tables.analytics`), a read-only view
+of the analytics domain's proposal items. The analytics store offers no "recent proposals" read, so the Query
+is here; exactly one page is read (`page_iter`), since PynamoDB's item iterator would fetch further pages to
+fill a limit once the status filter has dropped items.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ import logging
 import statistics
 from typing import Any
 
-from bidcraft import aws, clock, dynamo
+from bidcraft import clock
 from bidcraft.ai.drafting.models import FreelancerContext, PastWork
-from bidcraft.ai.settings import settings
 from bidcraft.errors import DomainError
+from bidcraft.tables.analytics import ProposalForDrafting
+from bidcraft.tables.base import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -30,29 +36,27 @@ MAX_PAST_WORK = 20
 
 
 def _past_work(user_id: str) -> list[PastWork]:
-    response = dynamo.client().query(
-        TableName=settings().analytics_table,
-        IndexName="gsi1",
-        KeyConditionExpression="gsi1pk = :pk",
-        FilterExpression="#status = :hired",
-        ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}#PROPOSALS"}, ":hired": {"S": "hired"}},
-        ScanIndexForward=False,
-        Limit=RECENT_PROPOSALS,
+    """The won jobs among the user's `RECENT_PROPOSALS` newest proposals: one Query, one page."""
+    results = ProposalForDrafting.gsi1.query(
+        f"USER#{user_id}#PROPOSALS",
+        filter_condition=ProposalForDrafting.status == "hired",
+        scan_index_forward=False,
+        page_size=RECENT_PROPOSALS,
     )
+    page: dict[str, Any] = next(results.page_iter, {})
     found: list[PastWork] = []
-    for raw in response.get("Items", []):
-        item = dynamo.plain(raw) or {}
-        title = str(item.get("job_title") or "").strip()
+    for raw in page.get("Items", []):
+        item = ProposalForDrafting.from_raw_data(raw)
+        title = str(item.job_title or "").strip()
         if not title:
             continue
-        hourly = item.get("hourly_rate")
-        fixed = item.get("budget")
+        hourly = item.hourly_rate
+        fixed = item.budget
         amount = hourly or fixed
         found.append(
             PastWork(
                 title=title,
-                category=item.get("category"),
+                category=item.category,
                 contract_type="hourly" if hourly else "fixed" if fixed else None,
                 amount=float(amount) if amount else None,
                 outcome="hired",
@@ -81,7 +85,7 @@ def load_freelancer_context(user_id: str) -> FreelancerContext:
         )
     try:
         context["past_work"] = _past_work(user_id)
-    except aws.AWS_ERRORS as exc:
+    except STORAGE_ERRORS as exc:
         logger.warning(
             "past work unavailable for drafting", extra={"user_id": user_id, "error_type": type(exc).__name__}
         )

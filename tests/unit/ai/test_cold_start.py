@@ -1,0 +1,126 @@
+"""Cold start of the AI function and worker (issue 10): each analysis is imported by the route that runs it,
+what every request runs is imported at start-up, and nothing of the AI domain imports `boto3.dynamodb`.
+
+Each probe runs in a fresh interpreter (the test session's `sys.modules` already holds everything).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# The modules each analysis brings (besides what every route loads).
+ROUTE_MODULES = {
+    "analysis": ["bidcraft.ai.scoring", "bidcraft.ai.templates", "bidcraft.ai.suggestions"],
+    "drafting": ["bidcraft.ai.drafting", "bidcraft.ai.generation"],
+    "competition": ["bidcraft.ai.competition", "bidcraft.ai.market"],
+    "prediction": ["bidcraft.ai.prediction", "bidcraft.ai.success_model.params"],
+    "jobs": ["bidcraft.ai.jobs"],
+}
+EVERY_REQUEST = ["bidcraft.ai.safety", "bidcraft.ai.usage", "bidcraft.tables.analytics"]
+SCANNER = "bidcraft.security.threats"
+
+
+def _loaded(code: str) -> dict[str, list[str]]:
+    """Run `code` after importing nothing; it prints JSON objects of module lists, one a line."""
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed probe
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PYTHONPATH": f"{ROOT / 'layers' / 'common'}:{ROOT}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found: dict[str, list[str]] = {}
+    for line in result.stdout.splitlines():
+        found.update(json.loads(line))
+    return found
+
+
+def _watch(label: str) -> str:
+    return f"print(json.dumps({{{label!r}: sorted(m for m in sys.modules if m.startswith('bidcraft'))}}))\n"
+
+
+def test_the_ai_function_loads_no_analysis_at_start_up_and_what_every_request_runs() -> None:
+    loaded = _loaded("import json, sys\nimport functions.ai.app\n" + _watch("start"))["start"]
+
+    for modules in ROUTE_MODULES.values():
+        assert not set(modules) & set(loaded), modules
+    assert set(EVERY_REQUEST) <= set(loaded)
+    assert SCANNER in loaded  # every POST route scans its inputs
+    assert "bidcraft.dynamo" not in loaded
+
+
+def test_each_ai_route_loads_its_own_analysis_only() -> None:
+    probe = (
+        "import json, sys\n"
+        "import functions.ai.app\n"
+        "from bidcraft.ai import engine\n"
+        "from bidcraft.ai.models import ProposalAnalysisRequest\n"
+        "engine.OfflineEngine().analyze_proposal(ProposalAnalysisRequest(proposal_text='I will build your"
+        " shop with Shopify and React, tested.'))\n" + _watch("analysis")
+    )
+    loaded = _loaded(probe)["analysis"]
+
+    assert set(ROUTE_MODULES["analysis"]) <= set(loaded)
+    for route in ("drafting", "competition", "prediction", "jobs"):
+        assert not set(ROUTE_MODULES[route]) & set(loaded), route
+
+
+def test_the_worker_loads_what_every_message_runs_and_not_the_scanner_or_other_analyses() -> None:
+    loaded = _loaded("import json, sys\nimport functions.ai_worker.app\n" + _watch("start"))["start"]
+
+    assert set(ROUTE_MODULES["drafting"] + ROUTE_MODULES["jobs"] + EVERY_REQUEST) <= set(loaded)
+    assert "bidcraft.ai.market" in loaded  # every draft reads its category's market median
+    assert SCANNER not in loaded  # inputs were scanned when the job was submitted
+    for route in ("analysis", "prediction"):
+        assert not set(ROUTE_MODULES[route]) & set(loaded), route
+
+
+def test_the_input_scanner_still_runs_where_it_is_loaded_lazily() -> None:
+    probe = (
+        "import json, sys\n"
+        "import functions.ai_worker.app\n"
+        "from bidcraft.ai import inspection\n"
+        "found = inspection.inspect('u1', {'t': 'x; DROP TABLE users; --'}, operation='probe')\n"
+        "print(json.dumps({'threats': sorted({str(f.threat) for f in found})}))\n"
+    )
+    assert _loaded(probe)["threats"] == ["sql_injection"]
+
+
+def test_no_ai_module_imports_boto3_dynamodb_or_the_low_level_toolkit() -> None:
+    sources = sorted((ROOT / "layers" / "common" / "bidcraft" / "ai").rglob("*.py"))
+    assert sources
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        assert "boto3.dynamodb" not in text, path
+        assert "bidcraft.dynamo" not in text, path
+        assert "import dynamo" not in text, path
+
+
+def test_the_scanner_compiles_a_rule_when_its_needles_first_occur() -> None:
+    probe = (
+        "import json, sys\n"
+        "import functions.ai.app\n"
+        "from bidcraft.security import threats\n"
+        "def compiled():\n"
+        "    return sorted(r.name for r in threats._RULES if 'pattern' in vars(r))\n"
+        "print(json.dumps({'start': compiled()}))\n"
+        "threats.scan({'t': 'I will build your Shopify store in two weeks, with a handover call.'})\n"
+        "print(json.dumps({'prose': compiled()}))\n"
+        "found = threats.scan({'t': \"name' OR '1'='1\"})\n"
+        "print(json.dumps({'attack': compiled(), 'found': sorted({f.rule for f in found})}))\n"
+    )
+    loaded = _loaded(probe)
+
+    assert loaded["start"] == []
+    assert loaded["prose"] == []
+    assert "tautology" in loaded["found"]
+    assert "tautology" in loaded["attack"]
+    assert len(loaded["attack"]) < 5
