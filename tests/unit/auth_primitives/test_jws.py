@@ -153,6 +153,17 @@ def test_malformed_payloads_under_a_valid_signature(payload: bytes) -> None:
     assert _invalid(_forge(b'{"alg":"HS256"}', payload)) == "malformed"
 
 
+def test_a_signature_spelled_with_other_unused_bits_fails() -> None:
+    """43 base64url characters carry 258 bits for a 256-bit MAC: the last character's two spare bits must be
+    zero, so one signature has one spelling (Python's decoder would accept all four)."""
+    token = jws.sign({"sub": "u1"}, KEY)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet.index(token[-1])
+    respelled = token[:-1] + alphabet[last ^ 1]
+    assert base64.urlsafe_b64decode(respelled.split(".")[2] + "=") == jws.b64url_decode(token.split(".")[2])
+    assert _invalid(respelled) == "malformed"
+
+
 def test_a_truncated_signature_fails() -> None:
     token = jws.sign({"sub": "u1"}, KEY)
     assert _invalid(token[:-2]) in {"signature", "malformed"}

@@ -11,7 +11,8 @@ What it guarantees:
 - keys of at least 32 bytes (RFC 7518 §3.2: a key shorter than the hash output is refused, not warned about);
 - the signature compared in constant time (`hmac.compare_digest`);
 - strict base64url (RFC 7515 §2: no padding, no characters outside the URL-safe alphabet — Python's own
-  decoder would silently skip them) and strict JSON objects for the header and the payload (a repeated member
+  decoder would silently skip them — and only the canonical spelling, so a token has exactly one string form)
+  and strict JSON objects for the header and the payload (a repeated member
   name, `NaN`, an integer past the 4,300-digit limit or nesting too deep is a malformed token, never a 500).
 Every failure is `InvalidToken` with a short reason for the log; the reasons never reach the client.
 """
@@ -50,9 +51,12 @@ def b64url_decode(segment: str) -> bytes:
     if len(segment) % 4 == 1 or not _B64URL.fullmatch(segment):
         raise InvalidToken("malformed")
     try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
     except (binascii.Error, ValueError):
         raise InvalidToken("malformed") from None
+    if b64url_encode(raw) != segment:  # unused low bits set: another spelling of the same bytes
+        raise InvalidToken("malformed")
+    return raw
 
 
 def _json_object(segment: str) -> dict[str, Any]:
