@@ -1,4 +1,12 @@
-"""Auth: Sign in with Upwork, our access/refresh tokens, MFA (routes only; the domain is bidcraft.auth)."""
+"""Auth: Sign in with Upwork, our access/refresh tokens, MFA (routes only; the domain is bidcraft.auth).
+
+Cold start (issue 10, docs/capacity.md §5): what every request needs loads with the function — routing and
+validation, the route models (their schemas are built by the first request that uses them), and the token
+verifier with the users table it reads (`lambda_handler_for` loads it: every bearer route checks the session,
+every public route counts its rate window in the same table). Each route's domain module (sign-in, refresh,
+MFA, account) is imported by the route that calls it, so `/auth/me` does not pay for the Upwork client, the
+audit trail, TOTP, QR codes or the KMS envelope.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +17,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from bidcraft import clock
-from bidcraft.auth import account, mfa, sessions, signin
 from bidcraft.auth.models import (
     CallbackResponse,
     InitRequest,
@@ -23,10 +30,10 @@ from bidcraft.auth.models import (
     RefreshRequest,
     TokenResponse,
 )
+from bidcraft.caller import RequestMeta
 from bidcraft.http import create_app, docs, lambda_handler_for, limits, request
 from bidcraft.http.guard import current_principal
 from bidcraft.security import ratelimit
-from bidcraft.security.audit import RequestMeta
 from bidcraft.users.models import User
 
 app = create_app("auth")
@@ -62,6 +69,8 @@ def _now() -> int:
     },
 )
 def upwork_init(body: Annotated[InitRequest, Body()]) -> InitResponse:
+    from bidcraft.auth import signin
+
     result = signin.init(body.redirect_uri, _meta(), now=_now())
     return InitResponse(
         authorization_url=result.authorization_url, state=result.state, expires_in=result.expires_in
@@ -87,6 +96,8 @@ def upwork_callback(
     state: Annotated[str | None, Query(max_length=512)] = None,
     error: Annotated[str | None, Query(max_length=256)] = None,
 ) -> CallbackResponse:
+    from bidcraft.auth import signin
+
     result = signin.callback(code=code, state=state, error=error, meta=_meta(), now=_now())
     issued = result.session
     return CallbackResponse(
@@ -113,6 +124,8 @@ def upwork_callback(
     },
 )
 def refresh(body: Annotated[RefreshRequest, Body()]) -> TokenResponse:
+    from bidcraft.auth import sessions
+
     issued = sessions.refresh(body.refresh_token, _meta(), now=_now())
     return TokenResponse(
         access_token=issued.access_token.token,
@@ -129,6 +142,8 @@ def refresh(body: Annotated[RefreshRequest, Body()]) -> TokenResponse:
     responses={204: {"description": "Signed out"}, **_BEARER, **_STORE},
 )
 def logout(body: Annotated[LogoutRequest | None, Body()] = None) -> Response[None]:
+    from bidcraft.auth import account
+
     principal = current_principal(app, allow_mfa_pending=True)
     all_sessions = bool(body and body.all_sessions)
     account.logout(principal, _meta(), all_sessions=all_sessions, now=_now())
@@ -142,6 +157,8 @@ def logout(body: Annotated[LogoutRequest | None, Body()] = None) -> Response[Non
     responses={200: docs.ok(User), **_BEARER, **_MFA_PENDING},
 )
 def me() -> User:
+    from bidcraft.auth import account
+
     return account.me(current_principal(app))
 
 
@@ -158,6 +175,8 @@ def me() -> User:
     },
 )
 def mfa_setup() -> MfaSetupResponse:
+    from bidcraft.auth import mfa
+
     result = mfa.setup(current_principal(app), _meta(), now=_now())
     return MfaSetupResponse(
         totp_secret=result.totp_secret,
@@ -180,6 +199,8 @@ def mfa_setup() -> MfaSetupResponse:
     },
 )
 def mfa_verify(body: Annotated[MfaVerifyRequest, Body()]) -> MfaVerifyResponse:
+    from bidcraft.auth import mfa
+
     principal = current_principal(app, allow_mfa_pending=True)
     result = mfa.verify(
         principal, _meta(), totp_code=body.totp_code, backup_code=body.backup_code, now=_now()
@@ -205,6 +226,8 @@ def mfa_verify(body: Annotated[MfaVerifyRequest, Body()]) -> MfaVerifyResponse:
     },
 )
 def mfa_disable(body: Annotated[MfaDisableRequest, Body()]) -> MfaDisableResponse:
+    from bidcraft.auth import mfa
+
     principal = current_principal(app)
     mfa.disable(principal, _meta(), totp_code=body.totp_code, backup_code=body.backup_code, now=_now())
     return MfaDisableResponse()

@@ -9,7 +9,7 @@ import time
 import jwt
 import pytest
 
-from bidcraft.auth import tokens
+from bidcraft.auth import jws, tokens
 from bidcraft.errors import Unauthorized
 from tests.unit.auth.conftest import OLD_KEY, SIGNING_KEY, FakeSessions
 
@@ -118,11 +118,51 @@ def test_missing_claims(token_env, missing: str) -> None:
         {"exp": "never"},
         {"iat": "yesterday"},
         {"sub": ""},
+        {"sub": 7},
+        {"jti": 7},
         {"roles": [1]},
+        {"mfa": "done"},
     ],
 )
 def test_bad_claims(token_env, change: dict) -> None:
     _rejected(_sign({**_claims(_issue(token_env)), **change}))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"iat": 60},  # issued in the future
+        {"nbf": 60},  # not valid yet
+        {"exp": 0.5},  # NumericDates are JSON integers here (PyJWT would truncate)
+        {"exp": True},
+        {"exp": "99999999999"},  # a numeric string (PyJWT would convert it)
+        {"iat": -0.5},
+        {"nbf": "0"},
+    ],
+)
+def test_numeric_dates_must_be_integers_in_range(token_env, change: dict) -> None:
+    now = int(time.time())
+    relative = {
+        k: now + v if isinstance(v, int) and not isinstance(v, bool) else v for k, v in change.items()
+    }
+    _rejected(_sign({**_claims(_issue(token_env)), **relative}))
+
+
+def test_a_past_nbf_is_accepted(token_env) -> None:
+    claims = {**_claims(_issue(token_env)), "nbf": int(time.time()) - 1}
+    assert tokens.verify_access_token(_sign(claims)).user_id == "u1"
+
+
+def test_a_kid_that_is_not_a_string(token_env) -> None:
+    claims = _claims(_issue(token_env))
+    _rejected(jws.sign(claims, SIGNING_KEY, headers={"typ": "at+jwt", "kid": 2}))
+
+
+def test_a_header_nested_too_deep_is_a_401_not_a_crash(token_env) -> None:
+    header = base64.urlsafe_b64encode(b"[" * 2500 + b"]" * 2500).rstrip(b"=").decode()
+    _, payload, signature = _issue(token_env).split(".")
+    _rejected(f"{header}.{payload}.{signature}"[: tokens.MAX_TOKEN_CHARS])
+    _rejected(f"{header[:4000]}.{payload[:40]}.{signature}")
 
 
 def test_expired_one_second_ago_with_no_leeway(token_env) -> None:
@@ -133,7 +173,17 @@ def test_expired_one_second_ago_with_no_leeway(token_env) -> None:
 
 
 @pytest.mark.parametrize(
-    "header", [{"typ": "JWT"}, {"jku": "http://x/"}, {"x5u": "http://x/"}, {"kid": "nope"}]
+    "header",
+    [
+        {"typ": "JWT"},
+        {"jku": "http://x/"},
+        {"x5u": "http://x/"},
+        {"jwk": {"kty": "oct", "k": "eA"}},
+        {"x5c": ["MIIB"]},
+        {"kid": "nope"},
+        {"kid": "../../x"},
+        {"crit": ["exp"]},
+    ],
 )
 def test_bad_headers(token_env, header: dict) -> None:
     _rejected(_sign(_claims(_issue(token_env)), **header))

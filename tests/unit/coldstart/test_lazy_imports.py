@@ -69,3 +69,35 @@ def test_models_outside_the_route_table_are_built_on_first_use() -> None:
         "print(Summary.__pydantic_complete__)\n"
     )
     assert lines == [str([False] * 6), "True", "True"]
+
+
+def test_the_auth_function_loads_the_session_check_but_not_the_other_routes_domains() -> None:
+    """Every auth request reads the users table (session check or rate window): that loads with the function;
+    sign-in, MFA, refresh and the account routes load their own domain modules; PyJWT and `cryptography` are
+    not on the token path at all (HS256 via hmac, `bidcraft.auth.jws`)."""
+    lines = _probe(
+        "import sys\n"
+        "import functions.auth.app\n"
+        "names = ['bidcraft.auth.tokens', 'bidcraft.tables.users', 'bidcraft.auth.signin',\n"
+        "         'bidcraft.auth.mfa', 'bidcraft.auth.sessions', 'bidcraft.auth.account',\n"
+        "         'bidcraft.security.audit', 'bidcraft.crypto.envelope', 'jwt', 'cryptography']\n"
+        "print([n for n in names if n in sys.modules])\n"
+        "from bidcraft.auth import mfa\n"
+        "print([n for n in names if n in sys.modules])\n"
+    )
+    assert lines[0] == "['bidcraft.auth.tokens', 'bidcraft.tables.users']"
+    assert lines[1] == (
+        "['bidcraft.auth.tokens', 'bidcraft.tables.users', 'bidcraft.auth.mfa', 'bidcraft.auth.sessions', "
+        "'bidcraft.security.audit', 'bidcraft.crypto.envelope']"
+    )
+
+
+def test_bearer_functions_load_the_token_verifier_and_public_ones_do_not() -> None:
+    lines = _probe(
+        "import sys\n"
+        "import functions.meta.app, functions.webhooks.app\n"
+        "print('bidcraft.auth.tokens' in sys.modules)\n"
+        "import functions.jobs.app\n"
+        "print('bidcraft.auth.tokens' in sys.modules)\n"
+    )
+    assert lines == ["False", "True"]

@@ -6,11 +6,16 @@ Issued: HS256 with `kid` in the header; claims `iss`, `aud`, `sub` (user id), `i
 Verified (RFC 8725): at most 4 KiB; header `alg` exactly HS256 (allow-list, `none` and everything else
 refused),
 `typ` exactly `at+jwt` (a refresh token or other JWT kind cannot pass), `kid` a known key id, no `jku`/`jwk`/
-`x5u`/`x5c` (never fetched, refused outright); signature; required claims
+`x5u`/`x5c` (never fetched, refused outright) and no `crit` extension; signature; required claims
 `exp, iat, sub, jti, iss, aud` with leeway 0, issuer and audience checked; then **session liveness**: one
 consistent `GetItem` of the session, which must be active and of the token's kind — so logout and family
 revocation stop a live access token at once (ASVS 7.4.1). Every failure is the same
 `Unauthorized(token_sent=True)`: the client learns nothing about which check failed; the log says why.
+
+The JWS layer (base64url, HMAC-SHA256, constant-time compare) is `bidcraft.auth.jws`; the claim rules are
+here, the same as PyJWT's `decode` with `require`, `leeway=0` and `strict_aud` (which this module used
+before: PyJWT's import pulled `cryptography`'s asymmetric back-ends into every cold start), and stricter where
+PyJWT converts: `exp`, `iat` and `nbf` must be JSON integers, not numeric strings or floats.
 """
 
 from __future__ import annotations
@@ -21,22 +26,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from bidcraft import clock
-from bidcraft.auth import session_store, settings, signing
+from bidcraft.auth import jws, session_store, settings, signing
 from bidcraft.caller import Principal
 from bidcraft.errors import Unauthorized
 
 logger = logging.getLogger(__name__)
 
-ALGORITHM = "HS256"
+ALGORITHM = jws.ALGORITHM
 TOKEN_TYPE = "at+jwt"  # noqa: S105  # nosec B105
 ACCESS_TOKEN_SECONDS = 15 * 60
 MFA_PENDING = "pending"
 MAX_TOKEN_CHARS = 4096
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "iss", "aud"]
-_FORBIDDEN_HEADERS = frozenset({"jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256"})
+# Keys by reference or value are never used (RFC 8725 §3.10); a critical extension (`crit`, e.g. RFC 7797's
+# unencoded payload `b64`) is one we do not implement, so it is refused (RFC 7515 §4.1.11).
+_FORBIDDEN_HEADERS = frozenset({"jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256", "crit", "b64"})
 INVALID_TOKEN_DETAIL = "The access token is invalid, expired or revoked"  # noqa: S105  # nosec B105
 
 
@@ -77,14 +82,14 @@ def issue_access_token(
     }
     if mfa_pending:
         claims["mfa"] = MFA_PENDING
-    token = jwt.encode(claims, key.key, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": TOKEN_TYPE})
+    token = jws.sign(claims, key.key, headers={"typ": TOKEN_TYPE, "kid": key.kid})
     return AccessToken(token=token, expires_in=ACCESS_TOKEN_SECONDS, jti=jti)
 
 
 def _header(token: str) -> dict[str, Any]:
     try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError:
+        header = jws.unverified_header(token)
+    except jws.InvalidToken:
         raise _Rejected("malformed") from None
     if header.get("alg") != ALGORITHM:
         raise _Rejected("algorithm")
@@ -105,21 +110,11 @@ def decode_access_token(token: str) -> dict[str, Any]:
     key = signing.keyring().by_kid.get(header["kid"])
     if key is None:
         raise _Rejected("kid")
-    config = settings.tokens()
     try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            key.key,
-            algorithms=[ALGORITHM],
-            audience=config.jwt_audience,
-            issuer=config.jwt_issuer,
-            leeway=0,
-            options={"require": REQUIRED_CLAIMS, "verify_signature": True, "strict_aud": True},
-        )
-    except jwt.ExpiredSignatureError:
-        raise _Rejected("expired") from None
-    except jwt.PyJWTError as exc:
-        raise _Rejected(type(exc).__name__) from None
+        claims = jws.verify(token, key.key)
+    except jws.InvalidToken as exc:
+        raise _Rejected(exc.reason) from None
+    _check_registered_claims(claims, now=clock.now().timestamp())
     sub, sid, roles, mfa = claims.get("sub"), claims.get("sid"), claims.get("roles", []), claims.get("mfa")
     if not isinstance(sub, str) or not sub or not isinstance(sid, str) or not sid:
         raise _Rejected("claims")
@@ -128,6 +123,35 @@ def decode_access_token(token: str) -> dict[str, Any]:
     if mfa not in (None, MFA_PENDING):
         raise _Rejected("claims")
     return claims
+
+
+def _numeric_date(claims: dict[str, Any], name: str) -> int:
+    value = claims[name]
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _Rejected(name)
+    return value
+
+
+def _check_registered_claims(claims: dict[str, Any], *, now: float) -> None:
+    """RFC 7519 §4.1 with leeway 0: every required claim present (not null), not expired, not issued or
+    valid only in the future, our issuer, exactly our audience (one string: a list is refused), `sub` and
+    `jti` strings."""
+    for name in REQUIRED_CLAIMS:
+        if claims.get(name) is None:
+            raise _Rejected(f"missing_{name}")
+    if _numeric_date(claims, "exp") <= now:
+        raise _Rejected("expired")
+    if _numeric_date(claims, "iat") > now:
+        raise _Rejected("iat")
+    if "nbf" in claims and _numeric_date(claims, "nbf") > now:
+        raise _Rejected("nbf")
+    config = settings.tokens()
+    if not isinstance(claims["iss"], str) or claims["iss"] != config.jwt_issuer:
+        raise _Rejected("issuer")
+    if not isinstance(claims["aud"], str) or claims["aud"] != config.jwt_audience:
+        raise _Rejected("audience")
+    if not isinstance(claims["sub"], str) or not isinstance(claims["jti"], str):
+        raise _Rejected("claims")
 
 
 def verify_access_token(token: str) -> Principal:

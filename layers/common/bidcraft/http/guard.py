@@ -7,6 +7,7 @@ every route shares (MFA still pending, `me` / own id / `admin`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -33,14 +34,21 @@ PUBLIC_PATHS = frozenset(
 MFA_PENDING_PATHS = frozenset({"/auth/mfa/verify", "/auth/logout"})
 
 
+def load_verifier() -> Callable[[str], Principal]:
+    """The auth domain's token verifier (it owns the token rules). Imported here rather than at the top so
+    that functions without bearer routes (meta, webhooks) never load it; `lambda_handler_for` calls this at
+    import for every other function."""
+    from bidcraft.auth.tokens import verify_access_token
+
+    return verify_access_token
+
+
 def authenticate(event: dict[str, Any]) -> Principal:
     """Verify the request's bearer token (401 when missing or bad); MFA rules are applied per route."""
     token = request.bearer_token(event)
     if token is None:
         raise Unauthorized("A bearer access token is required")
-    from bidcraft.auth.tokens import verify_access_token  # the auth domain owns token rules
-
-    return verify_access_token(token)
+    return load_verifier()(token)
 
 
 def current_principal(app: APIGatewayHttpResolver, *, allow_mfa_pending: bool = False) -> Principal:
@@ -60,5 +68,6 @@ __all__ = [
     "Principal",
     "authenticate",
     "current_principal",
+    "load_verifier",
     "resolve_user_id",
 ]

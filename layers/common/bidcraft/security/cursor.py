@@ -22,7 +22,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from bidcraft import config, secrets
 from bidcraft.errors import BadRequest, ConfigurationError
@@ -30,6 +30,10 @@ from bidcraft.errors import BadRequest, ConfigurationError
 
 class Pagination(BaseModel):
     """The `pagination` object of every listing (audit logs, the job feed, alert deliveries)."""
+
+    # Imported with the jobs, alerts and audit-log modules, used by their listing routes only: the schema is
+    # built by the first listing response (or the listing model that nests it), not at import.
+    model_config = ConfigDict(defer_build=True)
 
     limit: int
     next_cursor: str | None = None  # a cursor of this module, for the next page

@@ -9,8 +9,9 @@ log line and the `Misconfiguration` metric (`bidcraft.misconfiguration`) — bec
 through forever. Throttling or an outage fails *open*, loudly (an error line and the `RateLimiterFailedOpen`
 metric): the limiter guards capacity and must not take the API down with it (docs/analytics.md).
 
-The counter is the `RateWindow` model of `bidcraft.tables.users`, imported at first use (every API function
-imports this module; PynamoDB is paid by the first request, not the import). `hit` calls the model's PynamoDB
+The counter is the `RateWindow` model of `bidcraft.tables.users`. Every function that limits requests has
+bearer routes, so it loads that table's models with the function anyway (the session check,
+`http.guard.load_verifier`): importing it here costs nothing more. `hit` calls the model's PynamoDB
 connection (`update_item`) because it needs `UPDATED_NEW` and must not load a partial item into a model.
 """
 
@@ -22,6 +23,8 @@ from typing import Any
 
 from bidcraft import aws, clock, config, misconfiguration
 from bidcraft.errors import RateLimited, ServiceUnavailable
+from bidcraft.tables.base import STORAGE_ERRORS
+from bidcraft.tables.users import RateWindow
 
 WINDOW_SECONDS = 60
 AI_OPERATIONS = "ai_operations"
@@ -73,9 +76,6 @@ def hit(op_class: str, subject: str, *, now_epoch: int | None = None) -> RateSta
     limit = limit_for(op_class)
     now_epoch = clock.epoch(clock.now()) if now_epoch is None else now_epoch
     start, reset = _window(now_epoch)
-    from bidcraft.tables.base import STORAGE_ERRORS
-    from bidcraft.tables.users import RateWindow
-
     try:
         result: dict[str, Any] = RateWindow._get_connection().update_item(
             *RateWindow.key(op_class, subject, start),
@@ -112,9 +112,6 @@ def peek(op_class: str, subject: str, *, now_epoch: int | None = None) -> RateSt
     limit = limit_for(op_class)
     now_epoch = clock.epoch(clock.now()) if now_epoch is None else now_epoch
     start, reset = _window(now_epoch)
-    from bidcraft.tables.base import STORAGE_ERRORS
-    from bidcraft.tables.users import RateWindow
-
     try:
         item = RateWindow.get(*RateWindow.key(op_class, subject, start), consistent_read=True)
     except RateWindow.DoesNotExist:
