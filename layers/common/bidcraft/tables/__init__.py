@@ -18,6 +18,9 @@ def register(model: Any) -> Any:
 
 
 def reset() -> None:
-    """Forget every model's connection (and so its botocore client); the next call makes a new one."""
+    """Forget every model's connection (and so its botocore client); the next call makes a new one. The
+    connection a table's models share lives on the table's root model (`tables.base.TableItem`)."""
     for model in _MODELS:
-        model._connection = None
+        for klass in model.__mro__:
+            if "_connection" in vars(klass):
+                klass._connection = None

@@ -12,7 +12,7 @@ written):
   `gsi1` (`ByChannel`: `gsi1pk = USER#<user_id>#CHANNEL#<channel_id>`, `gsi1sk = <delivery_id>`).
 Deliveries and markers carry `expires_at` (epoch seconds); channels and the counter do not expire.
 
-Every model of the table shares one PynamoDB connection (`_AlertsItem._get_connection`), so a function
+Every model of the table shares one PynamoDB connection (`tables.base.TableItem`), so a function
 that reads a delivery and then its channel makes one botocore client, not one per model class. Attributes
 are nullable unless they are keys: items written before an attribute existed still load.
 """
@@ -22,12 +22,10 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import BinaryAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.connection import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
 from bidcraft import config, tables
-from bidcraft.tables.base import table_meta
+from bidcraft.tables.base import TableItem, table_meta
 
 COUNTER_SK = "CHANNELS"
 CHANNEL_PREFIX = "CHANNEL#"
@@ -63,7 +61,7 @@ class ByChannel(GlobalSecondaryIndex["_AlertsItem"]):
 
 
 @tables.register
-class _AlertsItem(Model):
+class _AlertsItem(TableItem):
     """What every item of the table has: the keys, the index attributes (set on deliveries only) and the TTL.
     Registered so `tables.reset()` drops the connection every model of the table shares."""
 
@@ -74,12 +72,6 @@ class _AlertsItem(Model):
     gsi1sk = UnicodeAttribute(null=True)
     gsi1 = ByChannel()
     expires_at = NumberAttribute(null=True)  # the table's TTL (epoch seconds): deliveries and markers
-
-    @classmethod
-    def _get_connection(cls) -> TableConnection:
-        """The base's connection for every model: PynamoDB would otherwise make one botocore client per class
-        (the schema, keys and index, is the same for all of them)."""
-        return Model._get_connection.__func__(_AlertsItem)  # type: ignore[attr-defined]
 
 
 @tables.register

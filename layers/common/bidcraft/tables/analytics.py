@@ -11,12 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.connection import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
 from bidcraft import config, tables
-from bidcraft.tables.base import table_meta
+from bidcraft.tables.base import TableItem, table_meta
 
 
 class AnalyticsTableSettings(config.BaseSettings):
@@ -36,7 +34,7 @@ class ByGsi1(GlobalSecondaryIndex["AnalyticsItem"]):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
-class AnalyticsItem(Model):
+class AnalyticsItem(TableItem):
     """The keys, the index and the TTL every item of the table has (not registered itself: abstract)."""
 
     Meta = table_meta(analytics_table)  # the table name is read at first use
@@ -55,15 +53,7 @@ class AnalyticsItem(Model):
 
 
 class _AiItem(AnalyticsItem):
-    """The AI items share one connection (one botocore session and client: creating one costs ~40-100 ms of
-    CPU, which a request touching jobs, usage and the market snapshot would otherwise pay once per model)."""
-
-    @classmethod
-    def _get_connection(cls) -> TableConnection:
-        return Model._get_connection.__func__(_AiItem)  # type: ignore[attr-defined]
-
-
-tables.register(_AiItem)
+    """The AI items (their connection is the table's: `tables.base.TableItem`)."""
 
 
 @tables.register

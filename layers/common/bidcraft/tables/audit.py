@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
 from bidcraft import config, tables
-from bidcraft.tables.base import table_meta
+from bidcraft.tables.base import TableItem, table_meta
 
 
 class AuditTableSettings(config.BaseSettings):
@@ -34,7 +33,7 @@ class ByAction(GlobalSecondaryIndex["AuditRecord"]):
 
 
 @tables.register
-class AuditRecord(Model):
+class AuditRecord(TableItem):
     Meta = table_meta(audit_table)
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

@@ -11,10 +11,9 @@ table without meeting these (`webhook#` prefix), and its persistence layer would
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from bidcraft import config, tables
-from bidcraft.tables.base import table_meta
+from bidcraft.tables.base import TableItem, table_meta
 
 WEBHOOK_PREFIX = "webhook#"
 
@@ -28,7 +27,7 @@ def idempotency_table() -> str:
 
 
 @tables.register
-class WebhookReceipt(Model):
+class WebhookReceipt(TableItem):
     Meta = table_meta(idempotency_table)  # the table name is read at first use
     id = UnicodeAttribute(hash_key=True)
     status = UnicodeAttribute(null=True)  # reserved | queued

@@ -30,11 +30,10 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.models import Model
 
 from bidcraft import tables
 from bidcraft.auth.settings import users_table
-from bidcraft.tables.base import table_meta
+from bidcraft.tables.base import TableItem, table_meta
 
 PROFILE_SK = "PROFILE"
 SESSION_PREFIX = "SESSION#"
@@ -44,7 +43,7 @@ def user_pk(user_id: str) -> str:
     return f"USER#{user_id}"
 
 
-class _UsersItem(Model):
+class _UsersItem(TableItem):
     Meta = table_meta(users_table)  # the table name is read at first use
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

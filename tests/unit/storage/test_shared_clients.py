@@ -1,0 +1,75 @@
+"""One botocore session and one DynamoDB client per container (issue 10, cold starts): every boto3 client
+comes from one session, and every PynamoDB model — whatever its table — calls DynamoDB through the same client
+as the rest of the code. A new session costs ~100 ms of CPU on first use; PynamoDB alone would make one per
+model class. Creating clients needs no network: nothing is called here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bidcraft import aws
+from bidcraft.tables.alerts import ChannelItem, DeliveryItem
+from bidcraft.tables.analytics import AiJobItem
+from bidcraft.tables.audit import AuditRecord
+from bidcraft.tables.idempotency import WebhookReceipt
+from bidcraft.tables.users import RateWindow, SessionItem, UserProfile
+
+
+@pytest.fixture(autouse=True)
+def _fresh_clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "USERS_TABLE": "users",
+        "AUDIT_TABLE": "audit",
+        "ANALYTICS_TABLE": "analytics",
+        "ALERTS_TABLE": "alerts",
+        "IDEMPOTENCY_TABLE": "idempotency",
+    }.items():
+        monkeypatch.setenv(name, value)
+    from bidcraft import config
+
+    config.reset()
+    aws.reset()
+    yield
+    aws.reset()
+    config.reset()
+
+
+def test_every_model_of_every_table_calls_through_the_one_dynamodb_client() -> None:
+    models = [
+        UserProfile,
+        SessionItem,
+        RateWindow,
+        AuditRecord,
+        AiJobItem,
+        ChannelItem,
+        DeliveryItem,
+        WebhookReceipt,
+    ]
+    clients = {id(model._get_connection().connection.client) for model in models}
+    assert clients == {id(aws.client("dynamodb"))}
+
+
+def test_the_models_of_one_table_share_one_connection() -> None:
+    assert UserProfile._get_connection() is SessionItem._get_connection() is RateWindow._get_connection()
+    assert ChannelItem._get_connection() is DeliveryItem._get_connection()
+    assert UserProfile._get_connection() is not AuditRecord._get_connection()
+    assert AuditRecord._get_connection().table_name == "audit"
+
+
+def test_every_service_client_comes_from_one_session() -> None:
+    # a session's loader (the parsed endpoint rules and service models) is what a new session pays for again
+    loaders = {id(aws.client(service)._loader) for service in ("dynamodb", "sqs", "kms", "secretsmanager")}
+    assert loaders == {id(aws.s3_presigner()._loader)}
+
+
+def test_reset_gives_the_models_a_new_client() -> None:
+    before = UserProfile._get_connection().connection.client
+    aws.reset()
+    after = SessionItem._get_connection().connection.client
+    assert after is not before
+    assert after is aws.client("dynamodb")
