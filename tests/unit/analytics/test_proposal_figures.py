@@ -156,9 +156,9 @@ def test_reads_are_bounded_by_the_steps_not_the_history(monkeypatch: pytest.Monk
         calls.append((granularity, lo, hi))
         return {}
 
-    monkeypatch.setattr(proposals.metrics, "aggregates_between", fake)
+    monkeypatch.setattr(proposals.store, "aggregates_between", fake)
     monkeypatch.setattr(
-        proposals.metrics, "daily_aggregates", lambda u, a, b: fake(u, "D", a.isoformat(), b.isoformat())
+        proposals.store, "daily_aggregates", lambda u, a, b: fake(u, "D", a.isoformat(), b.isoformat())
     )
     # When the aggregates of a range cut at both ends are read
     proposals.read_aggregates("u1", date(2015, 1, 10), date(2025, 3, 15), "month")

@@ -16,8 +16,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from bidcraft import clock
-from bidcraft.analytics import metrics, periods
-from bidcraft.analytics.models import SUMMARY_SK, PeriodAggregate, Summary
+from bidcraft.analytics import metrics, periods, store
+from bidcraft.analytics.models import PeriodAggregate, Summary
 
 MONTHS = 6
 TOP_CATEGORIES = 8
@@ -155,11 +155,5 @@ def main_dashboard(user_id: str, *, now: datetime | None = None) -> Dashboard:
     now = now or clock.now()
     current_month = periods.period_key("M", now)
     months = [periods.shift("M", current_month, step) for step in range(-(MONTHS - 1), 1)]
-    aggregates, extra = metrics.get_aggregates(user_id, "M", months, extra=[SUMMARY_SK])
-    raw_summary = extra.get(SUMMARY_SK)
-    summary = (
-        Summary.model_validate({**raw_summary, "user_id": user_id})
-        if raw_summary
-        else Summary(user_id=user_id)
-    )
-    return build(current_month, aggregates, summary, now)
+    counters = store.get_counters(user_id, "M", months, summary=True)
+    return build(current_month, counters.aggregates, counters.summary or Summary(user_id=user_id), now)

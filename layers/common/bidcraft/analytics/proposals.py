@@ -26,7 +26,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from bidcraft import clock
-from bidcraft.analytics import metrics, periods
+from bidcraft.analytics import metrics, periods, store
 from bidcraft.analytics.models import CategoryCounts, PeriodAggregate
 from bidcraft.errors import Unprocessable
 
@@ -57,12 +57,12 @@ class ProposalAnalytics(BaseModel):
 
 def first_activity(user_id: str) -> date | None:
     """The first day of the first month the user sent a proposal in (None: never)."""
-    years = metrics.aggregates_between(user_id, "Y", "0000", "9999")
+    years = store.aggregates_between(user_id, "Y", "0000", "9999")
     active_years = sorted(key for key, aggregate in years.items() if aggregate.proposals_sent > 0)
     if not active_years:
         return None
     year = active_years[0]
-    months = metrics.aggregates_between(user_id, "M", f"{year}-01", f"{year}-12")
+    months = store.aggregates_between(user_id, "M", f"{year}-01", f"{year}-12")
     active_months = sorted(key for key, aggregate in months.items() if aggregate.proposals_sent > 0)
     return periods.period_range("M", active_months[0])[0] if active_months else date(int(year), 1, 1)
 
@@ -167,10 +167,10 @@ def read_aggregates(
     partial = [(start, end) for key, start, end in steps if not _whole(granularity, key, start, end)]
     found: dict[tuple[periods.Granularity, str], PeriodAggregate] = {}
     if whole:
-        for key, aggregate in metrics.aggregates_between(user_id, granularity, whole[0], whole[-1]).items():
+        for key, aggregate in store.aggregates_between(user_id, granularity, whole[0], whole[-1]).items():
             found[(granularity, key)] = aggregate
     for start, end in partial:
-        for key, aggregate in metrics.daily_aggregates(user_id, start, end).items():
+        for key, aggregate in store.daily_aggregates(user_id, start, end).items():
             found[("D", key)] = aggregate
     return found
 

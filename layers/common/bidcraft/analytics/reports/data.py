@@ -13,7 +13,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 
 from bidcraft import clock
-from bidcraft.analytics import metrics, periods
+from bidcraft.analytics import metrics, periods, store
 from bidcraft.analytics.metrics import MetricTrend, PeriodMetrics, PeriodRange
 from bidcraft.analytics.models import PeriodAggregate
 from bidcraft.analytics.reports import charts
@@ -117,7 +117,7 @@ def gather(user_id: str, period: str, *, now: datetime | None = None) -> ReportD
     now = now or clock.now()
     first, last = month_range(period)
     result = metrics.user_metrics(user_id, "monthly", first, now=now)
-    days = metrics.daily_aggregates(user_id, first, last)
+    days = store.daily_aggregates(user_id, first, last)
     return ReportData(
         user_id=user_id,
         summary=ReportSummary(
