@@ -4,6 +4,12 @@ with one index `gsi1` (`gsi1pk`/`gsi1sk`, all attributes projected) and the TTL 
 `AnalyticsItem` is what every item of the table shares; each kind of item is a subclass below, with the
 attribute names and types the stores have always written (the wire format is unchanged by the models).
 Attributes are nullable unless they are keys: items written before an attribute existed still load.
+
+The analytics domain's items (`AnalyticsRecord` and its subclasses; adapters: `analytics.store`,
+`events.pending`, `sync.jobs`, `sync.state`, `analytics.reports.storage`; keys in `analytics.models`):
+`ProposalRecord`, `ContractRecord`, `PaymentRecord` (the entities), `AggregateRecord` (`AGG#<P>#<key>`, with
+flat counters), `SummaryRecord`, `EventMarker`, `PendingEventRecord`, `SyncJobRecord`, `SyncMarker`
+(`SYNCJOB_ACTIVE`), `SyncStateRecord`, `ReportRecord`.
 """
 
 from __future__ import annotations
