@@ -13,24 +13,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from bidcraft import clock
 from bidcraft.analytics import metrics, periods, store
+from bidcraft.analytics.metrics import View
 from bidcraft.analytics.models import PeriodAggregate, Summary
 
 MONTHS = 6
 TOP_CATEGORIES = 8
 
 
-class DashboardWidget(BaseModel):
+class DashboardWidget(View):
     id: str
     type: Literal["funnel", "line", "stat", "bar", "stat_group"]
     title: str
     data: dict[str, Any]
 
 
-class DashboardSummary(BaseModel):
+class DashboardSummary(View):
     period: str = Field(description="The month (UTC, YYYY-MM) the other figures describe")
     total_earnings: float = Field(description="Payments received this month, USD")
     active_contracts: int = Field(description="Contracts active now")
@@ -38,7 +39,7 @@ class DashboardSummary(BaseModel):
     proposals_sent: int = Field(description="Proposals submitted this month")
 
 
-class Dashboard(BaseModel):
+class Dashboard(View):
     widgets: list[DashboardWidget]
     summary: DashboardSummary
     generated_at: str

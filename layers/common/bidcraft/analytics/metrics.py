@@ -38,16 +38,23 @@ LATEST_DAY = date(2999, 12, 31)
 # ---------------------------------------------------------------------------------------------- models
 
 
-class PeriodRange(BaseModel):
+class View(BaseModel):
+    """Base of the analytics routes' response models: each is built on its route's first use (`defer_build`),
+    so a cold start builds none of them and a request only the ones it answers with."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class PeriodRange(View):
     """A period as first and last day, both inclusive (UTC calendar days)."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
 
     from_: date = Field(alias="from")
     to: date
 
 
-class PeriodMetrics(BaseModel):
+class PeriodMetrics(View):
     proposals_sent: int = Field(description="Proposals submitted in the period")
     proposals_viewed: int = Field(description="Of those, how many the client viewed")
     interviews: int = Field(description="Of those, how many reached an interview")
@@ -61,7 +68,7 @@ class PeriodMetrics(BaseModel):
     active_contracts: int = Field(description="Contracts active at the end of the range (now, if current)")
 
 
-class MetricTrend(BaseModel):
+class MetricTrend(View):
     current: float
     previous: float
     change_pct: float | None = Field(
@@ -71,7 +78,7 @@ class MetricTrend(BaseModel):
     direction: Direction
 
 
-class UserMetrics(BaseModel):
+class UserMetrics(View):
     user_id: str
     period: PeriodName
     range: PeriodRange

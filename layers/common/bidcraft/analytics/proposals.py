@@ -23,10 +23,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel
-
 from bidcraft import clock
 from bidcraft.analytics import metrics, periods, store
+from bidcraft.analytics.metrics import View
 from bidcraft.analytics.models import CategoryCounts, PeriodAggregate
 from bidcraft.errors import Unprocessable
 
@@ -41,13 +40,13 @@ WEEK_STEP_MAX_DAYS = 731  # two years
 _STEP_GRANULARITY: dict[TimelineStep, periods.Granularity] = {"day": "D", "week": "W", "month": "M"}
 
 
-class ProposalTimelinePoint(BaseModel):
+class ProposalTimelinePoint(View):
     date: date
     sent: int
     won: int
 
 
-class ProposalAnalytics(BaseModel):
+class ProposalAnalytics(View):
     total_proposals: int
     by_status: dict[str, int]
     by_category: dict[str, int]

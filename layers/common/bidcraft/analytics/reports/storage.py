@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 
 from bidcraft import aws, clock, config
 from bidcraft.analytics.models import user_pk
+from bidcraft.analytics.reports.models import LINK_SECONDS
 from bidcraft.errors import ServiceUnavailable
 from bidcraft.tables import base
 from bidcraft.tables.analytics import ReportRecord
 
 logger = logging.getLogger(__name__)
 
-LINK_SECONDS = 15 * 60
 RETENTION_DAYS = 30
 
 
