@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from bidcraft import aws, clock
+from bidcraft import aws, clock, config
+from bidcraft.auth import sync_jobs
+from bidcraft.errors import ServiceUnavailable
 from bidcraft.sync import jobs
 from devserver.testing import LocalAws
 from tests.integration.events.helpers import new_id
@@ -123,3 +125,38 @@ def test_two_requests_at_once_start_one_sync(sync_queue: str, monkeypatch: pytes
     assert before_any == (None, None)
     assert second.job_id == first.job_id
     assert queued_job_ids(sync_queue) == [first.job_id]
+
+
+def _queue_gone(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("SYNC_QUEUE_URL", url + "-gone")
+    config.reset()
+
+
+def test_a_sync_that_cannot_be_queued_is_a_503_and_the_next_request_starts_a_new_one(
+    sync_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a queue that refuses the message
+    user_id, now = new_id("user"), clock.now()
+    _queue_gone(monkeypatch, sync_queue)
+
+    # When a sync is requested, it is a 503 and its job is marked failed (not left in progress)
+    with pytest.raises(ServiceUnavailable):
+        jobs.request_sync(user_id, now=now)
+    failed_id, failed = jobs._current(user_id)
+    assert failed is not None
+    assert failed.status == "failed"
+
+    # Then, the queue back, the next request starts a new sync
+    monkeypatch.setenv("SYNC_QUEUE_URL", sync_queue)
+    config.reset()
+    again = jobs.request_sync(user_id, now=now + timedelta(seconds=1))
+    assert again.job_id != failed_id
+    assert queued_job_ids(sync_queue) == [again.job_id]
+
+
+def test_sign_in_is_not_failed_by_a_sync_that_cannot_be_queued(
+    sync_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _queue_gone(monkeypatch, sync_queue)
+
+    assert sync_jobs.enqueue_user_sync(new_id("user"), reason="sign_in") is False

@@ -179,7 +179,10 @@ def request_sync(user_id: str, *, reason: str = "manual", now: datetime | None =
         enqueue(user_id, reason, job.job_id)
     except aws.AWS_ERRORS as exc:
         logger.exception("sync job not queued", extra={"user_id": user_id, "job_id": job.job_id})
-        finish(user_id, job.job_id, "failed", error="The sync could not be queued", now=now)
+        try:
+            finish(user_id, job.job_id, "failed", error="The sync could not be queued", now=now)
+        except base.STORAGE_ERRORS:  # the job stays `queued`: it goes stale after QUEUED_STALE_AFTER
+            logger.exception("sync job not marked failed", extra={"user_id": user_id, "job_id": job.job_id})
         raise ServiceUnavailable("The sync could not be queued; retry shortly") from exc
     return job
 
