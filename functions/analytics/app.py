@@ -15,8 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from bidcraft import aws, config
 from bidcraft.analytics import dashboard, metrics, proposals
-from bidcraft.analytics.reports import data as report_data
-from bidcraft.analytics.reports import generate as reports
+from bidcraft.analytics.reports import models as report_models
 from bidcraft.errors import ServiceUnavailable
 from bidcraft.http import create_app, lambda_handler_for, request
 from bidcraft.http.guard import Principal, current_principal, resolve_user_id
@@ -126,11 +125,12 @@ def proposal_analytics(
 
 
 class ReportRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # unknown fields are a 422 (mass assignment, ASVS 15.3.3)
+    # unknown fields are a 422 (mass assignment, ASVS 15.3.3); built on the report route's first use
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     report_type: Literal["monthly_performance"]
     user_id: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@-]+$")]
-    period: Annotated[str, Field(pattern=report_data.MONTH_PATTERN, description="YYYY-MM")]
+    period: Annotated[str, Field(pattern=report_models.MONTH_PATTERN, description="YYYY-MM")]
     include_charts: StrictBool = True
     format: Literal["pdf", "csv"] = "pdf"
 
@@ -141,9 +141,12 @@ class ReportRequest(BaseModel):
     tags=["analytics"],
     middlewares=API_LIMIT,
 )
-def generate_report(body: Annotated[ReportRequest, Body()]) -> reports.GeneratedReport:
+def generate_report(body: Annotated[ReportRequest, Body()]) -> report_models.GeneratedReport:
     principal = _caller()
-    return reports.generate(
+    # Gathering, charts, PDF/CSV and S3 are this route's alone: imported when it runs, not at cold start.
+    from bidcraft.analytics.reports import generate
+
+    return generate.generate(
         _target(principal, body.user_id),
         body.period,
         report_type=body.report_type,
@@ -186,6 +189,8 @@ def audit_logs(
 
 
 class RateLimitStatus(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built on its route's first use
+
     limit: int = Field(description="Requests allowed per window (one minute)")
     remaining: int
     reset: int = Field(description="Seconds until the window resets")
@@ -193,6 +198,8 @@ class RateLimitStatus(BaseModel):
 
 
 class RateLimits(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built on its route's first use
+
     ai_operations: RateLimitStatus = Field(description="Per user")
     auth: RateLimitStatus = Field(description="Per client IP (API Gateway's source IP)")
     api: RateLimitStatus = Field(description="Per user; this request counts")

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import BaseModel, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from bidcraft import clock, config
 from bidcraft.errors import NotFound
@@ -34,10 +34,14 @@ class UpworkSettings(config.BaseSettings):
 
 
 class SyncAccepted(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built on its route's first use
+
     job_id: str
 
 
 class SyncJobStatus(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built on its route's first use
+
     job_id: str
     status: Literal["queued", "running", "succeeded", "failed"]
     reason: str

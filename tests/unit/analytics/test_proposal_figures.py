@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, get_args
 
 import pytest
@@ -67,7 +68,7 @@ def _proposal(n: int, day: date, status: str, category: str | None = "Web") -> P
         proposal_id=f"p{n}",
         category=category,
         submitted_at=at,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         status_at=at,
         reached=rules.implied_milestones(status),
         updated_event_at=at,
@@ -76,7 +77,7 @@ def _proposal(n: int, day: date, status: str, category: str | None = "Web") -> P
 
 def _aggregates(items: list[ProposalItem]) -> dict[tuple[periods.Granularity, str], PeriodAggregate]:
     """Every period aggregate the write side would hold for `items`, read back through `from_item`."""
-    counters: dict[tuple[Any, str], dict[str, float]] = defaultdict(dict)
+    counters: dict[tuple[Any, str], dict[str, int | Decimal]] = defaultdict(dict)
     for item in items:
         for key, deltas in rules.contribution(item).aggregates.items():
             for attribute, amount in deltas.items():
@@ -156,9 +157,9 @@ def test_reads_are_bounded_by_the_steps_not_the_history(monkeypatch: pytest.Monk
         calls.append((granularity, lo, hi))
         return {}
 
-    monkeypatch.setattr(proposals.metrics, "aggregates_between", fake)
+    monkeypatch.setattr(proposals.store, "aggregates_between", fake)
     monkeypatch.setattr(
-        proposals.metrics, "daily_aggregates", lambda u, a, b: fake(u, "D", a.isoformat(), b.isoformat())
+        proposals.store, "daily_aggregates", lambda u, a, b: fake(u, "D", a.isoformat(), b.isoformat())
     )
     # When the aggregates of a range cut at both ends are read
     proposals.read_aggregates("u1", date(2015, 1, 10), date(2025, 3, 15), "month")

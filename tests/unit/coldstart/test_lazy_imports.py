@@ -101,3 +101,30 @@ def test_bearer_functions_load_the_token_verifier_and_public_ones_do_not() -> No
         "print('bidcraft.auth.tokens' in sys.modules)\n"
     )
     assert lines == ["False", "True"]
+
+
+def test_the_analytics_function_loads_the_report_code_when_the_report_route_runs() -> None:
+    """Gathering, charts, PDF/CSV and S3 are the report route's alone; its answer model is there at import."""
+    lines = _probe(
+        "import sys\n"
+        "import functions.analytics.app as app\n"
+        "report = ('bidcraft.analytics.reports.generate', 'bidcraft.analytics.reports.data',\n"
+        "          'bidcraft.analytics.reports.charts', 'bidcraft.analytics.reports.storage')\n"
+        "print([name in sys.modules for name in report])\n"
+        "print(app.report_models.GeneratedReport.__pydantic_complete__)\n"
+        "from bidcraft.analytics.reports import generate\n"
+        "same = generate.GeneratedReport is app.report_models.GeneratedReport\n"
+        "print([name in sys.modules for name in report], same)\n"
+    )
+    assert lines == [str([False] * 4), "False", f"{[True] * 4} True"]
+
+
+def test_the_event_and_sync_workers_and_the_api_import_no_boto3() -> None:
+    """Storage goes through PynamoDB models: `boto3.dynamodb.types` (all of boto3) is not imported."""
+    lines = _probe(
+        "import sys\n"
+        "import functions.analytics.app, functions.upwork.app\n"
+        "import functions.events_worker.app, functions.sync_worker.app\n"
+        "print('boto3' in sys.modules, 'bidcraft.dynamo' in sys.modules)\n"
+    )
+    assert lines == ["False False"]

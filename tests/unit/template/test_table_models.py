@@ -53,6 +53,19 @@ def test_there_are_models_and_each_names_a_table_of_the_template(
     models = _models()
     expected = {"UserProfile", "UpworkLink", "SessionItem", "RefreshToken", "AuditRecord"}
     expected |= {"ChannelCounter", "ChannelItem", "DedupMarker", "DeliveryItem", "WebhookReceipt"}
+    expected |= {  # the analytics domain's items of AnalyticsTable
+        "ProposalRecord",
+        "ContractRecord",
+        "PaymentRecord",
+        "AggregateRecord",
+        "SummaryRecord",
+        "EventMarker",
+        "PendingEventRecord",
+        "SyncJobRecord",
+        "SyncMarker",
+        "SyncStateRecord",
+        "ReportRecord",
+    }
     assert {model.__name__ for model in models} >= expected
     for model in models:
         assert table_of.get(model.Meta.table_name) in tables, (model.__name__, model.Meta.table_name)

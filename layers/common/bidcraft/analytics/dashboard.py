@@ -13,24 +13,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from bidcraft import clock
-from bidcraft.analytics import metrics, periods
-from bidcraft.analytics.models import SUMMARY_SK, PeriodAggregate, Summary
+from bidcraft.analytics import metrics, periods, store
+from bidcraft.analytics.metrics import View
+from bidcraft.analytics.models import PeriodAggregate, Summary
 
 MONTHS = 6
 TOP_CATEGORIES = 8
 
 
-class DashboardWidget(BaseModel):
+class DashboardWidget(View):
     id: str
     type: Literal["funnel", "line", "stat", "bar", "stat_group"]
     title: str
     data: dict[str, Any]
 
 
-class DashboardSummary(BaseModel):
+class DashboardSummary(View):
     period: str = Field(description="The month (UTC, YYYY-MM) the other figures describe")
     total_earnings: float = Field(description="Payments received this month, USD")
     active_contracts: int = Field(description="Contracts active now")
@@ -38,7 +39,7 @@ class DashboardSummary(BaseModel):
     proposals_sent: int = Field(description="Proposals submitted this month")
 
 
-class Dashboard(BaseModel):
+class Dashboard(View):
     widgets: list[DashboardWidget]
     summary: DashboardSummary
     generated_at: str
@@ -155,11 +156,5 @@ def main_dashboard(user_id: str, *, now: datetime | None = None) -> Dashboard:
     now = now or clock.now()
     current_month = periods.period_key("M", now)
     months = [periods.shift("M", current_month, step) for step in range(-(MONTHS - 1), 1)]
-    aggregates, extra = metrics.get_aggregates(user_id, "M", months, extra=[SUMMARY_SK])
-    raw_summary = extra.get(SUMMARY_SK)
-    summary = (
-        Summary.model_validate({**raw_summary, "user_id": user_id})
-        if raw_summary
-        else Summary(user_id=user_id)
-    )
-    return build(current_month, aggregates, summary, now)
+    counters = store.get_counters(user_id, "M", months, summary=True)
+    return build(current_month, counters.aggregates, counters.summary or Summary(user_id=user_id), now)

@@ -9,64 +9,52 @@ active at the end of the range, or now for the current (or a future) period.
 
 Cost, constant in the user's history: one `BatchGetItem` (the aggregates of this and the previous period) and
 one `Query` of the user's contracts index (`gsi1`, newest first, started before the range ends, projected to
-five attributes, at most `MAX_CONTRACT_PAGES` pages). Proposals are never read here.
+five attributes, at most `store.MAX_CONTRACT_PAGES` pages). Proposals are never read here.
 
-This module is also the read-side storage adapter the dashboard, proposal analytics and reports share: it
-alone (with `proposals.py` for proposal items) turns DynamoDB items into the write side's models.
+The reads go through the table's adapter (`bidcraft.analytics.store`), which the dashboard, the proposal
+analytics and the reports share.
 """
 
 from __future__ import annotations
 
-import logging
-import time as _time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
-from boto3.dynamodb.types import TypeDeserializer
 from pydantic import BaseModel, ConfigDict, Field
 
-from bidcraft import aws, clock, config, dynamo
-from bidcraft.analytics import periods
-from bidcraft.analytics.models import (
-    ContractItem,
-    PeriodAggregate,
-    aggregate_sk,
-    contracts_index_pk,
-    user_pk,
-)
-from bidcraft.errors import ServiceUnavailable, Unprocessable
-
-logger = logging.getLogger(__name__)
+from bidcraft import clock
+from bidcraft.analytics import periods, store
+from bidcraft.analytics.models import ContractItem, PeriodAggregate
+from bidcraft.errors import Unprocessable
 
 PeriodName = Literal["daily", "weekly", "monthly", "yearly"]
 Direction = Literal["up", "down", "flat"]
 EARLIEST_DAY = date(1970, 1, 1)
 LATEST_DAY = date(2999, 12, 31)
-MAX_CONTRACT_PAGES = 2
-CONTRACT_PAGE_SIZE = 1000
-_BATCH_ATTEMPTS = 4
-_deserializer = TypeDeserializer()
-
-
-class ReadSettings(config.BaseSettings):
-    analytics_table: str
 
 
 # ---------------------------------------------------------------------------------------------- models
 
 
-class PeriodRange(BaseModel):
+class View(BaseModel):
+    """Base of the analytics routes' response models: each is built on its route's first use (`defer_build`),
+    so a cold start builds none of them and a request only the ones it answers with."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class PeriodRange(View):
     """A period as first and last day, both inclusive (UTC calendar days)."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
 
     from_: date = Field(alias="from")
     to: date
 
 
-class PeriodMetrics(BaseModel):
+class PeriodMetrics(View):
     proposals_sent: int = Field(description="Proposals submitted in the period")
     proposals_viewed: int = Field(description="Of those, how many the client viewed")
     interviews: int = Field(description="Of those, how many reached an interview")
@@ -80,7 +68,7 @@ class PeriodMetrics(BaseModel):
     active_contracts: int = Field(description="Contracts active at the end of the range (now, if current)")
 
 
-class MetricTrend(BaseModel):
+class MetricTrend(View):
     current: float
     previous: float
     change_pct: float | None = Field(
@@ -90,7 +78,7 @@ class MetricTrend(BaseModel):
     direction: Direction
 
 
-class UserMetrics(BaseModel):
+class UserMetrics(View):
     user_id: str
     period: PeriodName
     range: PeriodRange
@@ -187,115 +175,6 @@ def as_of_for(last: date, now: datetime) -> datetime:
     return min(end_of(last), now)
 
 
-# --------------------------------------------------------------------------------- storage (read side)
-
-
-def _table() -> str:
-    return config.load(ReadSettings).analytics_table
-
-
-def plain(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """A DynamoDB item (attribute values) as Python values (numbers as Decimal, sets as set)."""
-    return {name: _deserializer.deserialize(value) for name, value in raw.items()}
-
-
-def _unavailable(exc: Exception) -> ServiceUnavailable:
-    logger.error("analytics read failed", extra={"error": aws.error_code(exc)})
-    return ServiceUnavailable("Analytics are temporarily unavailable")
-
-
-def get_items(pk: str, sort_keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The items `pk / sk` for each sort key that exists, by sort key: one `BatchGetItem` (≤ 100 keys)."""
-    table = _table()
-    pending: dict[str, Any] = {
-        table: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for sk in dict.fromkeys(sort_keys)]}
-    }
-    found: dict[str, dict[str, Any]] = {}
-    for attempt in range(_BATCH_ATTEMPTS):
-        try:
-            response = aws.client("dynamodb").batch_get_item(RequestItems=pending)
-        except aws.AWS_ERRORS as exc:
-            raise _unavailable(exc) from exc
-        for raw in response.get("Responses", {}).get(table, []):
-            item = plain(raw)
-            found[str(item["sk"])] = item
-        pending = response.get("UnprocessedKeys") or {}
-        if not pending:
-            return found
-        _time.sleep(0.05 * 2**attempt)  # DynamoDB left keys unprocessed (throttling): back off, then retry
-    raise ServiceUnavailable("Analytics are temporarily unavailable (throttled)", retry_after=2)
-
-
-def get_aggregates(
-    user_id: str, granularity: periods.Granularity, keys: Sequence[str], *, extra: Sequence[str] = ()
-) -> tuple[dict[str, PeriodAggregate], dict[str, dict[str, Any]]]:
-    """The aggregates of `keys` (missing ones are empty) and any `extra` items by sort key, in one call."""
-    sort_keys = [aggregate_sk(granularity, key) for key in keys]
-    items = get_items(user_pk(user_id), [*sort_keys, *extra])
-    aggregates = {
-        key: PeriodAggregate.from_item({**items[sk], "user_id": user_id})
-        if sk in items
-        else PeriodAggregate.empty(user_id, granularity, key)
-        for key, sk in zip(keys, sort_keys, strict=True)
-    }
-    return aggregates, {sk: items[sk] for sk in extra if sk in items}
-
-
-def query_pages(request: dict[str, Any], *, max_pages: int | None = None) -> Iterator[dict[str, Any]]:
-    """Items of a `Query`, page after page (at most `max_pages`), as plain values."""
-    try:
-        yield from dynamo.query_pages({"TableName": _table(), **request}, max_pages=max_pages)
-    except aws.AWS_ERRORS as exc:
-        raise _unavailable(exc) from exc
-
-
-def contracts_started_by(user_id: str, last: date) -> list[ContractItem]:
-    """The user's contracts started on or before `last`, newest first (bounded: see the module docstring)."""
-    request = {
-        "IndexName": "gsi1",
-        "KeyConditionExpression": "gsi1pk = :pk AND gsi1sk <= :hi",
-        "ExpressionAttributeValues": {
-            ":pk": {"S": contracts_index_pk(user_id)},
-            ":hi": {"S": last.isoformat() + "~"},
-        },
-        "ProjectionExpression": "contract_id, hourly_rate, fixed_amount, started_at, ended_at",
-        "ScanIndexForward": False,
-        "Limit": CONTRACT_PAGE_SIZE,
-    }
-    contracts: list[ContractItem] = []
-    for item in query_pages(request, max_pages=MAX_CONTRACT_PAGES):
-        try:
-            contracts.append(ContractItem.from_item({**item, "user_id": user_id}))  # type: ignore[arg-type]
-        except ValueError:
-            logger.warning("unreadable contract skipped", extra={"contract_id": item.get("contract_id")})
-    return contracts
-
-
-def aggregates_between(
-    user_id: str, granularity: periods.Granularity, first_key: str, last_key: str
-) -> dict[str, PeriodAggregate]:
-    """The `granularity` aggregates that exist from `first_key` to `last_key` (inclusive), by key: one range
-    `Query` over at most as many small items as there are periods in the range."""
-    request = {
-        "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
-        "ExpressionAttributeValues": {
-            ":pk": {"S": user_pk(user_id)},
-            ":lo": {"S": aggregate_sk(granularity, first_key)},
-            ":hi": {"S": aggregate_sk(granularity, last_key)},
-        },
-    }
-    found: dict[str, PeriodAggregate] = {}
-    for item in query_pages(request):
-        aggregate = PeriodAggregate.from_item({**item, "user_id": user_id})
-        found[aggregate.key] = aggregate
-    return found
-
-
-def daily_aggregates(user_id: str, first: date, last: date) -> dict[str, PeriodAggregate]:
-    """The day aggregates that exist in `first..last`, by day key."""
-    return aggregates_between(user_id, "D", first.isoformat(), last.isoformat())
-
-
 # ---------------------------------------------------------------------------------------------- the use
 
 
@@ -309,8 +188,8 @@ def user_metrics(
     previous_key = periods.previous(granularity, key)
     previous_first, previous_last = periods.period_range(granularity, previous_key)
 
-    aggregates, _ = get_aggregates(user_id, granularity, [key, previous_key])
-    contracts = contracts_started_by(user_id, last)
+    aggregates = store.get_aggregates(user_id, granularity, [key, previous_key])
+    contracts = store.contracts_started_by(user_id, last)
 
     current = compute_metrics(aggregates[key], contracts, first, last, as_of_for(last, now))
     before = compute_metrics(

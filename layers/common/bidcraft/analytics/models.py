@@ -2,7 +2,9 @@
 
 Owned by the events (write) side; the analytics and AI helpers import it read-only. Every model converts to
 a plain item (`to_item()`: python values, `None`s dropped, times as ISO 8601 `Z` strings, money as `Decimal`)
-and back (`from_item()`); `bidcraft.analytics.store` turns those into DynamoDB attribute values.
+and back (`from_item()`); the PynamoDB models of `bidcraft.tables.analytics` are the wire format
+(`Record.of(item.to_item())`, `model_validate(record.plain())`), used by `bidcraft.analytics.store` and the
+other adapters of the table.
 
 Period aggregates keep their per-status and per-category counters as *flat* attributes (`status#hired`,
 `cat_sent#Web Development`) because DynamoDB cannot `ADD` into a map path that does not exist yet, and an

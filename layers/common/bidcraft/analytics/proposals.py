@@ -23,10 +23,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel
-
 from bidcraft import clock
-from bidcraft.analytics import metrics, periods
+from bidcraft.analytics import metrics, periods, store
+from bidcraft.analytics.metrics import View
 from bidcraft.analytics.models import CategoryCounts, PeriodAggregate
 from bidcraft.errors import Unprocessable
 
@@ -41,13 +40,13 @@ WEEK_STEP_MAX_DAYS = 731  # two years
 _STEP_GRANULARITY: dict[TimelineStep, periods.Granularity] = {"day": "D", "week": "W", "month": "M"}
 
 
-class ProposalTimelinePoint(BaseModel):
+class ProposalTimelinePoint(View):
     date: date
     sent: int
     won: int
 
 
-class ProposalAnalytics(BaseModel):
+class ProposalAnalytics(View):
     total_proposals: int
     by_status: dict[str, int]
     by_category: dict[str, int]
@@ -57,12 +56,12 @@ class ProposalAnalytics(BaseModel):
 
 def first_activity(user_id: str) -> date | None:
     """The first day of the first month the user sent a proposal in (None: never)."""
-    years = metrics.aggregates_between(user_id, "Y", "0000", "9999")
+    years = store.aggregates_between(user_id, "Y", "0000", "9999")
     active_years = sorted(key for key, aggregate in years.items() if aggregate.proposals_sent > 0)
     if not active_years:
         return None
     year = active_years[0]
-    months = metrics.aggregates_between(user_id, "M", f"{year}-01", f"{year}-12")
+    months = store.aggregates_between(user_id, "M", f"{year}-01", f"{year}-12")
     active_months = sorted(key for key, aggregate in months.items() if aggregate.proposals_sent > 0)
     return periods.period_range("M", active_months[0])[0] if active_months else date(int(year), 1, 1)
 
@@ -167,10 +166,10 @@ def read_aggregates(
     partial = [(start, end) for key, start, end in steps if not _whole(granularity, key, start, end)]
     found: dict[tuple[periods.Granularity, str], PeriodAggregate] = {}
     if whole:
-        for key, aggregate in metrics.aggregates_between(user_id, granularity, whole[0], whole[-1]).items():
+        for key, aggregate in store.aggregates_between(user_id, granularity, whole[0], whole[-1]).items():
             found[(granularity, key)] = aggregate
     for start, end in partial:
-        for key, aggregate in metrics.daily_aggregates(user_id, start, end).items():
+        for key, aggregate in store.daily_aggregates(user_id, start, end).items():
             found[("D", key)] = aggregate
     return found
 

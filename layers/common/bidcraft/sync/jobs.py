@@ -1,9 +1,13 @@
 """Sync jobs: `USER#u / SYNCJOB#<job_id>` items and the `sync.user` messages that run them.
 
-`request_sync` (a manual sync) returns the user's sync already queued or running, if any — one in progress per
-user, tracked by the marker `USER#u / SYNCJOB_ACTIVE` that a transaction moves together with the new job — or
-creates a `queued` job and queues `{"type": "sync.user", "user_id", "reason", "job_id"}`.
-Messages without a `job_id` (sign-in, the schedule) get one when the worker starts. `start` takes a lease
+`request_sync` (a manual sync, and the first sync after sign-in: `auth.sync_jobs`) returns the user's sync
+already queued or running, if any — one in progress per user, tracked by the marker `USER#u / SYNCJOB_ACTIVE`
+that a transaction moves together with the new job — or creates a `queued` job and queues
+`{"type": "sync.user", "user_id", "reason", "job_id"}`. Messages without a `job_id` (the schedule) get one
+when the worker starts.
+
+Storage: the `SyncJobRecord` and `SyncMarker` models (`bidcraft.tables.analytics`); the claim is one
+PynamoDB `TransactWrite` (a put and a conditional update). `start` takes a lease
 (`running` until `lease_until`) with a conditional update, so a redelivered message does not run a sync that
 is still running or already succeeded; a crashed run's lease expires and the retry takes over.
 """
@@ -18,13 +22,15 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.update import Action
 
-from bidcraft import aws, clock, config, dynamo
+from bidcraft import aws, clock, config
 from bidcraft.analytics import models as m
-from bidcraft.analytics import store as analytics_store
 from bidcraft.errors import ServiceUnavailable
+from bidcraft.tables import base
+from bidcraft.tables.analytics import SyncJobRecord, SyncMarker
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +40,7 @@ LEASE = timedelta(minutes=10)  # > the sync worker's timeout (300 s)
 # A queued manual sync that no worker has started after this long is presumed lost (its message expired or
 # went to the dead-letter queue): a new request may start another.
 QUEUED_STALE_AFTER = timedelta(minutes=15)
-ACTIVE_SK = "SYNCJOB_ACTIVE"  # `USER#u / SYNCJOB_ACTIVE`: {job_id} of the user's latest manual sync
+ACTIVE_SK = "SYNCJOB_ACTIVE"  # `USER#u / SYNCJOB_ACTIVE`: {job_id} of the user's latest requested sync
 CONDITION_FAILED = "ConditionalCheckFailed"  # a cancelled transaction's per-item reason code
 
 
@@ -61,8 +67,8 @@ def new_job_id() -> str:
     return str(uuid.uuid4())
 
 
-def _job_key(user_id: str, job_id: str) -> dict[str, Any]:
-    return analytics_store.key(m.user_pk(user_id), m.sync_job_sk(job_id))
+def _job(user_id: str, job_id: str) -> SyncJobRecord:
+    return SyncJobRecord(m.user_pk(user_id), m.sync_job_sk(job_id))
 
 
 MAX_DELAY_SECONDS = 900  # SQS's longest DelaySeconds: a longer wait takes several hops
@@ -97,14 +103,12 @@ def enqueue_many(messages: list[SyncMessage]) -> None:
             logger.error("sync messages not queued", extra={"count": len(entries)})
 
 
-def _active_key(user_id: str) -> dict[str, Any]:
-    return analytics_store.key(m.user_pk(user_id), ACTIVE_SK)
-
-
 def _current(user_id: str) -> tuple[str | None, m.SyncJob | None]:
-    """The id of the user's latest manual sync (from the marker) and that job, if both exist."""
-    marker = analytics_store.get_item(m.user_pk(user_id), ACTIVE_SK, consistent=True)
-    job_id = str(marker["job_id"]) if marker else None
+    """The id of the user's latest sync (from the marker) and that job, if both exist."""
+    try:
+        job_id = SyncMarker.get(m.user_pk(user_id), ACTIVE_SK, consistent_read=True).job_id
+    except DoesNotExist:
+        return None, None
     return job_id, (get(user_id, job_id) if job_id else None)
 
 
@@ -120,40 +124,24 @@ def in_progress(job: m.SyncJob, now: datetime) -> bool:
 def _claim(user_id: str, job: m.SyncJob, *, previous: str | None) -> bool:
     """Write the new job and point the marker at it in one transaction, provided the marker still points
     where we read it (`previous`, or nowhere): two requests that read the same state cannot both win."""
-    condition = "attribute_not_exists(pk)" if previous is None else "job_id = :previous"
-    values: dict[str, Any] = {":job": job.job_id, ":exp": job.expires_at}
-    if previous is not None:
-        values[":previous"] = previous
+    condition = SyncMarker.pk.does_not_exist() if previous is None else SyncMarker.job_id == previous
     try:
-        analytics_store.client().transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": analytics_store.table_name(),
-                        "Item": analytics_store.to_wire(job.to_item()),
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
-                {
-                    "Update": {
-                        "TableName": analytics_store.table_name(),
-                        "Key": _active_key(user_id),
-                        "UpdateExpression": "SET job_id = :job, expires_at = :exp",
-                        "ConditionExpression": condition,
-                        "ExpressionAttributeValues": analytics_store.to_wire(values),
-                    }
-                },
-            ]
-        )
-    except ClientError as exc:
-        if CONDITION_FAILED in dynamo.cancellation_codes(exc):
+        with base.transact_write(SyncJobRecord) as transaction:
+            transaction.save(SyncJobRecord.of(job.to_item()), condition=SyncJobRecord.pk.does_not_exist())
+            transaction.update(
+                SyncMarker(m.user_pk(user_id), ACTIVE_SK),
+                actions=[SyncMarker.job_id.set(job.job_id), SyncMarker.expires_at.set(job.expires_at)],
+                condition=condition,
+            )
+    except base.STORAGE_ERRORS as exc:
+        if CONDITION_FAILED in base.cancellation_codes(exc):
             return False
         raise
     return True
 
 
 def request_sync(user_id: str, *, reason: str = "manual", now: datetime | None = None) -> m.SyncJob:
-    """The user's queued or running manual sync, or a new queued job and its message.
+    """The user's queued or running requested sync, or a new queued job and its message.
 
     One sync in progress per user: a repeat request returns the job already queued or running (its message
     is not sent again); a finished, failed or stale one (see `in_progress`) lets a new one start. 503 when
@@ -163,7 +151,7 @@ def request_sync(user_id: str, *, reason: str = "manual", now: datetime | None =
     for _ in range(3):
         try:
             previous, current = _current(user_id)
-        except (ClientError, BotoCoreError) as exc:
+        except base.STORAGE_ERRORS as exc:
             logger.exception("sync jobs not readable", extra={"user_id": user_id})
             raise ServiceUnavailable("The sync could not be requested; retry shortly") from exc
         if current is not None and in_progress(current, now):
@@ -179,7 +167,7 @@ def request_sync(user_id: str, *, reason: str = "manual", now: datetime | None =
         )
         try:
             claimed = _claim(user_id, job, previous=previous)
-        except (ClientError, BotoCoreError) as exc:
+        except base.STORAGE_ERRORS as exc:
             logger.exception("sync job not recorded", extra={"user_id": user_id})
             raise ServiceUnavailable("The sync could not be requested; retry shortly") from exc
         if claimed:
@@ -191,50 +179,49 @@ def request_sync(user_id: str, *, reason: str = "manual", now: datetime | None =
         enqueue(user_id, reason, job.job_id)
     except aws.AWS_ERRORS as exc:
         logger.exception("sync job not queued", extra={"user_id": user_id, "job_id": job.job_id})
-        finish(user_id, job.job_id, "failed", error="The sync could not be queued", now=now)
+        try:
+            finish(user_id, job.job_id, "failed", error="The sync could not be queued", now=now)
+        except base.STORAGE_ERRORS:  # the job stays `queued`: it goes stale after QUEUED_STALE_AFTER
+            logger.exception("sync job not marked failed", extra={"user_id": user_id, "job_id": job.job_id})
         raise ServiceUnavailable("The sync could not be queued; retry shortly") from exc
     return job
 
 
 def get(user_id: str, job_id: str) -> m.SyncJob | None:
-    item = analytics_store.get_item(m.user_pk(user_id), m.sync_job_sk(job_id), consistent=True)
-    return m.SyncJob.model_validate(item) if item else None
+    try:
+        record = SyncJobRecord.get(m.user_pk(user_id), m.sync_job_sk(job_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    return m.SyncJob.model_validate(record.plain())
 
 
 def start(user_id: str, job_id: str, reason: str, now: datetime) -> bool:
     """Mark the job `running` under a lease; False when it is running elsewhere or already succeeded."""
+    job = SyncJobRecord
+    now_iso = clock.iso(now)
     try:
-        analytics_store.client().update_item(
-            TableName=analytics_store.table_name(),
-            Key=_job_key(user_id, job_id),
-            UpdateExpression=(
-                "SET #s = :running, started_at = :now, lease_until = :lease, user_id = :u, job_id = :j, "
-                "reason = if_not_exists(reason, :reason), created_at = if_not_exists(created_at, :now), "
-                "expires_at = :exp, #t = :type REMOVE finished_at, #e"
-            ),
-            ConditionExpression=(
-                "attribute_not_exists(pk) OR #s IN (:queued, :failed) "
-                "OR (#s = :running AND lease_until < :epoch)"
-            ),
-            ExpressionAttributeNames={"#s": "status", "#t": "type", "#e": "error"},
-            ExpressionAttributeValues=analytics_store.to_wire(
-                {
-                    ":running": "running",
-                    ":queued": "queued",
-                    ":failed": "failed",
-                    ":now": clock.iso(now),
-                    ":epoch": clock.epoch(now),
-                    ":lease": clock.epoch(now + LEASE),
-                    ":u": user_id,
-                    ":j": job_id,
-                    ":reason": reason,
-                    ":exp": clock.epoch(now + JOB_TTL),
-                    ":type": "sync_job",
-                }
+        _job(user_id, job_id).update(
+            actions=[
+                job.status.set("running"),
+                job.started_at.set(now_iso),
+                job.lease_until.set(clock.epoch(now + LEASE)),
+                job.user_id.set(user_id),
+                job.job_id.set(job_id),
+                job.reason.set(job.reason | reason),  # if_not_exists
+                job.created_at.set(job.created_at | now_iso),
+                job.expires_at.set(clock.epoch(now + JOB_TTL)),
+                job.kind.set("sync_job"),
+                job.finished_at.remove(),
+                job.error.remove(),
+            ],
+            condition=(
+                job.pk.does_not_exist()
+                | job.status.is_in("queued", "failed")
+                | ((job.status == "running") & (job.lease_until < clock.epoch(now)))
             ),
         )
-    except aws.AWS_ERRORS as exc:
-        if aws.error_code(exc) == "ConditionalCheckFailedException":
+    except base.STORAGE_ERRORS as exc:
+        if base.is_condition_failure(exc):
             return False
         raise
     return True
@@ -243,14 +230,12 @@ def start(user_id: str, job_id: str, reason: str, now: datetime) -> bool:
 def defer(user_id: str, job_id: str, reason: str, *, wait_seconds: int) -> None:
     """Upwork's budget is spent for now: the job goes back to `queued` (with why, for its owner) and its
     message is sent again, delayed, under the same job id: the work waits, never fails nor dead-letters."""
-    analytics_store.client().update_item(
-        TableName=analytics_store.table_name(),
-        Key=_job_key(user_id, job_id),
-        UpdateExpression="SET #s = :queued, #e = :e REMOVE lease_until",
-        ExpressionAttributeNames={"#s": "status", "#e": "error"},
-        ExpressionAttributeValues=analytics_store.to_wire(
-            {":queued": "queued", ":e": f"Waiting for the Upwork request budget (about {wait_seconds} s)"}
-        ),
+    _job(user_id, job_id).update(
+        actions=[
+            SyncJobRecord.status.set("queued"),
+            SyncJobRecord.error.set(f"Waiting for the Upwork request budget (about {wait_seconds} s)"),
+            SyncJobRecord.lease_until.remove(),
+        ]
     )
     enqueue(user_id, reason, job_id, delay_seconds=wait_seconds)
 
@@ -264,18 +249,13 @@ def finish(
     error: str | None = None,
     now: datetime | None = None,
 ) -> None:
-    now = now or clock.now()
-    values: dict[str, Any] = {":s": status, ":now": clock.iso(now), ":counts": dict(counts or {})}
-    expression = "SET #s = :s, finished_at = :now, #c = :counts REMOVE lease_until"
-    names = {"#s": "status", "#c": "counts"}
+    job = SyncJobRecord
+    actions: list[Action] = [
+        job.status.set(status),
+        job.finished_at.set(clock.iso(now or clock.now())),
+        job.counts.set(dict(counts or {})),
+        job.lease_until.remove(),
+    ]
     if error:
-        expression = "SET #s = :s, finished_at = :now, #c = :counts, #e = :e REMOVE lease_until"
-        names["#e"] = "error"
-        values[":e"] = error[:300]
-    analytics_store.client().update_item(
-        TableName=analytics_store.table_name(),
-        Key=_job_key(user_id, job_id),
-        UpdateExpression=expression,
-        ExpressionAttributeNames=names,
-        ExpressionAttributeValues=analytics_store.to_wire(values),
-    )
+        actions.append(job.error.set(error[:300]))
+    _job(user_id, job_id).update(actions=actions)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import cast
+
+from pynamodb.exceptions import DoesNotExist
 
 from bidcraft import clock
 from bidcraft.analytics import models as m
-from bidcraft.analytics import store as analytics_store
+from bidcraft.tables.analytics import SyncStateRecord
 
 SYNC_INTERVAL = timedelta(hours=6)
 DUE_SLACK = timedelta(minutes=30)  # the schedule runs every 6 h: include users due a little later
@@ -26,8 +28,11 @@ def shard_of(user_id: str) -> int:
 
 
 def get(user_id: str) -> m.SyncState | None:
-    item = analytics_store.get_item(m.user_pk(user_id), m.SYNC_STATE_SK, consistent=True)
-    return m.SyncState.model_validate(item) if item else None
+    try:
+        record = SyncStateRecord.get(m.user_pk(user_id), m.SYNC_STATE_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return m.SyncState.model_validate(record.plain())
 
 
 def mark_synced(user_id: str, freelancer_id: str | None, now: datetime) -> m.SyncState:
@@ -38,31 +43,19 @@ def mark_synced(user_id: str, freelancer_id: str | None, now: datetime) -> m.Syn
         last_synced_at=now,
         next_due_at=now + SYNC_INTERVAL,
     )
-    analytics_store.client().put_item(
-        TableName=analytics_store.table_name(), Item=analytics_store.to_wire(state.to_item())
-    )
+    SyncStateRecord.of(state.to_item()).save()
     return state
 
 
 def due_users(now: datetime, *, slack: timedelta = DUE_SLACK) -> Iterator[str]:
-    """Ids of users whose next sync is due by `now + slack`, shard by shard, page by page."""
+    """Ids of users whose next sync is due by `now + slack`, shard by shard (PynamoDB's query iterator pages
+    through each shard), projected to `user_id`."""
     bound = clock.iso(now + slack) + "#\uffff"
     for shard in range(m.SYNC_SHARDS):
-        start: dict[str, Any] | None = None
-        while True:
-            query: dict[str, Any] = {
-                "TableName": analytics_store.table_name(),
-                "IndexName": "gsi1",
-                "KeyConditionExpression": "gsi1pk = :pk AND gsi1sk <= :due",
-                "ExpressionAttributeValues": {":pk": {"S": m.sync_set_pk(shard)}, ":due": {"S": bound}},
-                "ProjectionExpression": "user_id",
-            }
-            if start:
-                query["ExclusiveStartKey"] = start
-            page = analytics_store.client().query(**query)
-            for item in page.get("Items") or []:
-                if "user_id" in item:
-                    yield str(item["user_id"]["S"])
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                break
+        due = SyncStateRecord.gsi1.query(
+            m.sync_set_pk(shard), SyncStateRecord.gsi1sk <= bound, attributes_to_get=["user_id"]
+        )
+        for record in due:
+            user_id = cast(SyncStateRecord, record).user_id  # the index is declared on the base model
+            if user_id:
+                yield user_id

@@ -10,16 +10,14 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
-
 from bidcraft import clock
-from bidcraft.analytics import metrics, periods
-from bidcraft.analytics.metrics import MetricTrend, PeriodMetrics, PeriodRange
+from bidcraft.analytics import metrics, periods, store
+from bidcraft.analytics.metrics import View
 from bidcraft.analytics.models import PeriodAggregate
 from bidcraft.analytics.reports import charts
+from bidcraft.analytics.reports.models import MONTH_PATTERN, ReportCategoryRow, ReportSummary
 from bidcraft.errors import Unprocessable
 
-MONTH_PATTERN = r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$"  # 1970-01 .. 2999-12
 _MONTH = re.compile(MONTH_PATTERN)
 TOP_CATEGORIES = 10
 MONTH_NAMES = (
@@ -38,31 +36,14 @@ MONTH_NAMES = (
 )
 
 
-class ReportDayRow(BaseModel):
+class ReportDayRow(View):
     date: date
     sent: int
     won: int
     earnings: float
 
 
-class ReportCategoryRow(BaseModel):
-    category: str
-    sent: int
-    won: int
-    win_rate: float
-
-
-class ReportSummary(BaseModel):
-    """The report's figures, returned with the download link."""
-
-    period: str = Field(description="The month reported, YYYY-MM")
-    range: PeriodRange
-    metrics: PeriodMetrics
-    trends: dict[str, MetricTrend] = Field(description="Each metric against the month before")
-    top_categories: list[ReportCategoryRow]
-
-
-class ReportData(BaseModel):
+class ReportData(View):
     user_id: str
     summary: ReportSummary
     days: list[ReportDayRow]
@@ -117,7 +98,7 @@ def gather(user_id: str, period: str, *, now: datetime | None = None) -> ReportD
     now = now or clock.now()
     first, last = month_range(period)
     result = metrics.user_metrics(user_id, "monthly", first, now=now)
-    days = metrics.daily_aggregates(user_id, first, last)
+    days = store.daily_aggregates(user_id, first, last)
     return ReportData(
         user_id=user_id,
         summary=ReportSummary(

@@ -9,31 +9,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Literal
-
-from pydantic import BaseModel, Field
 
 from bidcraft import clock
 from bidcraft.analytics.reports import charts, data, storage
-
-ReportType = Literal["monthly_performance"]
-ReportFormat = Literal["pdf", "csv"]
-
-
-class ReportChart(BaseModel):
-    id: str
-    type: str
-    title: str
-    svg: str = Field(description="A standalone SVG document (no external references)")
-
-
-class GeneratedReport(BaseModel):
-    report_id: str
-    download_url: str = Field(description=f"Pre-signed GET, valid {storage.LINK_SECONDS // 60} minutes")
-    expires_at: str = Field(description="When download_url stops working (ISO 8601 UTC)")
-    format: ReportFormat
-    summary: data.ReportSummary
-    charts: list[ReportChart]
+from bidcraft.analytics.reports.models import GeneratedReport, ReportChart, ReportFormat, ReportType
 
 
 def render(

@@ -14,16 +14,17 @@ from datetime import datetime, timedelta
 
 from bidcraft import aws, clock, config
 from bidcraft.analytics.models import user_pk
+from bidcraft.analytics.reports.models import LINK_SECONDS
 from bidcraft.errors import ServiceUnavailable
+from bidcraft.tables import base
+from bidcraft.tables.analytics import ReportRecord
 
 logger = logging.getLogger(__name__)
 
-LINK_SECONDS = 15 * 60
 RETENTION_DAYS = 30
 
 
 class ReportSettings(config.BaseSettings):
-    analytics_table: str
     reports_bucket: str
 
 
@@ -31,7 +32,7 @@ def object_key(user_id: str, report_id: str, extension: str) -> str:
     return f"reports/{user_id}/{report_id}.{extension}"
 
 
-def _failed(what: str, exc: Exception) -> ServiceUnavailable:
+def _failed(what: str, exc: BaseException) -> ServiceUnavailable:
     logger.error("report storage failed", extra={"step": what, "error": aws.error_code(exc)})
     return ServiceUnavailable("The report could not be stored; try again")
 
@@ -75,25 +76,21 @@ def record(
     created_at: datetime,
 ) -> None:
     """The `REPORT#` item (one `PutItem`, never overwriting)."""
-    item = {
-        "pk": {"S": user_pk(user_id)},
-        "sk": {"S": f"REPORT#{report_id}"},
-        "type": {"S": "report"},
-        "user_id": {"S": user_id},
-        "report_id": {"S": report_id},
-        "report_type": {"S": report_type},
-        "period": {"S": period},
-        "format": {"S": file_format},
-        "s3_key": {"S": key},
-        "size_bytes": {"N": str(size_bytes)},
-        "created_at": {"S": clock.iso(created_at)},
-        "expires_at": {"N": str(clock.epoch(created_at + timedelta(days=RETENTION_DAYS)))},
-    }
+    record = ReportRecord(
+        user_pk(user_id),
+        f"REPORT#{report_id}",
+        kind="report",
+        user_id=user_id,
+        report_id=report_id,
+        report_type=report_type,
+        period=period,
+        format=file_format,
+        s3_key=key,
+        size_bytes=size_bytes,
+        created_at=clock.iso(created_at),
+        expires_at=clock.epoch(created_at + timedelta(days=RETENTION_DAYS)),
+    )
     try:
-        aws.client("dynamodb").put_item(
-            TableName=config.load(ReportSettings).analytics_table,
-            Item=item,
-            ConditionExpression="attribute_not_exists(pk)",
-        )
-    except aws.AWS_ERRORS as exc:
+        record.save(condition=ReportRecord.pk.does_not_exist())
+    except base.STORAGE_ERRORS as exc:
         raise _failed("record", exc) from exc
