@@ -67,6 +67,7 @@ def _record(index: int, action: str) -> dict[str, Any]:
 def table(monkeypatch: pytest.MonkeyPatch) -> FakeAuditTable:
     fake = FakeAuditTable([])
     monkeypatch.setenv("AUDIT_TABLE", "audit")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")  # the connection comes with the shared client
     config.reset()
     monkeypatch.setattr(AuditRecord._get_connection().connection, "_client", fake)
     monkeypatch.setattr(audit_query.cursors, "codec", lambda label: CursorCodec([b"k" * 32], label))

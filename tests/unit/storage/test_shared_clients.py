@@ -11,7 +11,7 @@ import pytest
 
 from bidcraft import aws
 from bidcraft.tables.alerts import ChannelItem, DeliveryItem
-from bidcraft.tables.analytics import AiJobItem
+from bidcraft.tables.analytics import AiJobItem, ProposalRecord
 from bidcraft.tables.audit import AuditRecord
 from bidcraft.tables.idempotency import WebhookReceipt
 from bidcraft.tables.users import RateWindow, SessionItem, UserProfile
@@ -46,6 +46,7 @@ def test_every_model_of_every_table_calls_through_the_one_dynamodb_client() -> N
         RateWindow,
         AuditRecord,
         AiJobItem,
+        ProposalRecord,
         ChannelItem,
         DeliveryItem,
         WebhookReceipt,
@@ -57,6 +58,7 @@ def test_every_model_of_every_table_calls_through_the_one_dynamodb_client() -> N
 def test_the_models_of_one_table_share_one_connection() -> None:
     assert UserProfile._get_connection() is SessionItem._get_connection() is RateWindow._get_connection()
     assert ChannelItem._get_connection() is DeliveryItem._get_connection()
+    assert AiJobItem._get_connection() is ProposalRecord._get_connection()
     assert UserProfile._get_connection() is not AuditRecord._get_connection()
     assert AuditRecord._get_connection().table_name == "audit"
 

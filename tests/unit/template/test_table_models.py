@@ -145,6 +145,4 @@ def test_the_ai_items_are_models_of_the_analytics_table_with_its_index_and_ttl(
         assert table_of[model.Meta.table_name] == "AnalyticsTable", model.__name__
         assert [i["index_name"] for i in model._get_schema()["global_secondary_indexes"]] == ["gsi1"]
         assert model.get_attributes()["expires_at"].attr_type == "N"
-    # The AI items share one connection (one botocore client), whichever of them is used first
-    connections = {id(model._get_connection()) for model in ai_models}
-    assert len(connections) == 1
+    # (they share the table's one connection: tests/unit/storage/test_shared_clients.py)
