@@ -117,19 +117,14 @@ def bench_feed(stack: Any, sizes: list[int], pages: int = 20) -> None:
 
 
 def budget_used_today() -> int:
-    from bidcraft import aws, clock
-    from bidcraft.upwork import budget
+    from bidcraft import clock
+    from bidcraft.tables.users import UpworkBudgetCounter as Counter
 
-    item = (
-        aws.client("dynamodb")
-        .get_item(
-            TableName=os.environ["USERS_TABLE"],
-            Key={"pk": {"S": budget.PK}, "sk": {"S": f"D#{clock.now().date().isoformat()}"}},
-            ConsistentRead=True,
-        )
-        .get("Item")
-    )
-    return int(item["c"]["N"]) if item else 0
+    try:
+        item = Counter.get(*Counter.key(f"D#{clock.now().date().isoformat()}"), consistent_read=True)
+    except Counter.DoesNotExist:
+        return 0
+    return int(item.c or 0)
 
 
 def poll(stack: Any) -> dict[str, Any]:
