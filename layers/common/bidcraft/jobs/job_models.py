@@ -2,18 +2,25 @@
 job routes return it. Its own module, so the poller builds these schemas without the routes' request models.
 
 A field Upwork did not give is left out (`None` values are not serialized), never invented.
+
+`defer_build`: each schema is built on first use — by the first feed page or job details the jobs function
+serves (its saved-search routes never build them), and by the poller's first round that finds a new posting.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 JobType = Literal["hourly", "fixed"]
 
 
-class _Sparse(BaseModel):
+class _Part(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
+
+class _Sparse(_Part):
     """Fields Upwork did not give stay out of the JSON."""
 
     @model_serializer(mode="wrap")
@@ -47,14 +54,14 @@ class Competition(_Sparse):
     last_client_activity: str | None = None
 
 
-class Scores(BaseModel):
+class Scores(_Part):
     fit: float = Field(ge=0, le=1)
     client_quality: float = Field(ge=0, le=1)
     competition: float = Field(ge=0, le=1)
     overall: float = Field(ge=0, le=1)
 
 
-class Reason(BaseModel):
+class Reason(_Part):
     score: Literal["fit", "client_quality", "competition", "overall", "win_probability"]
     effect: Literal["+", "-"]
     detail: str

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from bidcraft import clock
-from bidcraft.ai.models import SAFE_TEXT_PATTERN, Number, Skill, _Clean
+from bidcraft.api_fields import SAFE_TEXT_PATTERN, Clean, Number, Skill
 from bidcraft.jobs.job_models import Job, JobType
 from bidcraft.security.cursor import Pagination
 
@@ -40,7 +40,7 @@ def _text(max_length: int, min_length: int = 1) -> Any:
     return Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        _Clean,
+        Clean,
         Field(pattern=SAFE_TEXT_PATTERN),
     ]
 
@@ -104,9 +104,8 @@ class SearchIn(_Request):
 
 
 class _RouteReply(BaseModel):
-    """A reply of one group of routes only (never of the poller): its schema is built by the first request
-    that returns it, not at import (`defer_build`). The jobs in a feed (`Job` and its parts) are built at
-    import: the poller builds them every round, and the feed and job routes return them."""
+    """A reply of one group of routes only: its schema is built by the first request that returns it, not at
+    import (`defer_build`, as `Job` and its parts)."""
 
     model_config = ConfigDict(defer_build=True)
 
