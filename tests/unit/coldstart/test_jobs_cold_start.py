@@ -1,4 +1,4 @@
-"""Cold start of the jobs functions (issue 10): what their import must not pay, and that first use still works.
+"""Cold start of the jobs functions (issue 10): what their import must not pay; first use still works.
 
 Each probe runs in a fresh interpreter (the test session's `sys.modules` already holds everything).
 """
@@ -14,9 +14,7 @@ def test_the_jobs_function_loads_scoring_and_upwork_postings_only_for_job_detail
     names = ["bidcraft.jobs.scoring", "bidcraft.upwork.models", "bidcraft.ai.models", "boto3.dynamodb"]
     lines = _probe(
         "import sys\n"
-        "import functions.jobs.app\n"
-        + _LOADED.format(names=names)
-        + "from bidcraft.jobs import feed\n"
+        "import functions.jobs.app\n" + _LOADED.format(names=names) + "from bidcraft.jobs import feed\n"
         "from bidcraft.jobs.scoring import Profile\n"
         "from tests.unit.jobs.fakes import contexts, posting\n"
         "feed.store.feed_entry = lambda *a: None\n"
@@ -24,8 +22,7 @@ def test_the_jobs_function_loads_scoring_and_upwork_postings_only_for_job_detail
         "feed.store.put_job = lambda *a: None\n"
         "job = feed.job_detail('u1', 'j1', fetch=lambda u, j: posting(j, 5, description='d'), "
         "contexts=contexts(Profile(skills=('Python',)), 0.5))\n"
-        "print(job.job_id, job.description, 0 <= job.scores.overall <= 1)\n"
-        + _LOADED.format(names=names[:2])
+        "print(job.job_id, job.description, 0 <= job.scores.overall <= 1)\n" + _LOADED.format(names=names[:2])
     )
     assert lines == ["[]", "j1 d True", "['bidcraft.jobs.scoring', 'bidcraft.upwork.models']"]
 
