@@ -14,7 +14,8 @@ written; JSON documents are strings, as before):
   `Job`, `matched`: a string set of search ids, `applied`), 24 h. The partition's `F#~` item is a `FeedItem`
   too, carrying only `data_as_of`: it is read by the same descending `Query` as the feed.
 - `FeedMarker`: `FEED#<uid>` / `J#<job_id>` — the job is in the user's feed; `feed_sk` is its item's key.
-Attributes are nullable unless they are keys: items written before an attribute existed still load.
+Attributes are nullable unless they are keys: items written before an attribute existed still load. All the
+models share one connection (`_JobsItem._get_connection`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
+from pynamodb.connection import TableConnection
 from pynamodb.models import Model
 
 from bidcraft import config, tables
@@ -61,10 +63,20 @@ def feed_pk(user_id: str, search_id: str | None = None) -> str:
     return f"FEED#{user_id}" if search_id is None else f"FEED#{user_id}#S#{search_id}"
 
 
+@tables.register  # so that `tables.reset()` drops the shared connection
 class _JobsItem(Model):
     Meta = table_meta(jobs_table)  # the table name is read at first use
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        """One connection — one botocore session and client — for every model of the table. PynamoDB makes
+        one per model class, and each new botocore session loads and parses DynamoDB's service model again
+        (about 100 ms of CPU): listing searches touches three models, a polling round six."""
+        if cls is _JobsItem:
+            return super()._get_connection()
+        return _JobsItem._get_connection()
 
 
 @tables.register
