@@ -14,7 +14,10 @@ from bidcraft.tables import jobs
 @pytest.fixture(autouse=True)
 def _table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("JOBS_TABLE", "jobs-under-test")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # a client is made, never used
+    # a client is made, never used (without credentials PynamoDB would make a new one at each access)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     config.reset()
     tables.reset()
     yield
