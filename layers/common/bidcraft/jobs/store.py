@@ -61,8 +61,6 @@ JOB_TTL_SECONDS = 24 * 3600
 META_TTL_SECONDS = 30 * 86_400
 CHECK_FAILED = "ConditionalCheckFailed"  # a transaction item's cancellation reason code
 
-__all__ = ["feed_pk", "user_pk"]  # the key builders callers use, from the models' module
-
 
 def score_key(overall: float) -> str:
     return f"{round(max(0.0, min(1.0, overall)) * SCORE_SCALE):05d}"
