@@ -63,12 +63,13 @@ def sign_in(stack: Any) -> tuple[str, str]:
 
 def fill_feed(user_id: str, size: int) -> None:
     """`size` current feed items for `user_id`, written as the poller writes them (25 per batch)."""
-    from bidcraft import aws, clock
+    from bidcraft import clock
     from bidcraft.jobs import store
+    from bidcraft.tables.jobs import FeedItem
 
     now = clock.now()
     stamp = clock.epoch(now)
-    requests = []
+    items = []
     for n in range(size):
         overall = (n * 37 % 1000) / 1000
         posted = clock.iso(now.replace(microsecond=0)) if n % 2 else f"2026-01-01T00:{n % 60:02d}:00Z"
@@ -89,10 +90,10 @@ def fill_feed(user_id: str, size: int) -> None:
             "seen_at": clock.iso(now),
         }
         entry = store.FeedEntry(user_id, ("s1",), doc, overall, posted, stamp + store.JOB_TTL_SECONDS)
-        item = store._feed_item(store.feed_pk(user_id), store.feed_sk(overall, posted, job_id), entry)
-        requests.append({"PutRequest": {"Item": item}})
-    for start in range(0, len(requests), 25):
-        aws.client("dynamodb").batch_write_item(RequestItems={store.table(): requests[start : start + 25]})
+        items.append(store._feed_item(store.feed_pk(user_id), store.feed_sk(overall, posted, job_id), entry))
+    with FeedItem.batch_write() as batch:
+        for item in items:
+            batch.save(item)
 
 
 def bench_feed(stack: Any, sizes: list[int], pages: int = 20) -> None:
@@ -116,19 +117,14 @@ def bench_feed(stack: Any, sizes: list[int], pages: int = 20) -> None:
 
 
 def budget_used_today() -> int:
-    from bidcraft import aws, clock
-    from bidcraft.upwork import budget
+    from bidcraft import clock
+    from bidcraft.tables.users import UpworkBudgetCounter as Counter
 
-    item = (
-        aws.client("dynamodb")
-        .get_item(
-            TableName=os.environ["USERS_TABLE"],
-            Key={"pk": {"S": budget.PK}, "sk": {"S": f"D#{clock.now().date().isoformat()}"}},
-            ConsistentRead=True,
-        )
-        .get("Item")
-    )
-    return int(item["c"]["N"]) if item else 0
+    try:
+        item = Counter.get(*Counter.key(f"D#{clock.now().date().isoformat()}"), consistent_read=True)
+    except Counter.DoesNotExist:
+        return 0
+    return int(item.c or 0)
 
 
 def poll(stack: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from bidcraft.jobs import store
+from bidcraft.tables.jobs import SavedSearch
 from tests.integration.ai.conftest import User
 
 from .conftest import Call
@@ -22,24 +22,24 @@ SEARCH = {"name": "Python APIs", "skills": ["Python"]}
 
 
 class _FailingClient:
-    """The real DynamoDB client, except that `method` raises `error`."""
+    """The real botocore DynamoDB client, except that the API operation `operation` raises `error`."""
 
-    def __init__(self, real: Any, method: str, error: Exception) -> None:
-        self._real, self._method, self._error = real, method, error
+    def __init__(self, real: Any, operation: str, error: Exception) -> None:
+        self._real, self._operation, self._error = real, operation, error
+
+    def _make_api_call(self, operation: str, kwargs: Any) -> Any:
+        if operation == self._operation:
+            raise self._error
+        return self._real._make_api_call(operation, kwargs)
 
     def __getattr__(self, name: str) -> Any:
-        if name != self._method:
-            return getattr(self._real, name)
-
-        def _raise(**_: Any) -> Any:
-            raise self._error
-
-        return _raise
+        return getattr(self._real, name)
 
 
-def _failing(monkeypatch: pytest.MonkeyPatch, method: str, error: Exception) -> None:
-    real = store._client()
-    monkeypatch.setattr(store, "_client", lambda: _FailingClient(real, method, error))
+def _failing(monkeypatch: pytest.MonkeyPatch, operation: str, error: Exception) -> None:
+    """The jobs store's searches and transactions (PynamoDB, through `SavedSearch`'s connection) fail."""
+    connection = SavedSearch._get_connection().connection
+    monkeypatch.setattr(connection, "_client", _FailingClient(connection.client, operation, error))
 
 
 def _throttled(operation: str) -> ClientError:
@@ -54,7 +54,7 @@ def _throttled(operation: str) -> ClientError:
 def test_an_aws_error_listing_searches_is_the_503_problem(
     jobs: Call, user: User, monkeypatch: pytest.MonkeyPatch, error: Exception
 ) -> None:
-    _failing(monkeypatch, "query", error)
+    _failing(monkeypatch, "Query", error)
 
     reply = jobs("GET", "/api/jobs/searches", token=user.token)
 
@@ -65,7 +65,7 @@ def test_an_aws_error_listing_searches_is_the_503_problem(
 def test_a_coding_error_listing_searches_is_a_logged_500_not_a_503(
     jobs: Call, user: User, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    _failing(monkeypatch, "query", TypeError("query() got an unexpected keyword argument 'Limt'"))
+    _failing(monkeypatch, "Query", TypeError("query() got an unexpected keyword argument 'Limt'"))
 
     with caplog.at_level(logging.ERROR):
         reply = jobs("GET", "/api/jobs/searches", token=user.token)
@@ -83,7 +83,7 @@ def test_a_transaction_that_cannot_reach_dynamodb_is_the_503_problem(
 ) -> None:
     # A BotoCoreError carries no error code: it used to escape the transaction helper raw (a 500).
     with monkeypatch.context() as patch:
-        _failing(patch, "transact_write_items", EndpointConnectionError(endpoint_url="http://127.0.0.1:9"))
+        _failing(patch, "TransactWriteItems", EndpointConnectionError(endpoint_url="http://127.0.0.1:9"))
         reply = jobs("POST", "/api/jobs/searches", SEARCH, token=user.token)
 
     assert reply.status == 503, reply.body
@@ -94,7 +94,7 @@ def test_a_transaction_that_cannot_reach_dynamodb_is_the_503_problem(
 def test_a_coding_error_in_a_transaction_is_a_500_not_a_503(
     jobs: Call, user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _failing(monkeypatch, "transact_write_items", KeyError("TransactItems"))
+    _failing(monkeypatch, "TransactWriteItems", KeyError("TransactItems"))
 
     reply = jobs("POST", "/api/jobs/searches", SEARCH, token=user.token)
 

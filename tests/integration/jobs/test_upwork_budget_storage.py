@@ -26,16 +26,21 @@ def small_budget(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
 
 
 def counter(sk: str) -> int | None:
+    """A budget counter as stored (read with the low-level client: the wire format is what is checked)."""
     item = (
         aws.client("dynamodb")
         .get_item(
             TableName=os.environ["USERS_TABLE"],
-            Key={"pk": {"S": budget.PK}, "sk": {"S": sk}},
+            Key={"pk": {"S": "UPWORK_BUDGET"}, "sk": {"S": sk}},
             ConsistentRead=True,
         )
         .get("Item")
     )
-    return int(item["c"]["N"]) if item else None
+    if not item:
+        return None
+    assert set(item) == {"pk", "sk", "c", "expires_at"}, item  # the same attributes and types as before
+    assert "N" in item["expires_at"]
+    return int(item["c"]["N"])
 
 
 def test_second_quarter_and_day_windows_are_counted_together(small_budget: datetime) -> None:
@@ -67,3 +72,14 @@ def test_second_quarter_and_day_windows_are_counted_together(small_budget: datet
     assert counter(day) == 5
     assert counter(f"S#{int(moment.timestamp())}") == 2
     assert spent.value.retry_after > 3600
+
+
+def test_day_left_reads_the_day_counter_the_slots_moved(small_budget: datetime) -> None:
+    # Given a day with nothing spent, then two slots taken in it
+    now = lambda: small_budget  # noqa: E731
+    assert budget.day_left("interactive", now=now) == 5
+    budget.acquire(now=now, sleep=lambda _: None)
+    budget.acquire(now=now, sleep=lambda _: None)
+    # Then what is left is the day's limit less those two, for people and (90 % of it) for polling
+    assert budget.day_left("interactive", now=now) == 3
+    assert budget.day_left("poll", now=now) == max(1, int(5 * budget.POLL_SHARE)) - 2

@@ -7,6 +7,7 @@ suite's emulator.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,30 +15,44 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from bidcraft import aws, config
+from bidcraft import config
 from bidcraft.errors import ConfigurationError
+from bidcraft.tables.users import UpworkBudgetCounter
 from bidcraft.upwork import budget
 from bidcraft.upwork.errors import UpworkRateLimited
 
 
 class FakeDynamo:
+    """The botocore client under the budget's PynamoDB model: `TransactWriteItems` of conditional `ADD`s
+    (`c < limit`), all conditions checked before any counter moves."""
+
+    _request_signer = None  # what PynamoDB's connection checks before reusing a client
+
     def __init__(self) -> None:
         self.counters: dict[tuple[str, str], int] = {}
         self.calls = 0
 
-    def transact_write_items(self, TransactItems: list[dict[str, Any]]) -> dict[str, Any]:
+    def _make_api_call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        assert operation == "TransactWriteItems", operation
+        return self.transact_write_items(request["TransactItems"])
+
+    @staticmethod
+    def _limit(update: dict[str, Any]) -> int:
+        (value,) = re.findall(r"< (:\w+)", update["ConditionExpression"])
+        return int(update["ExpressionAttributeValues"][value]["N"])
+
+    def transact_write_items(self, items: list[dict[str, Any]]) -> dict[str, Any]:
         self.calls += 1
         reasons = []
-        for item in TransactItems:
+        for item in items:
             update = item["Update"]
             key = (update["Key"]["pk"]["S"], update["Key"]["sk"]["S"])
-            limit = int(update["ExpressionAttributeValues"][":limit"]["N"])
-            ok = self.counters.get(key, 0) < limit
+            ok = self.counters.get(key, 0) < self._limit(update)
             reasons.append({"Code": "None" if ok else "ConditionalCheckFailed"})
         if any(r["Code"] != "None" for r in reasons):
             error = {"Error": {"Code": "TransactionCanceledException"}, "CancellationReasons": reasons}
             raise ClientError(error, "TransactWriteItems")  # type: ignore[arg-type]
-        for item in TransactItems:
+        for item in items:
             update = item["Update"]
             key = (update["Key"]["pk"]["S"], update["Key"]["sk"]["S"])
             self.counters[key] = self.counters.get(key, 0) + 1
@@ -60,11 +75,11 @@ class Clock:
 @pytest.fixture
 def dynamo(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDynamo]:
     fake = FakeDynamo()
-    monkeypatch.setattr(aws, "client", lambda service: fake)
     monkeypatch.setenv("USERS_TABLE", "users")
     monkeypatch.setenv("UPWORK_RATE_PER_SECOND", "8")
     monkeypatch.setenv("UPWORK_DAILY_BUDGET", "20")
     config.reset()
+    monkeypatch.setattr(UpworkBudgetCounter._get_connection().connection, "_client", fake)
     yield fake
     config.reset()
 

@@ -14,6 +14,7 @@ from bidcraft.tables.alerts import ChannelItem, DeliveryItem
 from bidcraft.tables.analytics import AiJobItem, ProposalRecord
 from bidcraft.tables.audit import AuditRecord
 from bidcraft.tables.idempotency import WebhookReceipt
+from bidcraft.tables.jobs import FeedItem, SavedSearch
 from bidcraft.tables.users import RateWindow, SessionItem, UserProfile
 
 
@@ -28,6 +29,7 @@ def _fresh_clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "ANALYTICS_TABLE": "analytics",
         "ALERTS_TABLE": "alerts",
         "IDEMPOTENCY_TABLE": "idempotency",
+        "JOBS_TABLE": "jobs",
     }.items():
         monkeypatch.setenv(name, value)
     from bidcraft import config
@@ -50,6 +52,8 @@ def test_every_model_of_every_table_calls_through_the_one_dynamodb_client() -> N
         ChannelItem,
         DeliveryItem,
         WebhookReceipt,
+        SavedSearch,
+        FeedItem,
     ]
     clients = {id(model._get_connection().connection.client) for model in models}
     assert clients == {id(aws.client("dynamodb"))}
@@ -59,6 +63,7 @@ def test_the_models_of_one_table_share_one_connection() -> None:
     assert UserProfile._get_connection() is SessionItem._get_connection() is RateWindow._get_connection()
     assert ChannelItem._get_connection() is DeliveryItem._get_connection()
     assert AiJobItem._get_connection() is ProposalRecord._get_connection()
+    assert SavedSearch._get_connection() is FeedItem._get_connection()
     assert UserProfile._get_connection() is not AuditRecord._get_connection()
     assert AuditRecord._get_connection().table_name == "audit"
 

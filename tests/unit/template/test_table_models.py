@@ -66,6 +66,9 @@ def test_there_are_models_and_each_names_a_table_of_the_template(
         "SyncStateRecord",
         "ReportRecord",
     }
+    expected |= {"UpworkBudgetCounter"}
+    expected |= {"SavedSearch", "SearchCounter", "RegistryItem", "Subscription", "Posting", "FeedItem"}
+    expected |= {"FeedMarker"}
     assert {model.__name__ for model in models} >= expected
     for model in models:
         assert table_of.get(model.Meta.table_name) in tables, (model.__name__, model.Meta.table_name)
@@ -146,3 +149,17 @@ def test_the_ai_items_are_models_of_the_analytics_table_with_its_index_and_ttl(
         assert [i["index_name"] for i in model._get_schema()["global_secondary_indexes"]] == ["gsi1"]
         assert model.get_attributes()["expires_at"].attr_type == "N"
     # (they share the table's one connection: tests/unit/storage/test_shared_clients.py)
+
+
+def test_the_jobs_models_name_the_jobs_table_and_carry_its_ttl_where_items_expire(
+    table_of: dict[str, str], tables: dict[str, dict[str, Any]]
+) -> None:
+    """Every JobsTable model (bidcraft.tables.jobs) is JobsTable at run time; the items that expire
+    (postings, feed items and markers, docs/jobs.md) have the table's TTL attribute, the others do not."""
+    from bidcraft.tables import jobs
+
+    models = [m for m in _models() if m.__module__ == jobs.__name__]
+    assert {table_of[m.Meta.table_name] for m in models} == {"JobsTable"}
+    ttl = tables["JobsTable"]["Properties"]["TimeToLiveSpecification"]["AttributeName"]
+    expiring = {m.__name__ for m in models if ttl in m.get_attributes()}
+    assert expiring == {"Posting", "FeedItem", "FeedMarker"}

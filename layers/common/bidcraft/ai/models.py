@@ -7,60 +7,24 @@ Optional response fields that are unset are left out of the JSON (`AiJob.result`
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    GetJsonSchemaHandler,
     Strict,
     StringConstraints,
     model_serializer,
     model_validator,
 )
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# The same rule as `_CONTROL`, published in the OpenAPI schema so that clients (and fuzzers) know it.
-SAFE_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+from bidcraft.api_fields import Clean, Number, SafeText, Skill
 
+# The safe-text and JSON-number rules are shared with the jobs API's models (`bidcraft.api_fields`).
+_Clean = Clean
+_SafeText = SafeText
 
-def _clean_text(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("must be valid Unicode text") from exc
-    return value
-
-
-class _DocumentedSafeText:
-    """Adds `SAFE_TEXT_PATTERN` to a string's JSON schema (`_clean_text` enforces it, with clearer errors)."""
-
-    def __get_pydantic_json_schema__(
-        self, schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        json_schema = handler(schema)
-        json_schema["pattern"] = SAFE_TEXT_PATTERN
-        return json_schema
-
-
-def _json_number(value: Any) -> Any:
-    """JSON numbers only: `"5000"` and `true` are refused (422) rather than coerced to numbers."""
-    if isinstance(value, bool | str):
-        raise ValueError("must be a JSON number")
-    return value
-
-
-_Clean = AfterValidator(_clean_text)
-_SafeText = _DocumentedSafeText()
-Number = BeforeValidator(_json_number)
 ProposalText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=20, max_length=10_000), _Clean, _SafeText
 ]
@@ -72,9 +36,6 @@ ShortText = Annotated[
 ]
 ProjectDescription = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=10, max_length=10_000), _Clean, _SafeText
-]
-Skill = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), _Clean, _SafeText
 ]
 Skills = Annotated[list[Skill], Field(max_length=30)]
 BudgetRange = Annotated[

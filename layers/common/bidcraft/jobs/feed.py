@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bidcraft import clock
 from bidcraft.jobs import store
-from bidcraft.jobs.context import Contexts
 from bidcraft.jobs.models import FeedPage, Job, JobDraft, Pagination, ScreeningAnswer, SuggestedBid
-from bidcraft.jobs.present import to_api, url_of
 from bidcraft.security import cursor as cursors
-from bidcraft.upwork.models import UpworkJob
+
+if TYPE_CHECKING:  # Upwork's postings and the scores: only job details and drafts need them (imported there)
+    from bidcraft.jobs.context import Contexts
+    from bidcraft.upwork.models import UpworkJob
 
 CURSOR_LABEL = "jobs-feed"
 _AS_OF_KEY = "gsi1sk"  # the cursor codec's allowed extra string attribute: carries `data_as_of` to page 2+
@@ -81,6 +82,10 @@ def job_detail(
     fetch: Callable[[str, str], UpworkJob] = _fetch,
     contexts: Contexts | None = None,
 ) -> Job:
+    from bidcraft.jobs.context import Contexts
+    from bidcraft.jobs.present import to_api
+    from bidcraft.upwork.models import UpworkJob
+
     now = clock.now()
     stamp = clock.epoch(now)
     mine = store.feed_entry(user_id, job_id, stamp)
@@ -132,6 +137,8 @@ def _merge(stored: UpworkJob | None, fetched: UpworkJob) -> UpworkJob:
 
 
 def _posting(user_id: str, job_id: str, fetch: Callable[[str, str], UpworkJob]) -> UpworkJob:
+    from bidcraft.upwork.models import UpworkJob
+
     stamp = clock.epoch(clock.now())
     stored = store.get_job(job_id, stamp)
     posting = UpworkJob.model_validate(stored) if stored else None
@@ -154,6 +161,7 @@ def draft(
     the token budget, usage, the output checks and their audit), with Upwork's `apply_url`."""
     from bidcraft.ai import service
     from bidcraft.ai.drafting import JobContext
+    from bidcraft.jobs.present import url_of
 
     posting = _posting(user_id, job_id, fetch)
     context = JobContext(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bidcraft.jobs.models import SearchIn
 from bidcraft.upwork.categories import category_id
+
+if TYPE_CHECKING:  # the poller reads scopes only: it does not need the routes' models
+    from bidcraft.jobs.models import SearchIn
 
 SERVICE_SCOPE = "service"
 

@@ -1,7 +1,7 @@
-"""Saved searches, feed jobs and drafts, exactly as API.md ("Jobs") has them.
+"""Saved searches, feed pages and drafts, exactly as API.md ("Jobs") has them (the `Job` of a feed and its
+parts are `bidcraft.jobs.job_models`, which the poller uses without the routes' models).
 
-Requests forbid unknown fields (mass assignment) and refuse JSON strings or booleans where numbers belong. A
-`Job` field Upwork did not give is left out (`None` values are not serialized), never invented.
+Requests forbid unknown fields (mass assignment) and refuse JSON strings or booleans where numbers belong.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from pydantic import (
 )
 
 from bidcraft import clock
-from bidcraft.ai.models import SAFE_TEXT_PATTERN, Number, Skill, _Clean
+from bidcraft.api_fields import SAFE_TEXT_PATTERN, Clean, Number, Skill
+from bidcraft.jobs.job_models import Job, JobType
 from bidcraft.security.cursor import Pagination
 
 MAX_SEARCHES = 10
-JobType = Literal["hourly", "fixed"]
 SearchJobType = Literal["hourly", "fixed", "any"]
 Fraction = Annotated[float, Field(ge=0, le=1), Number]
 Money = Annotated[float, Field(ge=0, le=10_000_000), Number]
@@ -40,7 +40,7 @@ def _text(max_length: int, min_length: int = 1) -> Any:
     return Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        _Clean,
+        Clean,
         Field(pattern=SAFE_TEXT_PATTERN),
     ]
 
@@ -103,7 +103,14 @@ class SearchIn(_Request):
         return self
 
 
-class Search(BaseModel):
+class _RouteReply(BaseModel):
+    """A reply of one group of routes only: its schema is built by the first request that returns it, not at
+    import (`defer_build`, as `Job` and its parts)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Search(_RouteReply):
     """A saved search as returned (`SearchIn` + server fields)."""
 
     search_id: str
@@ -129,81 +136,14 @@ class Search(BaseModel):
         return {k: v for k, v in handler(self).items() if v is not None}
 
 
-class SearchList(BaseModel):
+class SearchList(_RouteReply):
     searches: list[Search]
 
 
 # ------------------------------------------------------------------------------------------------------ jobs
 
 
-class _Sparse(BaseModel):
-    """Fields Upwork did not give stay out of the JSON."""
-
-    @model_serializer(mode="wrap")
-    def _drop_nones(self, handler: Any) -> dict[str, Any]:
-        return {k: v for k, v in handler(self).items() if v is not None}
-
-
-class Budget(_Sparse):
-    amount: float | None = None
-    hourly_min: float | None = None
-    hourly_max: float | None = None
-    currency: str = "USD"
-
-
-class JobClient(_Sparse):
-    payment_verified: bool | None = None
-    total_spent: float | None = None
-    hires: int | None = None
-    jobs_posted: int | None = None
-    hire_rate: float | None = None
-    rating: float | None = None
-    reviews: int | None = None
-    member_since: str | None = None
-    country: str | None = None
-
-
-class Competition(_Sparse):
-    applicants: int | None = None
-    interviewing: int | None = None
-    invites_sent: int | None = None
-    last_client_activity: str | None = None
-
-
-class Scores(BaseModel):
-    fit: float = Field(ge=0, le=1)
-    client_quality: float = Field(ge=0, le=1)
-    competition: float = Field(ge=0, le=1)
-    overall: float = Field(ge=0, le=1)
-
-
-class Reason(BaseModel):
-    score: Literal["fit", "client_quality", "competition", "overall", "win_probability"]
-    effect: Literal["+", "-"]
-    detail: str
-
-
-class Job(_Sparse):
-    job_id: str
-    title: str
-    url: str
-    posted_at: str
-    type: JobType
-    budget: Budget
-    skills: list[str]
-    category: str | None = None
-    client: JobClient
-    competition: Competition
-    scores: Scores
-    win_probability: float = Field(ge=0, le=1)
-    reasons: list[Reason]
-    matched_searches: list[str]
-    seen_at: str
-    description: str | None = None
-    screening_questions: list[str] | None = None
-
-
-class FeedPage(BaseModel):
+class FeedPage(_RouteReply):
     jobs: list[Job]
     pagination: Pagination
     data_as_of: str = Field(description="When the newest polling round of your searches ran (ISO 8601 UTC)")
@@ -217,19 +157,19 @@ class DraftRequest(_Request):
     bid: Annotated[float, Field(gt=0, le=1_000_000), Number] | None = None
 
 
-class ScreeningAnswer(BaseModel):
+class ScreeningAnswer(_RouteReply):
     question: str
     answer: str
 
 
-class SuggestedBid(BaseModel):
+class SuggestedBid(_RouteReply):
     amount: float
     currency: str
     type: JobType
     rationale: str
 
 
-class JobDraft(BaseModel):
+class JobDraft(_RouteReply):
     draft_id: str
     job_id: str
     proposal_text: str

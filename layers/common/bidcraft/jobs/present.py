@@ -7,7 +7,7 @@ from typing import Any
 
 from bidcraft import clock
 from bidcraft.jobs.context import Contexts
-from bidcraft.jobs.models import Budget, Competition, Job, JobClient, JobType
+from bidcraft.jobs.job_models import Budget, Competition, Job, JobClient, JobType
 from bidcraft.jobs.scoring import score
 from bidcraft.upwork.models import UpworkJob
 

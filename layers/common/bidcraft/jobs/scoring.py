@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bidcraft.jobs.models import Reason, Scores
+from bidcraft.jobs.job_models import Reason, Scores
 from bidcraft.upwork.models import UpworkJob
 
 NEUTRAL = 0.5

@@ -1,82 +1,65 @@
 """The jobs table: saved searches, the registry of distinct searches, jobs (24 h) and per-user feed items.
 
-The one adapter of `JobsTable` (docs/jobs.md, "Storage"). Items (`pk` / `sk`):
+The one adapter of `JobsTable` (docs/jobs.md, "Storage"), over the PynamoDB models of `bidcraft.tables.jobs`
+(keys, attribute names and types are there). What is stored:
 
-- `USER#<uid>` / `SEARCH#<sid>` — a saved search (`doc`: its `SearchIn` JSON, `fingerprint`, `created_at`,
-  `version`); `USER#<uid>` / `SEARCHES` — `n`, how many the user has (≤ 10, checked in the same transaction).
-- `REGISTRY` / `FP#<fingerprint>` — one per *distinct* search: its filters, its credential `scope`, how many
-  saved searches share it (`subscribers`), `last_polled_at` and the high-water mark of what was fetched
-  (`high_water` = newest `posted_at`, `high_water_ids` = the ids posted at that instant). Kept in step with
-  the saved searches by the same transactions, so a polling round reads one partition — never a `Scan`.
-- `FP#<fingerprint>` / `SUB#<uid>#<sid>` — who subscribes (with the search's `alerts`).
-- `JOB#<job_id>` / `JOB` — the public posting as Upwork gave it (`doc`), `expires_at` = stored + 24 h.
-- `FEED#<uid>` / `F#<score>#<posted_at>#<job_id>` — the user's feed item (`doc`: the API `Job`), where
-  `<score>` is `scores.overall` × 10,000 zero-padded: one `Query` descending on `sk` is the feed in score
-  order, then newest first, and `min_score` is a key condition. `FEED#<uid>#S#<sid>` holds the same items for
-  one search (the `search_id` filter). `FEED#<uid>` / `J#<job_id>` marks a job already in the feed (so a
-  second search matching it extends `matched` instead of adding a duplicate). `FEED…` / `F#~` (sorts after
-  every score) is the partition's `data_as_of`, refreshed by each polling round.
+- a saved search (`SavedSearch`) and the user's search counter (`SearchCounter`, ≤ 10, counted in the same
+  transaction as the search is written);
+- one registry entry per *distinct* search (`RegistryItem`: filters, credential scope, `subscribers`,
+  `last_polled_at`, the high-water mark of what was fetched) and one `Subscription` per saved search, kept in
+  step with the saved searches by the same transactions, so a polling round reads one partition — never a
+  `Scan`;
+- the public posting as Upwork gave it (`Posting`, 24 h);
+- the user's feed items (`FeedItem`), keyed `F#<score>#<posted_at>#<job_id>` where `<score>` is
+  `scores.overall` × 10,000 zero-padded: one `Query` descending on `sk` is the feed in score order, then
+  newest first, and `min_score` is a key condition. `FEED#<uid>#S#<sid>` holds the same items for one
+  search (the `search_id` filter). A `FeedMarker` marks a job already in the feed (so a second search
+  matching it extends `matched` instead of adding a duplicate). The partition's `F#~` item (sorts after
+  every score) is its `data_as_of`, refreshed by each polling round.
 
 Everything that expires carries `expires_at` (TTL) and is filtered on read as well, since TTL deletion lags.
+Transactions go through `tables.base.transact_write`; every read and write is a model call, except the feed
+page and the search counts, which drive PynamoDB's `PageIterator` directly: the feed page must be exactly one
+`Query` and hand its `LastEvaluatedKey` to the cursor (`Model.query` iterates on to fill `limit` and may call
+`DescribeTable` to rebuild a key mid-page), and a count is bounded to `max_pages` pages (`Model.count` reads
+them all). Storage failures are `tables.base.STORAGE_ERRORS`, translated once here.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bidcraft import aws, config, dynamo
 from bidcraft.errors import Conflict, NotFound
+from bidcraft.tables import base
+from bidcraft.tables.jobs import (
+    FEED_LOW,
+    META_SK,
+    REGISTRY_PK,
+    SEARCH_PREFIX,
+    SUB_PREFIX,
+    FeedItem,
+    FeedMarker,
+    Posting,
+    RegistryItem,
+    SavedSearch,
+    SearchCounter,
+    Subscription,
+    feed_pk,
+    fp_pk,
+    user_pk,
+)
 
 logger = logging.getLogger(__name__)
 
-REGISTRY_PK = "REGISTRY"
-COUNTER_SK = "SEARCHES"
-META_SK = "F#~"  # after every `F#<5 digits>`: the first item of a descending query of the whole range
-FEED_LOW = "F#"
 SCORE_SCALE = 10_000
 JOB_TTL_SECONDS = 24 * 3600
 META_TTL_SECONDS = 30 * 86_400
-BATCH_WRITE_MAX = 25
 CHECK_FAILED = "ConditionalCheckFailed"  # a transaction item's cancellation reason code
-
-
-class JobsStoreSettings(config.BaseSettings):
-    jobs_table: str
-
-
-def table() -> str:
-    return config.load(JobsStoreSettings).jobs_table
-
-
-def _client() -> Any:
-    return dynamo.client()
-
-
-# --------------------------------------------------------------------------------------------------- keys
-
-
-def user_pk(user_id: str) -> str:
-    return f"USER#{user_id}"
-
-
-def search_sk(search_id: str) -> str:
-    return f"SEARCH#{search_id}"
-
-
-def fp_pk(fingerprint: str) -> str:
-    return f"FP#{fingerprint}"
-
-
-def sub_sk(user_id: str, search_id: str) -> str:
-    return f"SUB#{user_id}#{search_id}"
-
-
-def feed_pk(user_id: str, search_id: str | None = None) -> str:
-    return f"FEED#{user_id}" if search_id is None else f"FEED#{user_id}#S#{search_id}"
 
 
 def score_key(overall: float) -> str:
@@ -87,8 +70,44 @@ def feed_sk(overall: float, posted_at: str, job_id: str) -> str:
     return f"{FEED_LOW}{score_key(overall)}#{posted_at}#{job_id}"
 
 
-def job_key(job_id: str) -> dict[str, Any]:
-    return dynamo.key(f"JOB#{job_id}", "JOB")
+def _get(model: Any, key: tuple[str, str], *, consistent: bool = True) -> Any:
+    """One item, or None; a storage failure fails closed (503)."""
+    try:
+        return model.get(*key, consistent_read=consistent)
+    except model.DoesNotExist:
+        return None
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc
+
+
+_SENT_ORDER = ("delete", "save", "update")  # PynamoDB sends a transaction's deletes, then puts, then updates
+
+
+def _transact(writes: Sequence[tuple[str, Any, Any, Any]]) -> list[str]:
+    """One `TransactWriteItems` of (`save`/`update`/`delete`, model, condition, actions) writes: [] when
+    applied, else the per-item cancellation codes in the order of `writes` (PynamoDB groups the items by
+    kind, so its reasons come in that order: mapped back here)."""
+    try:
+        with base.transact_write(SavedSearch) as transaction:
+            for operation, item, condition, actions in writes:
+                if operation == "update":
+                    transaction.update(item, actions, condition=condition)
+                elif operation == "save":
+                    transaction.save(item, condition=condition)
+                elif operation == "delete":
+                    transaction.delete(item, condition=condition)
+                else:
+                    raise ValueError(f"unknown transaction write {operation!r}")
+    except base.STORAGE_ERRORS as exc:
+        sent = base.cancellation_codes(exc)
+        if sent:
+            order = [i for kind in _SENT_ORDER for i, write in enumerate(writes) if write[0] == kind]
+            codes = [""] * len(writes)
+            for position, code in zip(order, sent, strict=False):
+                codes[position] = code
+            return codes
+        raise base.unavailable() from exc
+    return []
 
 
 # -------------------------------------------------------------------------------------------- saved searches
@@ -122,167 +141,113 @@ class Subscriber:
     alerts: dict[str, Any] | None
 
 
-def _stored(raw: Mapping[str, Any]) -> StoredSearch:
+def _stored(item: SavedSearch) -> StoredSearch:
     return StoredSearch(
-        user_id=str(raw["user_id"]),
-        search_id=str(raw["search_id"]),
-        doc=json.loads(raw["doc"]),
-        fingerprint=str(raw["fingerprint"]),
-        created_at=str(raw["created_at"]),
-        version=int(raw.get("version", 1)),
+        user_id=str(item.user_id),
+        search_id=str(item.search_id),
+        doc=json.loads(item.doc or "{}"),
+        fingerprint=str(item.fingerprint),
+        created_at=str(item.created_at),
+        version=int(item.version if item.version is not None else 1),
     )
 
 
-def _registry(raw: Mapping[str, Any]) -> RegistryEntry:
+def _registry(item: RegistryItem) -> RegistryEntry:
     return RegistryEntry(
-        fingerprint=str(raw["fingerprint"]),
-        filters=json.loads(raw["filters"]),
-        scope=str(raw["cred_scope"]),
-        subscribers=int(raw.get("subscribers", 0)),
-        last_polled_at=raw.get("last_polled_at"),
-        high_water=raw.get("high_water"),
-        high_water_ids=tuple(raw.get("high_water_ids") or ()),
+        fingerprint=str(item.fingerprint),
+        filters=json.loads(item.filters or "{}"),
+        scope=str(item.cred_scope),
+        subscribers=int(item.subscribers or 0),
+        last_polled_at=item.last_polled_at,
+        high_water=item.high_water,
+        high_water_ids=tuple(item.high_water_ids or ()),
     )
 
 
 def list_searches(user_id: str) -> list[StoredSearch]:
     """A user's saved searches (at most 10: one small query)."""
     try:
-        response = _client().query(
-            TableName=table(),
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues=dynamo.expression_values(
-                {":pk": user_pk(user_id), ":prefix": "SEARCH#"}
-            ),
-            ConsistentRead=True,
+        items = list(
+            SavedSearch.query(
+                user_pk(user_id), SavedSearch.sk.startswith(SEARCH_PREFIX), consistent_read=True
+            )
         )
-    except aws.AWS_ERRORS as exc:
-        raise dynamo.unavailable() from exc
-    items = [dynamo.plain(raw) or {} for raw in response.get("Items", [])]
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc
     return sorted((_stored(item) for item in items), key=lambda s: (s.created_at, s.search_id))
 
 
 def get_search(user_id: str, search_id: str) -> StoredSearch | None:
-    raw = dynamo.get_item(table(), dynamo.key(user_pk(user_id), search_sk(search_id)))
-    return _stored(raw) if raw else None
+    item = _get(SavedSearch, SavedSearch.key(user_id, search_id))
+    return _stored(item) if item else None
 
 
 def get_registry(fingerprints: Sequence[str]) -> dict[str, RegistryEntry]:
-    """Registry entries by fingerprint (one BatchGetItem: a user has at most 10 searches)."""
+    """Registry entries by fingerprint (one BatchGetItem: a user has at most 10 searches; PynamoDB asks again
+    for any unprocessed keys)."""
     wanted = sorted(set(fingerprints))
     if not wanted:
         return {}
-    keys = [dynamo.key(REGISTRY_PK, f"FP#{fp}") for fp in wanted]
-    found: dict[str, RegistryEntry] = {}
-    request: dict[str, Any] = {table(): {"Keys": keys, "ConsistentRead": True}}
     try:
-        for _ in range(5):
-            response = _client().batch_get_item(RequestItems=request)
-            for raw in response.get("Responses", {}).get(table(), []):
-                entry = _registry(dynamo.plain(raw) or {})
-                found[entry.fingerprint] = entry
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                break
-    except aws.AWS_ERRORS as exc:
-        raise dynamo.unavailable() from exc
-    return found
+        items = list(RegistryItem.batch_get([RegistryItem.key(fp) for fp in wanted], consistent_read=True))
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc
+    return {entry.fingerprint: entry for entry in map(_registry, items)}
 
 
-def _registry_add(fingerprint: str, filters: Mapping[str, Any], scope: str, delta: int) -> dict[str, Any]:
-    update: dict[str, Any] = {
-        "TableName": table(),
-        "Key": dynamo.key(REGISTRY_PK, f"FP#{fingerprint}"),
-        "UpdateExpression": "ADD subscribers :d SET filters = if_not_exists(filters, :f), "
-        "cred_scope = if_not_exists(cred_scope, :s), fingerprint = :fp",
-        "ExpressionAttributeValues": dynamo.expression_values(
-            {":d": delta, ":f": json.dumps(dict(filters), sort_keys=True), ":s": scope, ":fp": fingerprint}
-        ),
-    }
-    return {"Update": update}
+def _registry_add(fingerprint: str, filters: Mapping[str, Any], scope: str, delta: int) -> tuple[Any, ...]:
+    """`ADD subscribers`; the filters and scope are set only by the entry's first subscriber."""
+    actions = [
+        RegistryItem.subscribers.add(delta),
+        RegistryItem.filters.set(RegistryItem.filters | json.dumps(dict(filters), sort_keys=True)),
+        RegistryItem.cred_scope.set(RegistryItem.cred_scope | scope),
+        RegistryItem.fingerprint.set(fingerprint),
+    ]
+    return "update", RegistryItem(*RegistryItem.key(fingerprint)), None, actions
 
 
-def _counter(user_id: str, delta: int, maximum: int | None) -> dict[str, Any]:
-    update: dict[str, Any] = {
-        "TableName": table(),
-        "Key": dynamo.key(user_pk(user_id), COUNTER_SK),
-        "UpdateExpression": "ADD n :d",
-        "ExpressionAttributeValues": dynamo.expression_values({":d": delta}),
-    }
+def _counter(user_id: str, delta: int, maximum: int | None) -> tuple[Any, ...]:
+    condition = None
     if maximum is not None:
-        update["ConditionExpression"] = "attribute_not_exists(n) OR n < :max"
-        update["ExpressionAttributeValues"][":max"] = dynamo.attr(maximum)
-    return {"Update": update}
+        condition = SearchCounter.n.does_not_exist() | (SearchCounter.n < maximum)
+    return "update", SearchCounter(*SearchCounter.key(user_id)), condition, [SearchCounter.n.add(delta)]
 
 
-def _search_put(search: StoredSearch, condition: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    put: dict[str, Any] = {
-        "TableName": table(),
-        "Item": {
-            **dynamo.key(user_pk(search.user_id), search_sk(search.search_id)),
-            **dynamo.item(
-                {
-                    "user_id": search.user_id,
-                    "search_id": search.search_id,
-                    "doc": json.dumps(search.doc, sort_keys=True),
-                    "fingerprint": search.fingerprint,
-                    "created_at": search.created_at,
-                    "version": search.version,
-                }
-            ),
-        },
-        "ConditionExpression": condition,
-    }
-    if values:
-        put["ExpressionAttributeValues"] = dynamo.expression_values(values)
-        put["ExpressionAttributeNames"] = {"#v": "version"}
-    return {"Put": put}
+def _search_save(search: StoredSearch, condition: Any) -> tuple[Any, ...]:
+    item = SavedSearch(
+        *SavedSearch.key(search.user_id, search.search_id),
+        user_id=search.user_id,
+        search_id=search.search_id,
+        doc=json.dumps(search.doc, sort_keys=True),
+        fingerprint=search.fingerprint,
+        created_at=search.created_at,
+        version=search.version,
+    )
+    return "save", item, condition, None
 
 
-def _sub_put(search: StoredSearch) -> dict[str, Any]:
+def _sub_save(search: StoredSearch) -> tuple[Any, ...]:
     alerts = search.doc.get("alerts")
-    return {
-        "Put": {
-            "TableName": table(),
-            "Item": {
-                **dynamo.key(fp_pk(search.fingerprint), sub_sk(search.user_id, search.search_id)),
-                **dynamo.item(
-                    {
-                        "user_id": search.user_id,
-                        "search_id": search.search_id,
-                        "alerts": json.dumps(alerts) if alerts else None,
-                    }
-                ),
-            },
-        }
-    }
+    item = Subscription(
+        *Subscription.key(search.fingerprint, search.user_id, search.search_id),
+        user_id=search.user_id,
+        search_id=search.search_id,
+        alerts=json.dumps(alerts) if alerts else None,
+    )
+    return "save", item, None, None
 
 
-def _sub_delete(fingerprint: str, user_id: str, search_id: str) -> dict[str, Any]:
-    return {
-        "Delete": {"TableName": table(), "Key": dynamo.key(fp_pk(fingerprint), sub_sk(user_id, search_id))}
-    }
-
-
-def _transact(items: list[dict[str, Any]]) -> list[str]:
-    """Run one transaction; [] when applied, else the per-item cancellation codes."""
-    try:
-        _client().transact_write_items(TransactItems=items)
-    except aws.AWS_ERRORS as exc:
-        codes = dynamo.cancellation_codes(exc)
-        if codes:
-            return codes
-        raise dynamo.unavailable() from exc
-    return []
+def _sub_delete(fingerprint: str, user_id: str, search_id: str) -> tuple[Any, ...]:
+    return "delete", Subscription(*Subscription.key(fingerprint, user_id, search_id)), None, None
 
 
 def create_search(search: StoredSearch, filters: Mapping[str, Any], scope: str, maximum: int) -> None:
     """Save a new search, count it (≤ `maximum`: else 409) and subscribe it to its registry entry."""
     codes = _transact(
         [
-            _search_put(search, "attribute_not_exists(pk)", {}),
+            _search_save(search, SavedSearch.pk.does_not_exist()),
             _counter(search.user_id, 1, maximum),
-            _sub_put(search),
+            _sub_save(search),
             _registry_add(search.fingerprint, filters, scope, 1),
         ]
     )
@@ -294,37 +259,36 @@ def create_search(search: StoredSearch, filters: Mapping[str, Any], scope: str, 
         )
     if codes[0] == CHECK_FAILED:
         raise Conflict("A search with this id already exists", slug="duplicate")
-    raise dynamo.unavailable()
+    raise base.unavailable()
 
 
 def replace_search(old: StoredSearch, new: StoredSearch, filters: Mapping[str, Any], scope: str) -> None:
     """Replace a search's fields (optimistic on `version`), moving its subscription if its filters changed."""
-    items = [_search_put(new, "#v = :v", {":v": old.version})]
+    writes = [_search_save(new, SavedSearch.version == old.version)]
     if new.fingerprint != old.fingerprint:
-        items += [
+        writes += [
             _sub_delete(old.fingerprint, old.user_id, old.search_id),
             _registry_add(old.fingerprint, {}, scope, -1),  # `if_not_exists`: its own filters stay
             _registry_add(new.fingerprint, filters, scope, 1),
         ]
-    items.append(_sub_put(new))
-    codes = _transact(items)
+    writes.append(_sub_save(new))
+    codes = _transact(writes)
     if not codes:
         return
     if codes[0] == CHECK_FAILED:
         raise Conflict("The search changed meanwhile; read it again and retry", slug="conflict")
-    raise dynamo.unavailable()
+    raise base.unavailable()
 
 
 def delete_search(search: StoredSearch) -> None:
     codes = _transact(
         [
-            {
-                "Delete": {
-                    "TableName": table(),
-                    "Key": dynamo.key(user_pk(search.user_id), search_sk(search.search_id)),
-                    "ConditionExpression": "attribute_exists(pk)",
-                }
-            },
+            (
+                "delete",
+                SavedSearch(*SavedSearch.key(search.user_id, search.search_id)),
+                SavedSearch.pk.exists(),
+                None,
+            ),
             _counter(search.user_id, -1, None),
             _sub_delete(search.fingerprint, search.user_id, search.search_id),
             _registry_add(search.fingerprint, {}, "", -1),
@@ -334,7 +298,7 @@ def delete_search(search: StoredSearch) -> None:
         return
     if codes[0] == CHECK_FAILED:
         raise NotFound("No such saved search")
-    raise dynamo.unavailable()
+    raise base.unavailable()
 
 
 # ------------------------------------------------------------------------------------------------- registry
@@ -342,62 +306,46 @@ def delete_search(search: StoredSearch) -> None:
 
 def registry() -> Iterator[RegistryEntry]:
     """Every distinct search with subscribers, page after page of one partition (no Scan)."""
-    request = {
-        "TableName": table(),
-        "KeyConditionExpression": "pk = :pk",
-        "ExpressionAttributeValues": dynamo.expression_values({":pk": REGISTRY_PK}),
-    }
     try:
-        for item in dynamo.query_pages(request):
+        for item in RegistryItem.query(REGISTRY_PK):
             yield _registry(item)
-    except aws.AWS_ERRORS as exc:
-        raise dynamo.unavailable() from exc
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc
 
 
 def subscribers(fingerprint: str) -> list[Subscriber]:
-    request = {
-        "TableName": table(),
-        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :p)",
-        "ExpressionAttributeValues": dynamo.expression_values({":pk": fp_pk(fingerprint), ":p": "SUB#"}),
-    }
     try:
-        items = list(dynamo.query_pages(request))
-    except aws.AWS_ERRORS as exc:
-        raise dynamo.unavailable() from exc
+        items = list(Subscription.query(fp_pk(fingerprint), Subscription.sk.startswith(SUB_PREFIX)))
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc
     return [
-        Subscriber(
-            str(item["user_id"]),
-            str(item["search_id"]),
-            json.loads(item["alerts"]) if item.get("alerts") else None,
-        )
+        Subscriber(str(item.user_id), str(item.search_id), json.loads(item.alerts) if item.alerts else None)
         for item in items
     ]
 
 
-def mark_polled(fingerprint: str, polled_at: str, high_water: str | None, ids: Sequence[str]) -> None:
-    values: dict[str, Any] = {":t": polled_at}
-    expression = "SET last_polled_at = :t"
+def mark_polled(fingerprint: str, polled_at: str, high_water: str | None, ids: Sequence[str]) -> bool:
+    """Move an entry's poll time (and high-water mark); False when the entry is gone meanwhile."""
+    actions: list[Any] = [RegistryItem.last_polled_at.set(polled_at)]
     if high_water is not None:
-        expression += ", high_water = :hw, high_water_ids = :ids"
-        values.update({":hw": high_water, ":ids": list(ids)})
-    dynamo.conditional_update(
-        table(), dynamo.key(REGISTRY_PK, f"FP#{fingerprint}"), expression, "attribute_exists(pk)", values
-    )
+        actions += [RegistryItem.high_water.set(high_water), RegistryItem.high_water_ids.set(list(ids))]
+    try:
+        RegistryItem(*RegistryItem.key(fingerprint)).update(actions, condition=RegistryItem.pk.exists())
+    except base.STORAGE_ERRORS as exc:
+        if base.is_condition_failure(exc):
+            return False
+        raise base.unavailable() from exc
+    return True
 
 
 def drop_if_unused(fingerprint: str) -> bool:
     """Delete a registry entry nobody subscribes to any more (conditional: a new subscriber wins)."""
     try:
-        _client().delete_item(
-            TableName=table(),
-            Key=dynamo.key(REGISTRY_PK, f"FP#{fingerprint}"),
-            ConditionExpression="subscribers <= :zero",
-            ExpressionAttributeValues=dynamo.expression_values({":zero": 0}),
-        )
-    except aws.AWS_ERRORS as exc:
-        if dynamo.is_condition_failure(exc):
+        RegistryItem(*RegistryItem.key(fingerprint)).delete(condition=RegistryItem.subscribers <= 0)
+    except base.STORAGE_ERRORS as exc:
+        if base.is_condition_failure(exc):
             return False
-        raise dynamo.unavailable() from exc
+        raise base.unavailable() from exc
     return True
 
 
@@ -405,26 +353,23 @@ def drop_if_unused(fingerprint: str) -> bool:
 
 
 def put_job(job_id: str, doc: Mapping[str, Any], stored_at: int) -> None:
+    item = Posting(
+        *Posting.key(job_id),
+        doc=json.dumps(dict(doc), sort_keys=True),
+        expires_at=stored_at + JOB_TTL_SECONDS,
+    )
     try:
-        _client().put_item(
-            TableName=table(),
-            Item={
-                **job_key(job_id),
-                **dynamo.item(
-                    {"doc": json.dumps(dict(doc), sort_keys=True), "expires_at": stored_at + JOB_TTL_SECONDS}
-                ),
-            },
-        )
-    except aws.AWS_ERRORS as exc:
-        raise dynamo.unavailable() from exc
+        item.save()
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc
 
 
 def get_job(job_id: str, now: int) -> dict[str, Any] | None:
     """The stored posting, unless it is past its 24 hours (TTL deletion lags: filtered here too)."""
-    raw = dynamo.get_item(table(), job_key(job_id), consistent=False)
-    if not raw or int(raw.get("expires_at", 0)) <= now:
+    item = _get(Posting, Posting.key(job_id), consistent=False)
+    if item is None or int(item.expires_at or 0) <= now or item.doc is None:
         return None
-    return dict(json.loads(raw["doc"]))
+    return dict(json.loads(item.doc))
 
 
 # ----------------------------------------------------------------------------------------------------- feed
@@ -442,18 +387,21 @@ class FeedEntry:
     expires_at: int
 
 
-def _feed_item(pk: str, sk: str, entry: FeedEntry) -> dict[str, Any]:
-    return {
-        **dynamo.key(pk, sk),
-        **dynamo.item(
-            {
-                "doc": json.dumps(entry.job, sort_keys=True),
-                "job_id": entry.job["job_id"],
-                "expires_at": entry.expires_at,
-            }
-        ),
-        "matched": {"SS": sorted(set(entry.search_ids))},
-    }
+def _feed_item(pk: str, sk: str, entry: FeedEntry) -> FeedItem:
+    return FeedItem(
+        pk,
+        sk,
+        doc=json.dumps(entry.job, sort_keys=True),
+        job_id=entry.job["job_id"],
+        matched=set(entry.search_ids),
+        expires_at=entry.expires_at,
+    )
+
+
+def _api_job(item: FeedItem) -> dict[str, Any]:
+    doc = dict(json.loads(item.doc or "{}"))
+    doc["matched_searches"] = sorted(item.matched or ())
+    return doc
 
 
 def add_to_feed(entry: FeedEntry) -> bool:
@@ -461,31 +409,21 @@ def add_to_feed(entry: FeedEntry) -> bool:
     which case the new searches are added to its `matched` set."""
     user_id, job_id = entry.user_id, entry.job["job_id"]
     sk = feed_sk(entry.overall, entry.posted_at, job_id)
-    marker = {
-        **dynamo.key(feed_pk(user_id), f"J#{job_id}"),
-        **dynamo.item({"feed_sk": sk, "expires_at": entry.expires_at}),
-    }
-    puts = [{"Put": {"TableName": table(), "Item": _feed_item(feed_pk(user_id), sk, entry)}}]
-    puts += [
-        {"Put": {"TableName": table(), "Item": _feed_item(feed_pk(user_id, sid), sk, entry)}}
-        for sid in sorted(set(entry.search_ids))
-    ]
+    marker = FeedMarker(*FeedMarker.key(user_id, job_id), feed_sk=sk, expires_at=entry.expires_at)
     codes = _transact(
         [
-            {
-                "Put": {
-                    "TableName": table(),
-                    "Item": marker,
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-            *puts,
+            ("save", marker, FeedMarker.pk.does_not_exist(), None),
+            ("save", _feed_item(feed_pk(user_id), sk, entry), None, None),
+            *(
+                ("save", _feed_item(feed_pk(user_id, sid), sk, entry), None, None)
+                for sid in sorted(set(entry.search_ids))
+            ),
         ]
     )
     if not codes:
         return True
     if codes[0] != CHECK_FAILED:
-        raise dynamo.unavailable()
+        raise base.unavailable()
     _extend_matches(entry)
     return False
 
@@ -494,70 +432,45 @@ def _extend_matches(entry: FeedEntry) -> None:
     """A job already in the feed matched more searches: one transaction adds them to every existing copy's
     `matched` and puts the new searches' copies (a copy TTL deleted meanwhile cancels it: nothing to do)."""
     user_id, job_id = entry.user_id, entry.job["job_id"]
-    marker = dynamo.get_item(table(), dynamo.key(feed_pk(user_id), f"J#{job_id}"))
-    if not marker:
+    marker = _get(FeedMarker, FeedMarker.key(user_id, job_id))
+    if marker is None or not marker.feed_sk:
         return
-    sk = str(marker["feed_sk"])
-    current = dynamo.get_item(table(), dynamo.key(feed_pk(user_id), sk))
-    if not current:
+    sk = str(marker.feed_sk)
+    current = _get(FeedItem, (feed_pk(user_id), sk))
+    if current is None:
         return
-    known = set(current.get("matched") or ())
+    known = set(current.matched or ())
     new = sorted(set(entry.search_ids) - known)
     if not new:
         return
     updates = [
-        {
-            "Update": {
-                "TableName": table(),
-                "Key": dynamo.key(pk, sk),
-                "UpdateExpression": "ADD matched :m",
-                "ConditionExpression": "attribute_exists(pk)",
-                "ExpressionAttributeValues": {":m": {"SS": new}},
-            }
-        }
+        ("update", FeedItem(pk, sk), FeedItem.pk.exists(), [FeedItem.matched.add(set(new))])
         for pk in [feed_pk(user_id)] + [feed_pk(user_id, sid) for sid in sorted(known)]
     ]
     existing = FeedEntry(
         user_id=user_id,
         search_ids=tuple(sorted(known | set(new))),
-        job=json.loads(current["doc"]),
+        job=json.loads(current.doc or "{}"),
         overall=entry.overall,
         posted_at=entry.posted_at,
-        expires_at=int(current["expires_at"]),
+        expires_at=int(current.expires_at or 0),
     )
-    puts = [
-        {"Put": {"TableName": table(), "Item": _feed_item(feed_pk(user_id, sid), sk, existing)}}
-        for sid in new
-    ]
-    codes = _transact(updates + puts)
+    saves = [("save", _feed_item(feed_pk(user_id, sid), sk, existing), None, None) for sid in new]
+    codes = _transact(updates + saves)
     if codes and CHECK_FAILED not in codes:
-        raise dynamo.unavailable()
+        raise base.unavailable()
 
 
 def touch_feeds(partitions: Sequence[str], as_of: str, now: int) -> None:
-    """Record `data_as_of` in each feed partition (`F#~`), 25 per BatchWriteItem."""
+    """Record `data_as_of` in each feed partition (`F#~`): BatchWriteItem, 25 at a time (PynamoDB sends
+    unprocessed items again and fails after its retries)."""
     expires = now + META_TTL_SECONDS
-    requests = [
-        {
-            "PutRequest": {
-                "Item": {
-                    **dynamo.key(pk, META_SK),
-                    **dynamo.item({"data_as_of": as_of, "expires_at": expires}),
-                }
-            }
-        }
-        for pk in sorted(set(partitions))
-    ]
     try:
-        for start in range(0, len(requests), BATCH_WRITE_MAX):
-            pending: dict[str, Any] = {table(): requests[start : start + BATCH_WRITE_MAX]}
-            for _ in range(5):
-                response = _client().batch_write_item(RequestItems=pending)
-                pending = response.get("UnprocessedItems") or {}
-                if not pending:
-                    break
-    except aws.AWS_ERRORS as exc:
-        raise dynamo.unavailable() from exc
+        with FeedItem.batch_write() as batch:
+            for pk in sorted(set(partitions)):
+                batch.save(FeedItem(pk, META_SK, data_as_of=as_of, expires_at=expires))
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc
 
 
 @dataclass(frozen=True)
@@ -565,6 +478,14 @@ class FeedSlice:
     jobs: list[dict[str, Any]]  # API Job documents, matched_searches included
     last_key: dict[str, Any] | None
     data_as_of: str | None
+
+
+def _pages(partition: str, range_key: Any, filter_condition: Any, **query: Any) -> Iterator[dict[str, Any]]:
+    """The raw pages of one `Query` of a feed partition (PynamoDB's page iterator: one call per page)."""
+    from pynamodb.pagination import PageIterator
+
+    arguments = {"range_key_condition": range_key, "filter_condition": filter_condition, **query}
+    return PageIterator(FeedItem._get_connection().query, (partition,), arguments)
 
 
 def feed_page(
@@ -581,90 +502,69 @@ def feed_page(
     The first page also reads the partition's `data_as_of` item, which sorts above every score (`F#~`).
     """
     low = FEED_LOW + (score_key(min_score) if min_score is not None else "")
-    kwargs: dict[str, Any] = {
-        "TableName": table(),
-        "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
-        "FilterExpression": "expires_at > :now AND attribute_not_exists(applied)",
-        "ExpressionAttributeValues": dynamo.expression_values(
-            {":pk": feed_pk(user_id, search_id), ":low": low, ":high": META_SK, ":now": now}
-        ),
-        "ScanIndexForward": False,
-        "Limit": limit if start_key else limit + 1,
-    }
-    if start_key:
-        kwargs["ExclusiveStartKey"] = start_key
+    pages = _pages(
+        feed_pk(user_id, search_id),
+        FeedItem.sk.between(low, META_SK),
+        (FeedItem.expires_at > now) & FeedItem.applied.does_not_exist(),
+        scan_index_forward=False,
+        limit=limit if start_key else limit + 1,
+        exclusive_start_key=start_key,
+    )
     try:
-        response = _client().query(**kwargs)
-    except aws.AWS_ERRORS as exc:
-        raise dynamo.unavailable() from exc
+        page = next(iter(pages))
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc
     jobs: list[dict[str, Any]] = []
     as_of: str | None = None
-    for raw in response.get("Items", []):
-        item = dynamo.plain(raw) or {}
-        if item.get("sk") == META_SK:
-            as_of = item.get("data_as_of")
+    for raw in page.get("Items", []):
+        item = FeedItem.from_raw_data(raw)
+        if item.sk == META_SK:
+            as_of = item.data_as_of
             continue
-        doc = json.loads(item["doc"])
-        doc["matched_searches"] = sorted(item.get("matched") or ())
-        jobs.append(doc)
-    last = response.get("LastEvaluatedKey")
+        jobs.append(_api_job(item))
+    last = page.get("LastEvaluatedKey")
     return FeedSlice(jobs=jobs, last_key=dict(last) if last else None, data_as_of=as_of)
 
 
 def feed_entry(user_id: str, job_id: str, now: int) -> dict[str, Any] | None:
     """This user's current feed copy of a job (the API Job with `matched_searches`), if they have one."""
-    marker = dynamo.get_item(table(), dynamo.key(feed_pk(user_id), f"J#{job_id}"), consistent=False)
-    if not marker or int(marker.get("expires_at", 0)) <= now:
+    marker = _get(FeedMarker, FeedMarker.key(user_id, job_id), consistent=False)
+    if marker is None or int(marker.expires_at or 0) <= now or not marker.feed_sk:
         return None
-    item = dynamo.get_item(table(), dynamo.key(feed_pk(user_id), str(marker["feed_sk"])), consistent=False)
-    if not item or item.get("applied"):
+    item = _get(FeedItem, (feed_pk(user_id), str(marker.feed_sk)), consistent=False)
+    if item is None or item.applied:
         return None
-    doc = dict(json.loads(item["doc"]))
-    doc["matched_searches"] = sorted(item.get("matched") or ())
-    return doc
+    return _api_job(item)
 
 
 def mark_applied(user_id: str, job_id: str) -> None:
     """Leave a job the user applied to out of every copy of their feed."""
-    marker = dynamo.get_item(table(), dynamo.key(feed_pk(user_id), f"J#{job_id}"), consistent=False)
-    if not marker:
+    marker = _get(FeedMarker, FeedMarker.key(user_id, job_id), consistent=False)
+    if marker is None or not marker.feed_sk:
         return
-    sk = str(marker["feed_sk"])
-    item = dynamo.get_item(table(), dynamo.key(feed_pk(user_id), sk), consistent=False)
-    searches = sorted((item or {}).get("matched") or ())
+    sk = str(marker.feed_sk)
+    item = _get(FeedItem, (feed_pk(user_id), sk), consistent=False)
+    searches = sorted(item.matched or ()) if item is not None else []
     for pk in [feed_pk(user_id)] + [feed_pk(user_id, sid) for sid in searches]:
-        dynamo.conditional_update(
-            table(), dynamo.key(pk, sk), "SET applied = :t", "attribute_exists(pk)", {":t": True}
-        )
+        try:
+            FeedItem(pk, sk).update([FeedItem.applied.set(True)], condition=FeedItem.pk.exists())
+        except base.STORAGE_ERRORS as exc:
+            if not base.is_condition_failure(exc):
+                raise base.unavailable() from exc
 
 
 def count_recent(user_id: str, search_id: str, now: int, *, max_pages: int = 5) -> int:
-    """How many current jobs a search put in the feed (its partition holds exactly the last 24 hours)."""
-    total = 0
-    start: dict[str, Any] | None = None
-    for _ in range(max_pages):
-        kwargs: dict[str, Any] = {
-            "TableName": table(),
-            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
-            "FilterExpression": "expires_at > :now",
-            "ExpressionAttributeValues": dynamo.expression_values(
-                {
-                    ":pk": feed_pk(user_id, search_id),
-                    ":low": FEED_LOW + "0",
-                    ":high": FEED_LOW + "9",
-                    ":now": now,
-                }
-            ),
-            "Select": "COUNT",
-        }
-        if start:
-            kwargs["ExclusiveStartKey"] = start
-        try:
-            response = _client().query(**kwargs)
-        except aws.AWS_ERRORS as exc:
-            raise dynamo.unavailable() from exc
-        total += int(response.get("Count", 0))
-        start = response.get("LastEvaluatedKey")
-        if not start:
-            break
-    return total
+    """How many current jobs a search put in the feed (its partition holds exactly the last 24 hours): a
+    `COUNT` query of at most `max_pages` pages, so the calls of a read do not grow with the feed."""
+    from pynamodb.constants import COUNT
+
+    pages = _pages(
+        feed_pk(user_id, search_id),
+        FeedItem.sk.between(FEED_LOW + "0", FEED_LOW + "9"),
+        FeedItem.expires_at > now,
+        select=COUNT,
+    )
+    try:
+        return sum(int(page.get("Count", 0)) for page in itertools.islice(pages, max_pages))
+    except base.STORAGE_ERRORS as exc:
+        raise base.unavailable() from exc

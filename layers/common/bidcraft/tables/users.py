@@ -10,10 +10,10 @@ Models and their items (attribute names and types are the wire format the stores
 - `MfaItem`: `USER#<user_id>` / `MFA` — TOTP seed, backup-code hashes, replay guard (`auth.mfa_store`).
 - `LockoutItem`: `USER#<user_id>` / `LOCKOUT` — the sign-in attempt window and lock (`auth.lockout`).
 - `RateWindow`: `RATE#<class>#<subject>` / `W#<window start>` — a fixed-window counter `c` (`ratelimit`).
-Sessions, refresh tokens, OAuth states, lockouts and rate windows carry the TTL attribute `expires_at`.
-
-The Upwork budget counters (`bidcraft.upwork.budget`) are still written through the low-level client: that
-module belongs to the Upwork work in progress (docs/auth.md).
+- `UpworkBudgetCounter`: `UPWORK_BUDGET` / `S#<epoch second>`, `Q#<epoch quarter-second>` or `D#<UTC date>`
+  — the service-wide Upwork call budget's counters `c` (`bidcraft.upwork.budget`).
+Sessions, refresh tokens, OAuth states, lockouts, rate windows and budget counters carry the TTL attribute
+`expires_at`.
 Attributes are nullable unless they are keys: items written before an attribute existed still load. Lists are
 typed `Any`: PynamoDB's stubs type a `ListAttribute(of=...)`'s elements as attribute classes, not values.
 """
@@ -182,3 +182,14 @@ class RateWindow(_UsersItem):
     @classmethod
     def key(cls, op_class: str, subject: str, window_start: int) -> tuple[str, str]:
         return f"RATE#{op_class}#{subject}", f"W#{window_start}"
+
+
+@tables.register
+class UpworkBudgetCounter(_UsersItem):
+    c = NumberAttribute(null=True)  # Upwork requests counted in the window
+    expires_at = NumberAttribute(null=True)  # the table's TTL (epoch seconds)
+
+    @classmethod
+    def key(cls, window: str) -> tuple[str, str]:
+        """`window`: `S#<epoch second>`, `Q#<epoch quarter-second>` or `D#<UTC date>`."""
+        return "UPWORK_BUDGET", window

@@ -1,7 +1,8 @@
 """Upwork OAuth 2.0 and GraphQL client over httpx2: the same code for www.upwork.com and the sandbox.
 
-The clients (`UpworkGraphQL`, `UpworkOAuth`, `make_client`, …) load on first use (PEP 562), so code that needs
-only the models or errors — the jobs API's scoring, for one — does not import httpx2 at cold start.
+The clients (`UpworkGraphQL`, `UpworkOAuth`, `make_client`, …) and the models (`UpworkJob`, …) load on first
+use (PEP 562): code that needs only the errors or one submodule (the budget, the job categories) imports
+neither httpx2 nor the models' pydantic schemas at cold start.
 """
 
 from __future__ import annotations
@@ -17,24 +18,24 @@ from bidcraft.upwork.errors import (
     UpworkPermissionError,
     UpworkRateLimited,
 )
-from bidcraft.upwork.models import (
-    UpworkContract,
-    UpworkFreelancer,
-    UpworkFreelancerSearch,
-    UpworkIdentity,
-    UpworkJob,
-    UpworkJobActivity,
-    UpworkJobClient,
-    UpworkPayment,
-    UpworkProfile,
-    UpworkProposal,
-    UpworkServiceToken,
-    UpworkTokens,
-)
 
 if TYPE_CHECKING:
     from bidcraft.upwork.graphql import UpworkGraphQL
     from bidcraft.upwork.http import RetryPolicy, make_client
+    from bidcraft.upwork.models import (
+        UpworkContract,
+        UpworkFreelancer,
+        UpworkFreelancerSearch,
+        UpworkIdentity,
+        UpworkJob,
+        UpworkJobActivity,
+        UpworkJobClient,
+        UpworkPayment,
+        UpworkProfile,
+        UpworkProposal,
+        UpworkServiceToken,
+        UpworkTokens,
+    )
     from bidcraft.upwork.oauth import UpworkOAuth, authorize_url
 
 _LAZY = {
@@ -43,6 +44,18 @@ _LAZY = {
     "make_client": "bidcraft.upwork.http",
     "UpworkOAuth": "bidcraft.upwork.oauth",
     "authorize_url": "bidcraft.upwork.oauth",
+    "UpworkContract": "bidcraft.upwork.models",
+    "UpworkFreelancer": "bidcraft.upwork.models",
+    "UpworkFreelancerSearch": "bidcraft.upwork.models",
+    "UpworkIdentity": "bidcraft.upwork.models",
+    "UpworkJob": "bidcraft.upwork.models",
+    "UpworkJobActivity": "bidcraft.upwork.models",
+    "UpworkJobClient": "bidcraft.upwork.models",
+    "UpworkPayment": "bidcraft.upwork.models",
+    "UpworkProfile": "bidcraft.upwork.models",
+    "UpworkProposal": "bidcraft.upwork.models",
+    "UpworkServiceToken": "bidcraft.upwork.models",
+    "UpworkTokens": "bidcraft.upwork.models",
 }
 
 

@@ -19,6 +19,10 @@ Upwork budget").
 
 `hook(purpose)` is what the Upwork HTTP client calls before each request it sends
 (`bidcraft.upwork.http.make_client(before_request=budget.before_request)`), retries included.
+
+The counters are the `UpworkBudgetCounter` model of `bidcraft.tables.users`, written through
+`tables.base.transact_write`; the model is imported on the first slot taken (only code that calls Upwork
+pays for PynamoDB here, not every function that can build an Upwork client).
 """
 
 from __future__ import annotations
@@ -28,14 +32,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bidcraft import aws, clock, config
 from bidcraft.upwork.errors import UpworkRateLimited
 
+if TYPE_CHECKING:
+    from bidcraft.tables.users import UpworkBudgetCounter
+
 logger = logging.getLogger(__name__)
 
-PK = "UPWORK_BUDGET"
 MAX_WAIT_SECONDS = 3.0
 POLL_SHARE = 0.9  # the poller may spend at most this share of the day; the rest is for people and syncs
 UPWORK_RATE_CEILING = 10
@@ -50,7 +56,6 @@ Purpose = Literal["interactive", "poll"]
 
 
 class BudgetSettings(config.BaseSettings):
-    users_table: str
     upwork_rate_per_second: int = 8
     upwork_daily_budget: int = 36_000
 
@@ -90,39 +95,31 @@ def _seconds_to_midnight(moment: datetime) -> int:
     return seconds_to_midnight(moment) + 1
 
 
+def _counter(window: str, limit: int, expires: int) -> tuple[UpworkBudgetCounter, list[Any], Any]:
+    """A conditional `ADD c 1` of one window's counter (`c < limit`), with its TTL."""
+    from bidcraft.tables.users import UpworkBudgetCounter as Counter
+
+    actions = [Counter.c.add(1), Counter.expires_at.set(expires)]
+    return Counter(*Counter.key(window)), actions, Counter.c.does_not_exist() | (Counter.c < limit)
+
+
 def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refusal | None:
-    """One atomic attempt at both counters; None when the slot was taken."""
+    """One atomic attempt at the three counters (one `TransactWriteItems`); None when the slot was taken."""
+    from bidcraft.tables import base
+
     second = int(moment.timestamp())
     quarter = int(moment.timestamp() * QUARTERS_PER_SECOND)
-    day = moment.date().isoformat()
-    table = settings.users_table
-
-    def counter(sk: str, limit: int, expires: int) -> dict[str, Any]:
-        return {
-            "Update": {
-                "TableName": table,
-                "Key": {"pk": {"S": PK}, "sk": {"S": sk}},
-                "UpdateExpression": "ADD c :one SET expires_at = :exp",
-                "ConditionExpression": "attribute_not_exists(c) OR c < :limit",
-                "ExpressionAttributeValues": {
-                    ":one": {"N": "1"},
-                    ":limit": {"N": str(limit)},
-                    ":exp": {"N": str(expires)},
-                },
-            }
-        }
-
-    items = [
-        counter(f"S#{second}", settings.upwork_rate_per_second, second + 120),
-        counter(f"D#{day}", _day_limit(settings, purpose), second + 2 * 86_400),
-        counter(f"Q#{quarter}", PER_QUARTER, second + 120),
+    counters = [  # updates only: PynamoDB sends them in this order, and the reasons come back in it
+        _counter(f"S#{second}", settings.upwork_rate_per_second, second + 120),
+        _counter(f"D#{moment.date().isoformat()}", _day_limit(settings, purpose), second + 2 * 86_400),
+        _counter(f"Q#{quarter}", PER_QUARTER, second + 120),
     ]
     try:
-        aws.client("dynamodb").transact_write_items(TransactItems=items)
-    except aws.AWS_ERRORS as exc:
-        from bidcraft import dynamo
-
-        codes = dynamo.cancellation_codes(exc)
+        with base.transact_write(counters[0][0]) as transaction:
+            for item, actions, condition in counters:
+                transaction.update(item, actions, condition=condition)
+    except base.STORAGE_ERRORS as exc:
+        codes = base.cancellation_codes(exc)
         if codes and codes[1] == CHECK_FAILED:
             return Refusal("day", _seconds_to_midnight(moment))
         if codes and CHECK_FAILED in (codes[0], codes[2] if len(codes) > 2 else ""):
@@ -164,22 +161,19 @@ def acquire(
 def day_left(purpose: Purpose = "poll", *, now: Callable[[], datetime] = clock.now) -> int:
     """Requests `purpose` may still send today (one consistent read of the day counter): the poller paces
     its rounds with it. A storage failure reads as nothing left (the round waits)."""
+    from bidcraft.tables import base
+    from bidcraft.tables.users import UpworkBudgetCounter as Counter
+
     settings = _settings()
     moment = now()
     try:
-        item = (
-            aws.client("dynamodb")
-            .get_item(
-                TableName=settings.users_table,
-                Key={"pk": {"S": PK}, "sk": {"S": f"D#{moment.date().isoformat()}"}},
-                ConsistentRead=True,
-            )
-            .get("Item")
-        )
-    except aws.AWS_ERRORS as exc:
+        item = Counter.get(*Counter.key(f"D#{moment.date().isoformat()}"), consistent_read=True)
+    except Counter.DoesNotExist:
+        item = None
+    except base.STORAGE_ERRORS as exc:
         logger.warning("upwork budget unavailable", extra={"error": aws.error_code(exc)})
         return 0
-    used = int(item["c"]["N"]) if item and "c" in item else 0
+    used = int(item.c or 0) if item is not None else 0
     return max(0, _day_limit(settings, purpose) - used)
 
 

@@ -13,7 +13,14 @@ ContractStatus = Literal["active", "paused", "closed"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: each function builds the schemas of the Upwork data it reads, on first use (sign-in reads
+    # tokens and profiles, a sync proposals and contracts, market data freelancers) — except the job
+    # postings below, which the jobs poller validates every round and so builds at import.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+class _Posting(_Model):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=False)
 
 
 class UpworkTokens(_Model):
@@ -94,7 +101,7 @@ class UpworkPayment(_Model):
     description: str | None = None
 
 
-class UpworkJobClient(_Model):
+class UpworkJobClient(_Posting):
     """What Upwork tells about the client of a job posting. `None` means Upwork did not give it."""
 
     payment_verified: bool | None = None
@@ -108,7 +115,7 @@ class UpworkJobClient(_Model):
     country: str | None = None
 
 
-class UpworkJobActivity(_Model):
+class UpworkJobActivity(_Posting):
     """Competition on a job posting, as Upwork reports it (`None`: not given)."""
 
     applicants: int | None = None
@@ -117,7 +124,7 @@ class UpworkJobActivity(_Model):
     last_client_activity: AwareDatetime | None = None
 
 
-class UpworkJob(_Model):
+class UpworkJob(_Posting):
     """A marketplace job posting (search result, or the full posting with `description` and questions)."""
 
     job_id: str
