@@ -192,9 +192,12 @@ def test_bad_queries_are_422(call: Call, user: User, query: dict[str, str]) -> N
 
 @pytest.fixture
 def steady_window(monkeypatch: pytest.MonkeyPatch, user: User) -> None:
-    """Server time fixed mid-minute, so the counts of one test never straddle two rate-limit windows."""
+    """Server time fixed mid-minute, so the counts of one test never straddle two rate-limit windows: the next
+    half-minute mark, never earlier than now (the user's token, issued now, must not be from the future)."""
     now = clock.now()
     fixed = now.replace(second=30, microsecond=0)
+    if fixed < now:
+        fixed += timedelta(minutes=1)
     monkeypatch.setattr(clock, "now", lambda: fixed)
 
 
