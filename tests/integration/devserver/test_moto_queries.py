@@ -1,0 +1,127 @@
+"""The emulator's partition-only Query (`devserver.moto_patches.install_fast_moto_queries`) answers as
+DynamoDB does: the expected pages are computed here from the items written, not from moto."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from devserver.testing import LocalAws
+
+
+@pytest.fixture(scope="module")
+def ddb(local_aws: LocalAws) -> Any:
+    resources = local_aws.resources
+    return boto3.session.Session(region_name=resources.region).client(
+        "dynamodb", endpoint_url=resources.endpoint_url
+    )
+
+
+@pytest.fixture(scope="module")
+def seeded(ddb: Any, local_aws: LocalAws) -> tuple[str, str, list[str]]:
+    """Three partitions of 120 items; the middle one's items also in gsi1 under one key."""
+    table = local_aws.resources.ref("AnalyticsTable")
+    run = uuid.uuid4().hex[:8]
+    keys = [f"QTEST#{run}#{n}" for n in range(3)]
+    for pk in keys:
+        for n in range(120):
+            item = {"pk": {"S": pk}, "sk": {"S": f"{'AGG' if n % 2 else 'ITEM'}#{n:04d}"}, "n": {"N": str(n)}}
+            if pk == keys[1]:
+                item |= {"gsi1pk": {"S": f"{pk}#IDX"}, "gsi1sk": {"S": f"{(n * 7) % 120:04d}"}}
+            ddb.put_item(TableName=table, Item=item)
+    return table, run, keys
+
+
+def pages(ddb: Any, request: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+    while True:
+        page = ddb.query(**request)
+        yield page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return
+        request = {**request, "ExclusiveStartKey": page["LastEvaluatedKey"]}
+
+
+def sort_keys(items: list[dict[str, Any]]) -> list[str]:
+    return [item["sk"]["S"] for item in items]
+
+
+def test_a_key_range_returns_only_that_partition_in_order(
+    ddb: Any, seeded: tuple[str, str, list[str]]
+) -> None:
+    table, _, keys = seeded
+
+    found = ddb.query(
+        TableName=table,
+        KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
+        ExpressionAttributeValues={":pk": {"S": keys[1]}, ":lo": {"S": "AGG#0010"}, ":hi": {"S": "AGG#0020"}},
+    )
+
+    assert sort_keys(found["Items"]) == [f"AGG#{n:04d}" for n in range(11, 20, 2)]
+    assert found["Count"] == found["ScannedCount"] == 5
+
+
+def test_begins_with_pages_backwards_with_limit(ddb: Any, seeded: tuple[str, str, list[str]]) -> None:
+    table, _, keys = seeded
+    request = {
+        "TableName": table,
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :p)",
+        "ExpressionAttributeValues": {":pk": {"S": keys[2]}, ":p": {"S": "ITEM#"}},
+        "ScanIndexForward": False,
+        "Limit": 25,
+    }
+
+    got = list(pages(ddb, request))
+
+    assert [len(page) for page in got] == [25, 25, 10]
+    assert [sk for page in got for sk in sort_keys(page)] == [f"ITEM#{n:04d}" for n in range(118, -1, -2)]
+
+
+def test_whole_partition_with_filter_and_projection(ddb: Any, seeded: tuple[str, str, list[str]]) -> None:
+    table, _, keys = seeded
+
+    found = ddb.query(
+        TableName=table,
+        KeyConditionExpression="pk = :pk",
+        FilterExpression="n >= :min",
+        ProjectionExpression="sk",
+        ExpressionAttributeValues={":pk": {"S": keys[0]}, ":min": {"N": "100"}},
+    )
+
+    assert found["Items"] == [
+        {"sk": {"S": sk}} for sk in sorted(f"{'AGG' if n % 2 else 'ITEM'}#{n:04d}" for n in range(100, 120))
+    ]
+    assert found["ScannedCount"] == 120
+
+
+def test_an_absent_partition_is_empty(ddb: Any, seeded: tuple[str, str, list[str]]) -> None:
+    table, run, _ = seeded
+
+    found = ddb.query(
+        TableName=table,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"QTEST#{run}#none"}},
+    )
+
+    assert found["Items"] == []
+    assert found["Count"] == 0
+
+
+def test_an_index_query_matches_only_its_key(ddb: Any, seeded: tuple[str, str, list[str]]) -> None:
+    table, _, keys = seeded
+    request = {
+        "TableName": table,
+        "IndexName": "gsi1",
+        "KeyConditionExpression": "gsi1pk = :pk AND gsi1sk <= :hi",
+        "ExpressionAttributeValues": {":pk": {"S": f"{keys[1]}#IDX"}, ":hi": {"S": "0049"}},
+        "ScanIndexForward": False,
+        "Limit": 20,
+    }
+
+    got = [item for page in pages(ddb, request) for item in page]
+
+    assert [item["gsi1sk"]["S"] for item in got] == [f"{n:04d}" for n in range(49, -1, -1)]
+    assert {item["pk"]["S"] for item in got} == {keys[1]}
