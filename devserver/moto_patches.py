@@ -156,11 +156,12 @@ def install_fast_moto_queries() -> None:
     match. The partition is copied in one C-level call, so a concurrent write no longer breaks the iteration
     ("dictionary changed size during iteration").
     """
+    from moto.dynamodb.comparisons import get_comparison_func
     from moto.dynamodb.models.table import Table
 
     if getattr(Table, "_bidcraft_fast_queries", False):
         return
-    original = Table.query
+    original: Any = Table.query  # called with a `_Candidates` view in place of the table
 
     def query(
         self: Any, hash_key: Any, range_comparison: Any, range_objs: Any, *args: Any, **kwargs: Any
@@ -172,10 +173,10 @@ def install_fast_moto_queries() -> None:
         elif self.range_key_attr and hash_key is not None and len(range_conditions) <= 1:
             partition = self.items.get(hash_key)
             candidates = list(partition.values()) if partition else []
-            if range_comparison:
-                candidates = [
-                    item for item in candidates if item.range_key.compare(range_comparison, range_objs)
-                ]
+            if range_comparison:  # `DynamoType.compare`, with the bounds cast once instead of per item
+                matches = get_comparison_func(range_comparison)
+                bounds = [bound.cast_value for bound in range_objs]
+                candidates = [item for item in candidates if matches(item.range_key.cast_value, *bounds)]
             candidates.sort(key=lambda item: item.range_key)
         else:
             candidates = None
@@ -204,3 +205,30 @@ def _index_candidates(table: Any, hash_conditions: Any) -> list[Any] | None:
             for name, value in hash_conditions
         )
     ]
+
+
+def install_serial_dynamodb() -> None:
+    """Run the emulator's DynamoDB requests one at a time, as if each were atomic.
+
+    moto serves each request in a thread of its own and its DynamoDB backend has no locks: a transaction
+    running while another request reads or writes the same table can be seen half-applied, two concurrent
+    `ADD`s can lose one, and a `Query` iterating a partition crashes when a write inserts into it ("dictionary
+    changed size during iteration", an HTTP 500 the SDK retries). DynamoDB makes every request and every
+    transaction atomic. One lock around moto's DynamoDB request handling gives the same guarantee; it costs
+    no throughput worth measuring, since the emulator's Python work holds the GIL anyway.
+    """
+    import threading
+
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler, "_bidcraft_serial", False):
+        return
+    lock = threading.RLock()
+    original = DynamoHandler.call_action
+
+    def call_action(self: Any) -> Any:
+        with lock:
+            return original(self)
+
+    setattr(DynamoHandler, "call_action", call_action)  # noqa: B010
+    setattr(DynamoHandler, "_bidcraft_serial", True)  # noqa: B010

@@ -3,6 +3,7 @@ DynamoDB does: the expected pages are computed here from the items written, not 
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -125,3 +126,43 @@ def test_an_index_query_matches_only_its_key(ddb: Any, seeded: tuple[str, str, l
 
     assert [item["gsi1sk"]["S"] for item in got] == [f"{n:04d}" for n in range(49, -1, -1)]
     assert {item["pk"]["S"] for item in got} == {keys[1]}
+
+
+def test_a_transaction_is_never_seen_half_applied(ddb: Any, local_aws: LocalAws) -> None:
+    # Given 25 counters that one transaction after another increments together
+    table = local_aws.resources.ref("AnalyticsTable")
+    pk = f"QTEST#{uuid.uuid4().hex[:8]}#tx"
+    keys = [{"pk": {"S": pk}, "sk": {"S": f"C#{n:02d}"}} for n in range(25)]
+    done = threading.Event()
+
+    def write() -> None:
+        try:
+            for _ in range(40):
+                ddb.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Update": {
+                                "TableName": table,
+                                "Key": key,
+                                "UpdateExpression": "ADD c :one",
+                                "ExpressionAttributeValues": {":one": {"N": "1"}},
+                            }
+                        }
+                        for key in keys
+                    ]
+                )
+        finally:
+            done.set()
+
+    # When they are read while the transactions run
+    writer = threading.Thread(target=write)
+    writer.start()
+    seen: list[set[str]] = []
+    while not done.is_set():
+        found = ddb.batch_get_item(RequestItems={table: {"Keys": keys, "ConsistentRead": True}})
+        seen.append({item.get("c", {}).get("N", "0") for item in found["Responses"][table]})
+    writer.join()
+
+    # Then every read sees all counters equal (before or after a transaction, never inside one)
+    assert len(seen) > 5
+    assert [values for values in seen if len(values) > 1] == []
