@@ -11,7 +11,8 @@ all:
 | queue hop | callback's answer to the sync job's `started_at` (the SQS poller's long poll) |
 | Upwork reads | first to last GraphQL request the sandbox served (read ahead, overlapping the apply) |
 | sync job | job `started_at` to `finished_at` (reads + apply + parked events + bookkeeping) |
-| analytics visible | job `finished_at` to the first analytics answer counting all proposals (poll interval) |
+| analytics visible | job `finished_at` to the first analytics answer counting all proposals (negative: all |
+|  | proposals were visible before the job finished its other parts) |
 
 CPU seconds per process come from `/proc/<pid>/stat` (the devserver process — moto, the sandbox, the HTTP
 server, the queue pollers — and each function's containers, `GET /_local/status`), so a busy machine
@@ -161,7 +162,38 @@ def sync_job(stack: Stack, http: httpx2.Client, user_id: str) -> dict[str, Any] 
     }
 
 
-def wait_for_total(http: httpx2.Client, body: dict[str, Any], total: int, poll: float) -> tuple[float, int]:
+class CpuMeter:
+    """CPU seconds per process group (the devserver, each function's containers) since `start()`, counting
+    containers that start or end (a timed-out invocation ends its container) in between."""
+
+    def __init__(self, stack: Stack, http: httpx2.Client) -> None:
+        self._stack = stack
+        self._http = http
+        self._baseline: dict[int, float] = {}
+        self._last: dict[int, tuple[str, float]] = {}
+
+    def sample(self) -> None:
+        for name, pids in self._stack.processes(self._http).items():
+            for pid in pids:
+                used = cpu_seconds(pid)
+                if used:
+                    self._last[pid] = (name, used)
+
+    def start(self) -> None:
+        self.sample()
+        self._baseline = {pid: used for pid, (_, used) in self._last.items()}
+
+    def totals(self) -> dict[str, float]:
+        self.sample()
+        found: dict[str, float] = {}
+        for pid, (name, used) in self._last.items():
+            found[name] = found.get(name, 0.0) + used - self._baseline.get(pid, 0.0)
+        return {name: round(value, 1) for name, value in sorted(found.items()) if value >= 0.05}
+
+
+def wait_for_total(
+    http: httpx2.Client, body: dict[str, Any], total: int, poll: float, meter: CpuMeter | None = None
+) -> tuple[float, int]:
     """Poll the analytics until they count `total` proposals: (when, how many reads)."""
     user_id = body["user"]["user_id"]
     headers = {"Authorization": f"Bearer {body['access_token']}"}
@@ -172,6 +204,8 @@ def wait_for_total(http: httpx2.Client, body: dict[str, Any], total: int, poll: 
         answer = http.get(f"/api/analytics/proposals/{user_id}", headers=headers)
         if answer.status_code == 200 and answer.json().get("total_proposals") == total:
             return time.monotonic(), reads
+        if meter is not None and reads % 5 == 0:
+            meter.sample()
         time.sleep(poll)
     raise RuntimeError(f"the analytics did not reach {total} proposals in 900 s")
 
@@ -182,20 +216,20 @@ def epoch_to_monotonic(iso: str | None, offset: float) -> float | None:
 
 def one_run(stack: Stack, http: httpx2.Client, proposals: int, poll: float) -> dict[str, Any]:
     offset = time.time() - time.monotonic()  # wall clock → this process's monotonic clock
-    pids = stack.processes(http)
-    cpu_before = {name: sum(cpu_seconds(pid) for pid in found) for name, found in pids.items()}
+    meter = CpuMeter(stack, http)
+    meter.start()
     first_line = len(stack.lines)
     load = os.getloadavg()[0]
     started = time.monotonic()
     body = sign_in(http, proposals)
     signed_in = time.monotonic()
-    visible, reads = wait_for_total(http, body, proposals, poll)
+    visible, reads = wait_for_total(http, body, proposals, poll, meter)
+    cpu = meter.totals()
     job = sync_job(stack, http, body["user"]["user_id"]) or {}
-    pids = stack.processes(http)  # containers started during the run count too
-    cpu = {
-        name: round(sum(cpu_seconds(pid) for pid in found) - cpu_before.get(name, 0.0), 1)
-        for name, found in pids.items()
-    }
+    deadline = time.monotonic() + 300
+    while job.get("status") not in ("succeeded", "failed") and time.monotonic() < deadline:
+        time.sleep(1)  # the job goes on after the proposals (contracts, payments, parked events)
+        job = sync_job(stack, http, body["user"]["user_id"]) or {}
     graphql = [(at, int(m.group(2))) for at, line in stack.lines[first_line:] if (m := _GRAPHQL.match(line))]
     job_started = epoch_to_monotonic(job.get("started_at"), offset)
     job_finished = epoch_to_monotonic(job.get("finished_at"), offset)
@@ -212,7 +246,7 @@ def one_run(stack: Stack, http: httpx2.Client, proposals: int, poll: float) -> d
         "upwork_requests": len(graphql),
         "sandbox_ms": sum(ms for _, ms in graphql),
         "analytics_reads": reads,
-        "cpu_seconds": {name: value for name, value in sorted(cpu.items()) if value},
+        "cpu_seconds": cpu,
         "job": job,
         "load_before": round(load, 2),
         "load_after": round(os.getloadavg()[0], 2),

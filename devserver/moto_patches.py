@@ -232,3 +232,21 @@ def install_serial_dynamodb() -> None:
 
     setattr(DynamoHandler, "call_action", call_action)  # noqa: B010
     setattr(DynamoHandler, "_bidcraft_serial", True)  # noqa: B010
+
+
+def install_cached_service_list() -> None:
+    """List moto's service packages once instead of on every request.
+
+    moto's server finds the backend of each request through `list_of_moto_modules()`, a directory listing
+    plus one `isdir` per entry (~150 system calls) per request; the list cannot change while the process runs.
+    """
+    import functools
+
+    from moto import backends
+
+    if getattr(backends, "_bidcraft_cached", False):
+        return
+    original = backends.list_of_moto_modules
+    listed = functools.cache(lambda: tuple(original()))
+    setattr(backends, "list_of_moto_modules", listed)  # noqa: B010
+    setattr(backends, "_bidcraft_cached", True)  # noqa: B010
