@@ -250,3 +250,26 @@ def install_cached_service_list() -> None:
     listed = functools.cache(lambda: tuple(original()))
     setattr(backends, "list_of_moto_modules", listed)  # noqa: B010
     setattr(backends, "_bidcraft_cached", True)  # noqa: B010
+
+
+def install_cached_update_parser() -> None:
+    """Parse each distinct UpdateExpression once.
+
+    moto parses the expression text of every update (in a transaction: of every item), ~10% of a
+    transaction's emulator time; the counters of a sync repeat a few expression texts thousands of times. The
+    parsed tree is never changed afterwards (moto's validator works on a deep copy of it), so sharing it is
+    safe; invalid expressions raise as before and are not cached.
+    """
+    import functools
+
+    from moto.dynamodb import models as dynamodb_models
+
+    if getattr(dynamodb_models, "_bidcraft_cached_parser", False):
+        return
+    parser = dynamodb_models.UpdateExpressionParser
+
+    class CachedUpdateExpressionParser:
+        make = staticmethod(functools.lru_cache(maxsize=4096)(parser.make))
+
+    setattr(dynamodb_models, "UpdateExpressionParser", CachedUpdateExpressionParser)  # noqa: B010
+    setattr(dynamodb_models, "_bidcraft_cached_parser", True)  # noqa: B010

@@ -166,3 +166,29 @@ def test_a_transaction_is_never_seen_half_applied(ddb: Any, local_aws: LocalAws)
     # Then every read sees all counters equal (before or after a transaction, never inside one)
     assert len(seen) > 5
     assert [values for values in seen if len(values) > 1] == []
+    final = ddb.batch_get_item(RequestItems={table: {"Keys": keys, "ConsistentRead": True}})
+    assert [item["c"]["N"] for item in final["Responses"][table]] == ["40"] * 25
+
+
+def test_a_repeated_update_expression_uses_each_call_s_values(ddb: Any, local_aws: LocalAws) -> None:
+    table = local_aws.resources.ref("AnalyticsTable")
+    key = {"pk": {"S": f"QTEST#{uuid.uuid4().hex[:8]}#upd"}, "sk": {"S": "X"}}
+    for value in ("first", "second", "third"):
+        ddb.update_item(
+            TableName=table,
+            Key=key,
+            UpdateExpression="SET v = :v ADD n :one",
+            ExpressionAttributeValues={":v": {"S": value}, ":one": {"N": "1"}},
+        )
+
+    item = ddb.get_item(TableName=table, Key=key, ConsistentRead=True)["Item"]
+
+    assert (item["v"]["S"], item["n"]["N"]) == ("third", "3")
+    for _ in range(2):  # an invalid expression is refused every time (errors are not cached)
+        with pytest.raises(ddb.exceptions.ClientError, match="ValidationException"):
+            ddb.update_item(
+                TableName=table,
+                Key=key,
+                UpdateExpression="SET = :v",
+                ExpressionAttributeValues={":v": {"S": "x"}},
+            )
