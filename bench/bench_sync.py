@@ -17,8 +17,8 @@ all:
 CPU seconds per process come from `/proc/<pid>/stat` (the devserver process — moto, the sandbox, the HTTP
 server, the queue pollers — and each function's containers, `GET /_local/status`), so a busy machine
 inflates wall time but not CPU. `--profile DIR` profiles every invocation of the functions (cProfile, CPU
-time; `DEVSERVER_PROFILE_DIR`) and prints the sync worker's top functions; `--py-spy PATH` also samples the
-devserver process with py-spy (collapsed stacks in DIR).
+time; `DEVSERVER_PROFILE_DIR`) and prints the sync worker's top functions; `--py-spy PATH` samples the
+devserver process with py-spy (collapsed stacks in `--py-spy-out`).
 
 Run: `.venv/bin/python bench/bench_sync.py [--proposals 5000] [--runs 1] [--profile /tmp/prof]`.
 """
@@ -276,6 +276,9 @@ def main() -> int:
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between analytics reads")
     parser.add_argument("--profile", type=Path, help="profile every function invocation into this directory")
     parser.add_argument("--py-spy", help="py-spy executable: also sample the devserver process")
+    parser.add_argument(
+        "--py-spy-out", default="devserver.spy", help="py-spy's collapsed stacks (raw format)"
+    )
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
     if args.profile is not None:
@@ -288,7 +291,7 @@ def main() -> int:
         spy = None
         if args.py_spy:
             devserver = str(stack.processes(http)["devserver"][0])
-            out = str((args.profile or Path(".")) / "devserver.spy")
+            out = str(Path(args.py_spy_out).resolve())
             spy = subprocess.Popen(  # noqa: S603  # nosec B603
                 [
                     args.py_spy,
