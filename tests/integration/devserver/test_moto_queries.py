@@ -192,3 +192,75 @@ def test_a_repeated_update_expression_uses_each_call_s_values(ddb: Any, local_aw
                 UpdateExpression="SET = :v",
                 ExpressionAttributeValues={":v": {"S": "x"}},
             )
+
+
+def counter_update(
+    table: str, key: dict[str, Any], expression: str, names: dict[str, str], values: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": key,
+            "UpdateExpression": expression,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+    }
+
+
+def test_counter_updates_in_a_transaction_set_and_add_as_dynamodb_does(ddb: Any, local_aws: LocalAws) -> None:
+    table = local_aws.resources.ref("AnalyticsTable")
+    key = {"pk": {"S": f"QTEST#{uuid.uuid4().hex[:8]}#ctr"}, "sk": {"S": "AGG#D#2025-01-01"}}
+    expression = "SET #f0 = :f0, #f1 = :f1 ADD #a0 :a0, #a1 :a1"
+    names = {"#f0": "type", "#f1": "key", "#a0": "earnings", "#a1": "status#hired"}
+
+    for amount in ("10.25", "4.75", "1"):
+        ddb.transact_write_items(
+            TransactItems=[
+                counter_update(
+                    table,
+                    key,
+                    expression,
+                    names,
+                    {
+                        ":f0": {"S": "aggregate"},
+                        ":f1": {"S": "2025-01-01"},
+                        ":a0": {"N": amount},
+                        ":a1": {"N": "1"},
+                    },
+                )
+            ]
+        )
+    item = ddb.get_item(TableName=table, Key=key, ConsistentRead=True)["Item"]
+
+    assert item["type"] == {"S": "aggregate"}
+    assert item["key"] == {"S": "2025-01-01"}
+    assert item["status#hired"] == {"N": "3"}
+    assert float(item["earnings"]["N"]) == 16.0
+
+
+def test_a_counter_update_that_does_not_fit_refuses_the_whole_transaction(
+    ddb: Any, local_aws: LocalAws
+) -> None:
+    # Given an item whose `label` is a string
+    table = local_aws.resources.ref("AnalyticsTable")
+    pk = f"QTEST#{uuid.uuid4().hex[:8]}#bad"
+    ddb.put_item(TableName=table, Item={"pk": {"S": pk}, "sk": {"S": "A"}, "label": {"S": "text"}})
+    good = counter_update(
+        table, {"pk": {"S": pk}, "sk": {"S": "B"}}, "ADD #a0 :a0", {"#a0": "n"}, {":a0": {"N": "1"}}
+    )
+    adds_to_text = counter_update(
+        table, {"pk": {"S": pk}, "sk": {"S": "A"}}, "ADD #a0 :a0", {"#a0": "label"}, {":a0": {"N": "1"}}
+    )
+
+    # When a transaction adds a number to it beside a valid update
+    with pytest.raises(ddb.exceptions.ClientError, match=r"TransactionCanceled|ValidationException"):
+        ddb.transact_write_items(TransactItems=[good, adds_to_text])
+
+    # Then nothing was written
+    assert "Item" not in ddb.get_item(
+        TableName=table, Key={"pk": {"S": pk}, "sk": {"S": "B"}}, ConsistentRead=True
+    )
+    assert ddb.get_item(TableName=table, Key={"pk": {"S": pk}, "sk": {"S": "A"}})["Item"]["label"] == {
+        "S": "text"
+    }
