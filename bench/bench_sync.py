@@ -8,7 +8,7 @@ all:
 | stage | from the ... |
 |---|---|
 | sign-in | init, the sandbox's consent, the callback (which queues the sync) |
-| queue hop | callback's answer to the sync job's `started_at` (the SQS poller's long poll) |
+| queue hop | callback's answer to the sync job's `started_at` (whole seconds: ±1 s, may be negative) |
 | Upwork reads | first to last GraphQL request the sandbox served (read ahead, overlapping the apply) |
 | sync job | job `started_at` to `finished_at` (reads + apply + parked events + bookkeeping) |
 | analytics visible | job `finished_at` to the first analytics answer counting all proposals (negative: all |
