@@ -100,6 +100,10 @@ def start_emulator(host: str = "127.0.0.1", port: int = 0) -> Emulator:
     from devserver import moto_patches
 
     moto_patches.install_fast_moto_transactions()
+    moto_patches.install_fast_moto_queries()
+    moto_patches.install_serial_dynamodb()
+    moto_patches.install_cached_service_list()
+    moto_patches.install_cached_update_parser()
 
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()

@@ -36,6 +36,8 @@ INIT_TIMEOUT_SECONDS = (
     60.0  # importing a function on a busy laptop; Lambda allows 10 s of init, we are lenient
 )
 DEFAULT_MAX_CONTAINERS = 4
+# Set in the devserver's own environment (never passed to the functions): each invocation is profiled there.
+PROFILE_DIR_VARIABLE = "DEVSERVER_PROFILE_DIR"
 
 
 class FunctionError(RuntimeError):
@@ -73,7 +75,10 @@ def _serve(conn: Connection, env: dict[str, str], paths: list[str], function: di
             region=function["region"],
         )
         try:
-            result = handler(event, context)
+            if function.get("profile_dir"):
+                result = _profiled(handler, event, context, function)
+            else:
+                result = handler(event, context)
         except BaseException as exc:
             traceback.print_exc()
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -82,6 +87,20 @@ def _serve(conn: Connection, env: dict[str, str], paths: list[str], function: di
             conn.send(("ok", result))
         except Exception as exc:  # not serialisable: Lambda would fail to return it too
             conn.send(("error", f"the result could not be serialised: {type(exc).__name__}: {exc}"))
+
+
+def _profiled(handler: Any, event: Any, context: LambdaContext, function: dict[str, Any]) -> Any:
+    """Run one invocation under cProfile (CPU time of this process) and write its stats to
+    `<profile_dir>/<function>-<pid>-<n>.prof` (`DEVSERVER_PROFILE_DIR`, for `bench/bench_sync.py`)."""
+    import cProfile
+
+    profile = cProfile.Profile(time.process_time)
+    function["invocations"] = function.get("invocations", 0) + 1
+    try:
+        return profile.runcall(handler, event, context)
+    finally:
+        name = f"{function['logical_id']}-{os.getpid()}-{function['invocations']}.prof"
+        profile.dump_stats(os.path.join(function["profile_dir"], name))
 
 
 class Container:
@@ -97,6 +116,8 @@ class Container:
             "memory": function.memory_size,
             "timeout": float(function.timeout),
             "region": region,
+            "logical_id": function.logical_id,
+            "profile_dir": os.environ.get(PROFILE_DIR_VARIABLE) or None,
         }
         self.process = _SPAWN.Process(
             target=_serve,
@@ -174,11 +195,15 @@ class ProcessInvoker(Invoker):
         self.concurrency = self._max
         self._idle: dict[str, list[Container]] = {name: [] for name in template.functions}
         self._count: dict[str, int] = dict.fromkeys(template.functions, 0)
+        self._started: dict[str, list[Container]] = {name: [] for name in template.functions}
         self._changed = threading.Condition()
         self._closed = False
 
     def _new(self, function: Function) -> Container:
-        return Container(function, self._environments[function.logical_id], self._paths, self.region)
+        container = Container(function, self._environments[function.logical_id], self._paths, self.region)
+        with self._changed:
+            self._started[function.logical_id].append(container)
+        return container
 
     def _acquire(self, function: Function) -> Container:
         name = function.logical_id
@@ -235,6 +260,15 @@ class ProcessInvoker(Invoker):
             except Exception as exc:
                 log.warning("%s cannot be imported: %s", name, exc)
             self._release(name, container)
+
+    def pids(self) -> dict[str, list[int]]:
+        """Process ids of each function's live containers (`/_local/status`; benchmarks read their CPU)."""
+        with self._changed:
+            self._started = {name: [c for c in found if c.alive] for name, found in self._started.items()}
+            return {
+                name: [c.process.pid for c in found if c.process.pid is not None]
+                for name, found in self._started.items()
+            }
 
     def close(self) -> None:
         with self._changed:

@@ -165,6 +165,10 @@ class RunningStack:
             "keys": {lid: self.resources.ref(lid) for lid in [*self.template.keys, *self.template.aliases]},
             "secrets": {lid: self.resources.ref(lid) for lid in self.template.secrets},
             "sandbox": sandbox,
+            "processes": {
+                "devserver": os.getpid(),
+                "containers": self.invoker.pids() if isinstance(self.invoker, ProcessInvoker) else {},
+            },
         }
 
     def start_pollers(self, *, retry_delay: int = 1) -> None:

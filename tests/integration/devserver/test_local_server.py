@@ -233,3 +233,13 @@ def test_an_invocation_past_the_timeout_ends_its_container_and_the_next_one_work
     after = client.get("/api/sleep", params={"seconds": "0"})
     assert after.status_code == 200
     assert after.json()["pid"] != before  # the timed-out container (the last idle one, reused) was ended
+
+
+def test_status_lists_the_processes_that_run_each_function(client: httpx2.Client) -> None:
+    served_by = client.get("/api/sleep", params={"seconds": "0"}).json()["pid"]
+
+    processes = client.get("/_local/status").json()["processes"]
+
+    assert processes["devserver"] == os.getpid()  # this stack runs in the test's process
+    assert served_by in processes["containers"]["EchoFunction"]
+    assert served_by != os.getpid()
