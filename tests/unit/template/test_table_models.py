@@ -140,7 +140,6 @@ def test_the_ai_items_are_models_of_the_analytics_table_with_its_index_and_ttl(
         analytics.AiJobItem,
         analytics.AiUsageItem,
         analytics.MarketSnapshotItem,
-        analytics.ProposalForDrafting,
     ]
     registered = _models()
     for model in ai_models:

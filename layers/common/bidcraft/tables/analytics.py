@@ -361,19 +361,6 @@ class MarketSnapshotItem(_AiItem):
         return f"MARKET#{category_key}", "SNAPSHOT"
 
 
-@tables.register
-class ProposalForDrafting(_AiItem):
-    """A read-only view of the analytics domain's proposal items (`USER#<id>` / `PROPOSAL#<id>`, in `gsi1`
-    under `USER#<id>#PROPOSALS`, written by `bidcraft.analytics.store`): only what a draft cites of the
-    freelancer's won work (`bidcraft.ai.drafting.store`). Never written through this model."""
-
-    job_title = UnicodeAttribute(null=True)
-    category = UnicodeAttribute(null=True)
-    budget = NumberAttribute(null=True)
-    hourly_rate = NumberAttribute(null=True)
-    status = UnicodeAttribute(null=True)
-
-
 def without_nulls(value: Any) -> Any:
     """A JSON value with the `None`s of its objects left out (raw maps would store them as NULL)."""
     if isinstance(value, dict):

@@ -11,10 +11,10 @@ GetItem; absent or stale → none: drafting never calls Upwork).
 
 A failed read is logged and leaves that part empty: a draft without past work claims none; it does not fail.
 
-Storage: the proposals are read through `ProposalForDrafting` (`bidcraft.tables.analytics`), a read-only view
-of the analytics domain's proposal items. The analytics store offers no "recent proposals" read, so the Query
-is here; exactly one page is read (`page_iter`), since PynamoDB's item iterator would fetch further pages to
-fill a limit once the status filter has dropped items.
+Storage: the proposals are read through the analytics domain's `ProposalRecord` model
+(`bidcraft.tables.analytics`), never written here. The analytics store offers no "recent proposals" read, so
+the Query is here; exactly one page is read (`page_iter`), since PynamoDB's item iterator would fetch further
+pages to fill a limit once the status filter has dropped items.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 from bidcraft import clock
 from bidcraft.ai.drafting.models import FreelancerContext, PastWork
 from bidcraft.errors import DomainError
-from bidcraft.tables.analytics import ProposalForDrafting
+from bidcraft.tables.analytics import ProposalRecord
 from bidcraft.tables.base import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -37,16 +37,16 @@ MAX_PAST_WORK = 20
 
 def _past_work(user_id: str) -> list[PastWork]:
     """The won jobs among the user's `RECENT_PROPOSALS` newest proposals: one Query, one page."""
-    results = ProposalForDrafting.gsi1.query(
+    results = ProposalRecord.gsi1.query(
         f"USER#{user_id}#PROPOSALS",
-        filter_condition=ProposalForDrafting.status == "hired",
+        filter_condition=ProposalRecord.status == "hired",
         scan_index_forward=False,
         page_size=RECENT_PROPOSALS,
     )
     page: dict[str, Any] = next(results.page_iter, {})
     found: list[PastWork] = []
     for raw in page.get("Items", []):
-        item = ProposalForDrafting.from_raw_data(raw)
+        item = ProposalRecord.from_raw_data(raw)
         title = str(item.job_title or "").strip()
         if not title:
             continue
