@@ -14,8 +14,13 @@ time (issue 10's goal: ≤ 1.25 for every function). On a loaded machine wall-cl
 ±30 % between runs, so each run also records the CPU time the import used (`time.process_time()` around the
 import, same interpreter): "cpu ms" and "× floor (cpu)" are much less sensitive to other processes.
 
-Usage: `python -m bench.bench_cold_start [--runs 9] [--json]` (numbers, not assertions; exit 1 only when a
-module fails to import or imports `openai` eagerly).
+`--instructions` counts instead the machine instructions each import executes (valgrind's `lackey` tool, once
+per module, in parallel; the interpreter's own start-up, `python -c pass`, is subtracted). The count is the
+same on every run whatever the machine's load, so it is the figure to compare against the 1.25× goal on a
+shared machine; it needs `valgrind` on PATH and takes a few minutes.
+
+Usage: `python -m bench.bench_cold_start [--runs 9] [--json] [--instructions]` (numbers, not assertions; exit
+1 only when a module fails to import or imports `openai` eagerly).
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -134,11 +141,51 @@ def times_floor_cpu(sample: Sample, floor: Sample) -> float:
     return round(sample.cpu_ms / floor.cpu_ms, 2) if floor.cpu_ms else 0.0
 
 
+_INSTRUCTIONS = re.compile(r"guest instrs:\s+([\d,]+)")
+
+
+def instructions(code: str) -> int:
+    """Machine instructions `python -c code` executes (valgrind lackey), start-up included."""
+    done = subprocess.run(  # noqa: S603 - valgrind running our own interpreter on our own module
+        ["valgrind", "--tool=lackey", "--basic-counts=yes", sys.executable, "-c", code],  # noqa: S607
+        cwd=ROOT,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    match = _INSTRUCTIONS.search(done.stderr)
+    if done.returncode != 0 or not match:
+        raise RuntimeError(f"{code}: {(done.stderr.strip().splitlines() or ['failed'])[-1][:120]}")
+    return int(match.group(1).replace(",", ""))
+
+
+def instruction_table(modules: list[str]) -> int:
+    """Each import's instruction count and its multiple of the floor's (deterministic: one run each)."""
+    codes = ["pass", f"import {FLOOR}", *(f"import {module}" for module in modules)]
+    print(f"counting instructions of {len(codes)} interpreters with valgrind (a few minutes)…", flush=True)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        counts = list(pool.map(instructions, codes))
+    start_up, floor = counts[0], counts[1] - counts[0]
+    print(f"{'module':32} {'M instructions':>15} {'× floor':>8}")
+    print(f"{'(floor) boto3+pydantic+resolver':32} {floor / 1e6:15.1f} {1.0:8.2f}")
+    for module, count in zip(modules, counts[2:], strict=True):
+        ratio = (count - start_up) / floor
+        note = f"over {GOAL}× floor" if ratio > GOAL else ""
+        print(f"{module:32} {(count - start_up) / 1e6:15.1f} {ratio:8.2f}  {note}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--instructions", action="store_true", help="count instructions (valgrind) instead")
     args = parser.parse_args(argv)
+    if args.instructions:
+        if shutil.which("valgrind") is None:
+            parser.error("--instructions needs valgrind on PATH")
+        return instruction_table(function_modules())
 
     measure("json")  # warm the OS file cache and byte-code so the first function is not penalised
     floor, results = interleaved(function_modules(), args.runs)

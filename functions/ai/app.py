@@ -5,6 +5,8 @@ Every route is bearer-authenticated and rate limited per user (operation class `
 
 from __future__ import annotations
 
+from bidcraft import startup  # isort: skip  # first: the collector pauses while the function loads
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -142,3 +144,4 @@ def get_job(job_id: str) -> AiJob:
 
 
 lambda_handler = lambda_handler_for(app)
+startup.finished()

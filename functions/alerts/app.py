@@ -7,6 +7,8 @@ user's channel id is 404 on every route (API.md "Alerts").
 
 from __future__ import annotations
 
+from bidcraft import startup  # isort: skip  # first: the collector pauses while the function loads
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -125,3 +127,4 @@ def list_deliveries(
 
 
 lambda_handler = lambda_handler_for(app)
+startup.finished()

@@ -8,6 +8,8 @@ not exceptions: they are recorded and re-queued with backoff by the worker itsel
 
 from __future__ import annotations
 
+from bidcraft import startup  # isort: skip  # first: the collector pauses while the function loads
+
 from typing import Any
 
 # First, before anything imports pydantic: Powertools' batch types import all of its parser models (SQS,
@@ -35,3 +37,6 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         event=event, record_handler=record_handler, processor=processor, context=context
     )
     return dict(response)
+
+
+startup.finished()

@@ -6,6 +6,8 @@ annotations below (422 problem with field errors otherwise) and makes one domain
 
 from __future__ import annotations
 
+from bidcraft import startup  # isort: skip  # first: the collector pauses while the function loads
+
 import re
 from datetime import date
 from typing import Annotated, Literal
@@ -231,3 +233,4 @@ def rate_limits() -> RateLimits:
 
 
 lambda_handler = lambda_handler_for(app)
+startup.finished()

@@ -10,6 +10,8 @@ audit trail, TOTP, QR codes or the KMS envelope.
 
 from __future__ import annotations
 
+from bidcraft import startup  # isort: skip  # first: the collector pauses while the function loads
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -234,3 +236,4 @@ def mfa_disable(body: Annotated[MfaDisableRequest, Body()]) -> MfaDisableRespons
 
 
 lambda_handler = lambda_handler_for(app)
+startup.finished()

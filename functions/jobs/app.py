@@ -7,6 +7,8 @@ field errors). Nothing here submits anything to Upwork (API.md, "Jobs"; docs/job
 
 from __future__ import annotations
 
+from bidcraft import startup  # isort: skip  # first: the collector pauses while the function loads
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -151,3 +153,4 @@ def draft_for_job(job_id: JobId, body: Annotated[DraftRequest, Body()]) -> JobDr
 
 
 lambda_handler = lambda_handler_for(app)
+startup.finished()

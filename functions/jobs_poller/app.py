@@ -7,6 +7,8 @@ next round. The round's figures are returned (and logged) for `make invoke` and 
 
 from __future__ import annotations
 
+from bidcraft import startup  # isort: skip  # first: the collector pauses while the function loads
+
 from typing import Any
 
 from bidcraft import config
@@ -25,3 +27,6 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         remaining_seconds=(lambda: remaining() / 1000) if callable(remaining) else (lambda: 1e9)
     )
     return report.as_dict()
+
+
+startup.finished()

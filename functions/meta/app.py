@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bidcraft import startup  # isort: skip  # first: the collector pauses while the function loads
+
 from typing import Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -44,3 +46,4 @@ def swagger_asset(asset: str) -> Response[str]:
 
 
 lambda_handler = lambda_handler_for(app, public=True)
+startup.finished()

@@ -6,6 +6,8 @@ sync raises, so its record is reported in `batchItemFailures` and retried (then 
 
 from __future__ import annotations
 
+from bidcraft import startup  # isort: skip  # first: the collector pauses while the function loads
+
 import uuid
 from typing import Any
 
@@ -38,3 +40,6 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         event=event, record_handler=record_handler, processor=processor, context=context
     )
     return dict(response)
+
+
+startup.finished()

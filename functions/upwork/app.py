@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from bidcraft import startup  # isort: skip  # first: the collector pauses while the function loads
+
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -106,3 +108,4 @@ def sync_status(job_id: JobId) -> SyncJobStatus:
 
 
 lambda_handler = lambda_handler_for(app)
+startup.finished()

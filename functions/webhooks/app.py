@@ -7,6 +7,8 @@ missing header is a 401 (as Standard Webhooks says), not a 422.
 
 from __future__ import annotations
 
+from bidcraft import startup  # isort: skip  # first: the collector pauses while the function loads
+
 import base64
 from typing import Annotated, Any, Literal
 
@@ -101,3 +103,4 @@ def receive_at_function_url_root() -> Response[WebhookAck]:
 
 
 lambda_handler = lambda_handler_for(app, json_only=False, public=True)
+startup.finished()
