@@ -42,9 +42,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import httpx2
+
+from tests.e2e import session
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIRECT = "http://localhost:5173/callback"
@@ -125,15 +126,9 @@ def local_stack(profile_dir: Path | None) -> Iterator[Stack]:
 
 
 def sign_in(http: httpx2.Client, proposals: int) -> dict[str, Any]:
-    init = http.post("/auth/upwork/init", json={"redirect_uri": REDIRECT})
-    init.raise_for_status()
+    """A new sandbox account with `proposals` past proposals, signed in as the e2e tests do (its tokens)."""
     account = f"bench-sync-{uuid.uuid4().hex[:8]}"
-    url = f"{init.json()['authorization_url']}&sandbox_user={account}&sandbox_proposals={proposals}"
-    location = http.get(url).headers["location"]
-    params = {name: values[0] for name, values in parse_qs(urlsplit(location).query).items()}
-    callback = http.get("/auth/upwork/callback", params=params)
-    callback.raise_for_status()
-    return dict(callback.json())
+    return session.sign_in(http, REDIRECT, account=account, proposals=proposals).body
 
 
 def sync_job(stack: Stack, http: httpx2.Client, user_id: str) -> dict[str, Any] | None:
