@@ -76,6 +76,7 @@ class Clock:
 def dynamo(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDynamo]:
     fake = FakeDynamo()
     monkeypatch.setenv("USERS_TABLE", "users")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # the fake stands in for the client, built first
     monkeypatch.setenv("UPWORK_RATE_PER_SECOND", "8")
     monkeypatch.setenv("UPWORK_DAILY_BUDGET", "20")
     config.reset()
@@ -132,6 +133,55 @@ def test_the_poller_stops_at_its_share_of_the_day(dynamo: FakeDynamo) -> None:
     with pytest.raises(UpworkRateLimited):
         budget.acquire("poll", now=clock.now, sleep=clock.sleep)
     budget.acquire("interactive", now=clock.now, sleep=clock.sleep)  # people still get through
+
+
+def test_background_work_leaves_a_quarter_of_every_second_to_people(dynamo: FakeDynamo) -> None:
+    # Given a sync taking slots as fast as the budget lets it, from the start of a second
+    clock = Clock(datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC))
+    for _ in range(budget.background_per_second(8)):
+        budget.acquire("sync", now=clock.now, sleep=clock.sleep)
+    assert budget.background_per_second(8) == 6
+    assert clock.moment.second == 0  # six slots in three quarters
+    # When a person's sign-in needs two requests in the same second
+    person = Clock(clock.moment)
+    for _ in range(2):
+        budget.acquire("interactive", now=person.now, sleep=person.sleep)
+    # Then both get through within it (one wait for the next quarter), where the sync may take no more
+    assert person.moment.second == 0
+    assert sum(person.slept) < 0.3
+    assert dynamo.counters[("UPWORK_BUDGET", "S#" + str(int(clock.moment.timestamp())))] == 8
+    # And the sync's next request waits for the next second in one step (no attempt every quarter)
+    calls = dynamo.calls
+    budget.acquire("sync", now=clock.now, sleep=clock.sleep)
+    assert clock.moment.second == 1
+    assert dynamo.calls == calls + 2  # refused once, granted once
+
+
+@pytest.mark.parametrize(("rate", "background"), [(1, 1), (2, 1), (4, 3), (8, 6), (10, 8)])
+def test_the_background_share_keeps_at_least_one_slot_for_people_when_it_can(
+    rate: int, background: int
+) -> None:
+    assert budget.background_per_second(rate) == background
+
+
+def test_the_sync_reads_upwork_as_background_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bidcraft.auth import upwork_client
+    from bidcraft.sync import runner
+
+    built: list[str] = []
+    monkeypatch.setattr(upwork_client, "graphql", lambda purpose="interactive": built.append(purpose))
+    runner._graphql()
+    assert built == ["sync"]
+    taken: list[str] = []
+    monkeypatch.setattr(budget, "acquire", lambda purpose="interactive", **_: taken.append(purpose))
+    upwork_client._default_http.cache_clear()
+    try:
+        for purpose in ("sync", "interactive"):
+            (hook,) = upwork_client.http(purpose).event_hooks["request"]  # type: ignore[arg-type]
+            hook(None)
+    finally:
+        upwork_client._default_http.cache_clear()
+    assert taken == ["sync", "interactive"]
 
 
 def test_a_full_slot_that_stays_full_gives_up_after_the_longest_wait(dynamo: FakeDynamo) -> None:

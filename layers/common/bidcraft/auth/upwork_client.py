@@ -18,6 +18,7 @@ from bidcraft.errors import ConfigurationError
 if TYPE_CHECKING:
     import httpx2
 
+    from bidcraft.upwork.budget import Purpose
     from bidcraft.upwork.graphql import UpworkGraphQL
     from bidcraft.upwork.oauth import UpworkOAuth
 
@@ -31,15 +32,17 @@ def use_http_client(client: httpx2.Client | None) -> None:
 
 
 @functools.cache
-def _default_http() -> httpx2.Client:
+def _default_http(purpose: Purpose) -> httpx2.Client:
     from bidcraft.upwork import budget
     from bidcraft.upwork.http import make_client
 
-    return make_client(before_request=budget.before_request)  # every Upwork call takes a budget slot
+    return make_client(before_request=budget.hook(purpose))  # every Upwork call takes a budget slot
 
 
-def http() -> httpx2.Client:
-    return _override if _override is not None else _default_http()
+def http(purpose: Purpose = "interactive") -> httpx2.Client:
+    """The HTTP client for Upwork calls made for `purpose` (`sync` for the sync worker's reads, which yield
+    part of every second to people waiting: `bidcraft.upwork.budget`)."""
+    return _override if _override is not None else _default_http(purpose)
 
 
 def credentials() -> tuple[str, str]:
@@ -66,7 +69,7 @@ def oauth() -> UpworkOAuth:
     return UpworkOAuth(settings.upwork().upwork_base_url, cid, secret, http())
 
 
-def graphql() -> UpworkGraphQL:
+def graphql(purpose: Purpose = "interactive") -> UpworkGraphQL:
     from bidcraft.upwork.graphql import UpworkGraphQL
 
-    return UpworkGraphQL(settings.upwork().upwork_api_url, http())
+    return UpworkGraphQL(settings.upwork().upwork_api_url, http(purpose))

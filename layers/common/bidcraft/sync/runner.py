@@ -57,7 +57,7 @@ def _access_token(user_id: str) -> str:
 def _graphql() -> Any:
     from bidcraft.auth import upwork_client
 
-    return upwork_client.graphql()
+    return upwork_client.graphql("sync")  # background: leaves part of every second to people signing in
 
 
 def _permanent(exc: Exception) -> bool:

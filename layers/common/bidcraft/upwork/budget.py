@@ -13,9 +13,14 @@ Limits: `UPWORK_RATE_PER_SECOND` (default 8) and `UPWORK_DAILY_BUDGET` (default 
 `acquire(purpose)`: when this second or quarter is full it waits for the next quarter (`MAX_WAIT_SECONDS` at
 most); when the day is spent, or the wait would be longer, it raises `UpworkRateLimited` (code `BUDGET`, with
 `Retry-After`): an HTTP route answers 503, a sync waits in a delayed message, the jobs poller leaves the rest
-of its round for the next one. It never lets a request through over the budget. Purpose `poll` (the jobs
-poller) stops at `POLL_SHARE` of the day, so polling can never starve sign-in and syncs (docs/jobs.md, "The
-Upwork budget").
+of its round for the next one. It never lets a request through over the budget.
+
+Purposes: `interactive` (a person is waiting: sign-in, a job's details, a market read), `sync` (the sync
+worker) and `poll` (the jobs poller). The two background purposes may take at most `background_per_second`
+of each second (the rate minus a quarter of it, at least one: 6 of 8), so a sync or a polling round that
+saturates the budget always leaves slots in every second for people: a sign-in behind a 5,000-proposal sync
+waits at most about three quarter-seconds per call instead of failing with 503. `poll` also stops at
+`POLL_SHARE` of the day, so polling can never starve sign-in and syncs (docs/jobs.md, "The Upwork budget").
 
 `hook(purpose)` is what the Upwork HTTP client calls before each request it sends
 (`bidcraft.upwork.http.make_client(before_request=budget.before_request)`), retries included.
@@ -52,7 +57,8 @@ CHECK_FAILED = "ConditionalCheckFailed"  # a transaction item's cancellation rea
 QUARTERS_PER_SECOND = 4
 PER_QUARTER = UPWORK_RATE_CEILING // (QUARTERS_PER_SECOND + 1)
 
-Purpose = Literal["interactive", "poll"]
+Purpose = Literal["interactive", "sync", "poll"]
+BACKGROUND: frozenset[Purpose] = frozenset({"sync", "poll"})
 
 
 class BudgetSettings(config.BaseSettings):
@@ -69,10 +75,13 @@ class BudgetSettings(config.BaseSettings):
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a slot was refused: `second` (this second is full) or `day` (the day's share is spent)."""
+    """Why a slot was refused: `second` (this second or quarter is full) or `day` (the day's share is spent);
+    `next_slot` is how long a window lasts before a retry can succeed (a quarter, or the whole second when the
+    second's counter refused, as it does for a background purpose that has used its share)."""
 
     window: Literal["second", "day"]
     retry_after: int
+    next_slot: float = 1.0 / QUARTERS_PER_SECOND
 
 
 def _settings() -> BudgetSettings:
@@ -82,6 +91,17 @@ def _settings() -> BudgetSettings:
         return config.load(BudgetSettings).checked()
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc
+
+
+def background_per_second(rate: int) -> int:
+    """Of `rate` slots a second, those a background purpose may take: a quarter (at least one) stays for
+    people; at a rate of 1 there is nothing to keep back."""
+    return max(1, rate - max(1, rate // 4))
+
+
+def _second_limit(settings: BudgetSettings, purpose: Purpose) -> int:
+    rate = settings.upwork_rate_per_second
+    return background_per_second(rate) if purpose in BACKGROUND else rate
 
 
 def _day_limit(settings: BudgetSettings, purpose: Purpose) -> int:
@@ -110,7 +130,7 @@ def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refus
     second = int(moment.timestamp())
     quarter = int(moment.timestamp() * QUARTERS_PER_SECOND)
     counters = [  # updates only: PynamoDB sends them in this order, and the reasons come back in it
-        _counter(f"S#{second}", settings.upwork_rate_per_second, second + 120),
+        _counter(f"S#{second}", _second_limit(settings, purpose), second + 120),
         _counter(f"D#{moment.date().isoformat()}", _day_limit(settings, purpose), second + 2 * 86_400),
         _counter(f"Q#{quarter}", PER_QUARTER, second + 120),
     ]
@@ -122,7 +142,9 @@ def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refus
         codes = base.cancellation_codes(exc)
         if codes and codes[1] == CHECK_FAILED:
             return Refusal("day", _seconds_to_midnight(moment))
-        if codes and CHECK_FAILED in (codes[0], codes[2] if len(codes) > 2 else ""):
+        if codes and codes[0] == CHECK_FAILED:
+            return Refusal("second", 1, next_slot=1.0)
+        if codes and len(codes) > 2 and codes[2] == CHECK_FAILED:
             return Refusal("second", 1)
         # Storage trouble: refusing is the safe side (Upwork's limit is a hard one); the caller retries later.
         logger.warning("upwork budget unavailable", extra={"error": aws.error_code(exc) or "cancelled"})
@@ -137,7 +159,8 @@ def acquire(
     sleep: Callable[[float], None] = time.sleep,
     max_wait: float = MAX_WAIT_SECONDS,
 ) -> None:
-    """Take one slot, waiting for the next second while this one is full; `UpworkRateLimited` otherwise."""
+    """Take one slot, waiting for the next quarter or second while this one is full (`max_wait` at most);
+    `UpworkRateLimited` otherwise."""
     settings = _settings()
     waited = 0.0
     while True:
@@ -152,8 +175,8 @@ def acquire(
                 retry_after=refusal.retry_after,
                 code="BUDGET",
             )
-        step = 1.0 / QUARTERS_PER_SECOND
-        pause = step - (moment.timestamp() % step) + 0.005  # to the start of the next quarter-second
+        step = refusal.next_slot
+        pause = step - (moment.timestamp() % step) + 0.005  # to the start of the next quarter or second
         sleep(pause)
         waited += pause
 
