@@ -11,7 +11,8 @@ import pytest
 
 from bidcraft import aws
 from bidcraft.tables.alerts import ChannelItem, DeliveryItem
-from bidcraft.tables.analytics import AiJobItem, ProposalRecord
+from bidcraft.tables.analytics.ai import AiJobItem
+from bidcraft.tables.analytics.records import ProposalRecord
 from bidcraft.tables.audit import AuditRecord
 from bidcraft.tables.idempotency import WebhookReceipt
 from bidcraft.tables.jobs import FeedItem, SavedSearch

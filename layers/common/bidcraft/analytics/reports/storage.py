@@ -17,7 +17,7 @@ from bidcraft.analytics.models import user_pk
 from bidcraft.analytics.reports.models import LINK_SECONDS
 from bidcraft.errors import ServiceUnavailable
 from bidcraft.tables import base
-from bidcraft.tables.analytics import ReportRecord
+from bidcraft.tables.analytics.reports import ReportRecord
 
 logger = logging.getLogger(__name__)
 
