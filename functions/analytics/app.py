@@ -2,6 +2,12 @@
 
 Every route takes a bearer token, counts against the caller's `api` rate limit, validates its input from the
 annotations below (422 problem with field errors otherwise) and makes one domain call.
+
+Cold start (issue 10, docs/capacity.md §5): what every request needs loads with the function — routing and
+validation, the token verifier and the rate window (users table), the route models (`analytics.views`, built
+on first use). The code that computes a route's answer is imported by the route: the analytics routes load
+their domain module and with it the analytics table's adapter and PynamoDB records (`analytics.store`), which
+the audit-log and rate-limit routes never read; the report route loads gathering, charts, PDF/CSV and S3.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from bidcraft import aws, config
-from bidcraft.analytics import dashboard, metrics, proposals
+from bidcraft.analytics import views
 from bidcraft.analytics.reports import models as report_models
 from bidcraft.errors import ServiceUnavailable
 from bidcraft.http import create_app, lambda_handler_for, request
@@ -79,14 +85,16 @@ def _target(principal: Principal, user_id: str) -> str:
 )
 def user_metrics(
     user_id: UserId,
-    period: Annotated[metrics.PeriodName, Query(description="Calendar period (ISO weeks)")] = "monthly",
+    period: Annotated[views.PeriodName, Query(description="Calendar period (ISO weeks)")] = "monthly",
     date_: Annotated[
         date | None,
         IsoDay,
         Query(alias="date", description="A day inside the wanted period, YYYY-MM-DD (default today, UTC)"),
     ] = None,
-) -> metrics.UserMetrics:
+) -> views.UserMetrics:
     principal = _caller()
+    from bidcraft.analytics import metrics
+
     return metrics.user_metrics(_target(principal, user_id), period, date_)
 
 
@@ -96,8 +104,11 @@ def user_metrics(
     tags=["analytics"],
     middlewares=API_LIMIT,
 )
-def main_dashboard() -> dashboard.Dashboard:
-    return dashboard.main_dashboard(_caller().user_id)
+def main_dashboard() -> views.Dashboard:
+    user_id = _caller().user_id
+    from bidcraft.analytics import dashboard
+
+    return dashboard.main_dashboard(user_id)
 
 
 @app.get(
@@ -108,12 +119,14 @@ def main_dashboard() -> dashboard.Dashboard:
 )
 def proposal_analytics(
     user_id: UserId,
-    status: Annotated[proposals.StatusFilter, Query(description="`all` or a current status")] = "all",
+    status: Annotated[views.StatusFilter, Query(description="`all` or a current status")] = "all",
     category: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     date_from: Day = None,
     date_to: Day = None,
-) -> proposals.ProposalAnalytics:
+) -> views.ProposalAnalytics:
     principal = _caller()
+    from bidcraft.analytics import proposals
+
     return proposals.proposal_analytics(
         _target(principal, user_id),
         status=status,

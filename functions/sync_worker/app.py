@@ -15,14 +15,14 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from bidcraft.observability import function_logger
-from bidcraft.sync import jobs, runner
+from bidcraft.sync import messages, runner
 
 logger = function_logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def record_handler(record: SQSRecord) -> dict[str, int] | None:
-    message = jobs.SyncMessage.model_validate_json(record.body)
+    message = messages.SyncMessage.model_validate_json(record.body)
     # Without a job id (sign-in, schedule) the job is named after the message: a redelivery is the same job.
     job_id = message.job_id or str(uuid.uuid5(uuid.NAMESPACE_URL, f"sqs:{record.message_id}"))
     return runner.sync_user(message.user_id, job_id=job_id, reason=message.reason)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from bidcraft.tables.analytics import AiUsageItem
+from bidcraft.tables.analytics.ai import AiUsageItem
 from tests.integration.ai.conftest import Call, User, analytics_item
 
 PROPOSAL = {

@@ -1,6 +1,6 @@
-"""The analytics domain's PynamoDB models (`bidcraft.tables.analytics`) keep the wire format the stores wrote
-before them (issue 10: items already in tables and the integration tests depend on it), and the adapter reads
-every kind back into its domain model."""
+"""The analytics domain's PynamoDB models (`bidcraft.tables.analytics.*`) keep the wire format the stores
+wrote before them (issue 10: items already in tables and the integration tests depend on it), and the adapter
+reads every kind back into its domain model."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import pytest
 
 from bidcraft.analytics import models as m
 from bidcraft.analytics import store
-from bidcraft.tables import analytics as t
+from bidcraft.analytics.items import Item
+from bidcraft.sync import models as sync_models
+from bidcraft.tables.analytics import parked, records, sync
 
 AT = datetime(2025, 3, 5, 10, tzinfo=UTC)
 ISO = "2025-03-05T10:00:00Z"
@@ -41,7 +43,7 @@ def test_a_proposal_is_written_with_the_attribute_names_and_types_of_before() ->
     proposal = _proposal()
 
     # When it is serialized through its model
-    wire = t.ProposalRecord.of(proposal.to_item()).serialize()
+    wire = records.ProposalRecord.of(proposal.to_item()).serialize()
 
     # Then the item is the one the low-level stores wrote (money exact, sets as SS, times as ISO strings)
     assert wire == {
@@ -66,32 +68,35 @@ def test_a_proposal_is_written_with_the_attribute_names_and_types_of_before() ->
 
 
 def test_a_placeholder_has_the_flag_and_no_index_keys_and_a_plain_one_has_no_flag() -> None:
-    placeholder = t.ProposalRecord.of(
+    placeholder = records.ProposalRecord.of(
         _proposal(submitted_at=None, placeholder=True, reached=frozenset()).to_item()
     ).serialize()
     assert placeholder["placeholder"] == {"BOOL": True}
     assert "gsi1pk" not in placeholder
     assert "reached" not in placeholder  # DynamoDB has no empty sets
-    assert "placeholder" not in t.ProposalRecord.of(_proposal().to_item()).serialize()
+    assert "placeholder" not in records.ProposalRecord.of(_proposal().to_item()).serialize()
 
 
 def test_a_sync_jobs_counts_are_a_map_of_numbers_even_when_empty() -> None:
-    job = m.SyncJob(user_id="u-1", job_id="j-1", status="queued", created_at=AT, expires_at=5)
-    assert t.SyncJobRecord.of(job.to_item()).serialize()["counts"] == {"M": {}}
+    job = sync_models.SyncJob(user_id="u-1", job_id="j-1", status="queued", created_at=AT, expires_at=5)
+    assert sync.SyncJobRecord.of(job.to_item()).serialize()["counts"] == {"M": {}}
     counted = job.model_copy(update={"counts": {"proposals": 3}})
-    assert t.SyncJobRecord.of(counted.to_item()).serialize()["counts"] == {"M": {"proposals": {"N": "3"}}}
+    assert sync.SyncJobRecord.of(counted.to_item()).serialize()["counts"] == {"M": {"proposals": {"N": "3"}}}
 
 
 @pytest.mark.parametrize(
     ("item", "record"),
     [
-        (_proposal(), t.ProposalRecord),
-        (_proposal(submitted_at=None, placeholder=True, reached=frozenset()), t.ProposalRecord),
+        (_proposal(), records.ProposalRecord),
+        (_proposal(submitted_at=None, placeholder=True, reached=frozenset()), records.ProposalRecord),
         (
             m.ContractItem(user_id="u-1", contract_id="c-1", hourly_rate=Decimal("50.25"), started_at=AT),
-            t.ContractRecord,
+            records.ContractRecord,
         ),
-        (m.ContractItem(user_id="u-1", contract_id="c-2", ended_at=AT, placeholder=True), t.ContractRecord),
+        (
+            m.ContractItem(user_id="u-1", contract_id="c-2", ended_at=AT, placeholder=True),
+            records.ContractRecord,
+        ),
         (
             m.PaymentItem(
                 user_id="u-1",
@@ -101,20 +106,20 @@ def test_a_sync_jobs_counts_are_a_map_of_numbers_even_when_empty() -> None:
                 amount_usd=Decimal("110.0"),
                 occurred_at=AT,
             ),
-            t.PaymentRecord,
+            records.PaymentRecord,
         ),
         (
             m.ProcessedEvent(user_id="u-1", event_id="e-1", event_type="x", applied_at=AT, expires_at=9),
-            t.EventMarker,
+            records.EventMarker,
         ),
         (
             m.PendingEvent(
                 freelancer_id="f-1", event_id="e-1", occurred_at=AT, event="{}", parked_at=AT, expires_at=9
             ),
-            t.PendingEventRecord,
+            parked.PendingEventRecord,
         ),
         (
-            m.SyncJob(
+            sync_models.SyncJob(
                 user_id="u-1",
                 job_id="j-1",
                 status="running",
@@ -123,14 +128,16 @@ def test_a_sync_jobs_counts_are_a_map_of_numbers_even_when_empty() -> None:
                 counts={"a": 1},
                 expires_at=9,
             ),
-            t.SyncJobRecord,
+            sync.SyncJobRecord,
         ),
         (
-            m.SyncState(user_id="u-1", freelancer_id="f-1", shard=3, last_synced_at=AT, next_due_at=AT),
-            t.SyncStateRecord,
+            sync_models.SyncState(
+                user_id="u-1", freelancer_id="f-1", shard=3, last_synced_at=AT, next_due_at=AT
+            ),
+            sync.SyncStateRecord,
         ),
     ],
-    ids=lambda value: type(value).__name__ if isinstance(value, m._Item) else "",
+    ids=lambda value: type(value).__name__ if isinstance(value, Item) else "",
 )
 def test_every_kind_reads_back_as_the_domain_model_it_was_written_from(item: Any, record: Any) -> None:
     wire = record.of(item.to_item()).serialize()
@@ -139,7 +146,7 @@ def test_every_kind_reads_back_as_the_domain_model_it_was_written_from(item: Any
 
 def test_entities_are_read_into_their_model_by_sort_key() -> None:
     proposal = _proposal()
-    wire = t.ProposalRecord.of(proposal.to_item()).serialize()
+    wire = records.ProposalRecord.of(proposal.to_item()).serialize()
     record = store.record_class(wire["sk"]["S"]).from_raw_data(wire)
     assert store.entity_from_record(record) == proposal
     with pytest.raises(ValueError, match="not an analytics item"):
@@ -164,7 +171,7 @@ def test_an_aggregates_flat_counters_are_kept_and_rebuilt_into_maps() -> None:
     }
 
     # When it is read through its model
-    aggregate = store.aggregate_of(t.AggregateRecord.from_raw_data(raw), "u-1")
+    aggregate = store.aggregate_of(records.AggregateRecord.from_raw_data(raw), "u-1")
 
     # Then the declared and the flat counters are all there
     assert (aggregate.key, aggregate.proposals_sent, aggregate.earnings) == ("2025-03", 4, Decimal("120.50"))
@@ -176,7 +183,7 @@ def test_an_aggregates_flat_counters_are_kept_and_rebuilt_into_maps() -> None:
 
 def test_an_unknown_attribute_is_a_coding_error_not_a_silent_drop() -> None:
     with pytest.raises(KeyError):
-        t.ProposalRecord.of({**_proposal().to_item(), "not_an_attribute": 1})
+        records.ProposalRecord.of({**_proposal().to_item(), "not_an_attribute": 1})
 
 
 class _RecordingTransaction:

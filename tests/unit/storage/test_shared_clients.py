@@ -5,13 +5,16 @@ model class. Creating clients needs no network: nothing is called here."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
 
 import pytest
 
-from bidcraft import aws
+from bidcraft import aws, tables
 from bidcraft.tables.alerts import ChannelItem, DeliveryItem
-from bidcraft.tables.analytics import AiJobItem, ProposalRecord
+from bidcraft.tables.analytics.ai import AiJobItem
+from bidcraft.tables.analytics.records import ProposalRecord
 from bidcraft.tables.audit import AuditRecord
 from bidcraft.tables.idempotency import WebhookReceipt
 from bidcraft.tables.jobs import FeedItem, SavedSearch
@@ -80,3 +83,35 @@ def test_reset_gives_the_models_a_new_client() -> None:
     after = SessionItem._get_connection().connection.client
     assert after is not before
     assert after is aws.client("dynamodb")
+
+
+def _table_items() -> list[type]:
+    """Every PynamoDB model class of the table modules (the analytics table's package of modules included)."""
+    import bidcraft.tables
+    from bidcraft.tables.base import TableItem
+
+    for module in pkgutil.walk_packages(bidcraft.tables.__path__, prefix="bidcraft.tables."):
+        importlib.import_module(module.name)
+    found: list[type] = []
+    pending: list[type] = [TableItem]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            found.append(subclass)
+            pending.append(subclass)
+    return found
+
+
+def test_reset_drops_the_connection_of_every_model_of_every_table_module() -> None:
+    # Given every model of every table module, split as they are, each with its table's connection made
+    models = _table_items()
+    registered = {model.__name__ for model in tables._MODELS}
+    assert {"ProposalRecord", "PendingEventRecord", "SyncMarker", "ReportRecord", "AiJobItem"} <= registered
+    for model in models:
+        model._get_connection()
+
+    # When the connections are reset (as `aws.reset()` does when a test moves the endpoint)
+    tables.reset()
+
+    # Then no model class, abstract table roots included, holds a connection any more
+    held = [klass.__name__ for klass in _table_items() if vars(klass).get("_connection") is not None]
+    assert held == []

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from bidcraft.ai.worker import JobMessage
 from bidcraft.alerts.queue import DeliveryMessage
 from bidcraft.events.models import parse_envelope
-from bidcraft.sync.jobs import SyncMessage
+from bidcraft.sync.messages import SyncMessage
 
 EVENTS = Path(__file__).resolve().parents[3] / "events"
 

@@ -17,9 +17,10 @@ from tests.unit.template.conftest import references
 
 
 def _models() -> list[Any]:
+    """Every model of every table module, the analytics table's package of modules included."""
     package = importlib.import_module("bidcraft.tables")
-    for module in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"bidcraft.tables.{module.name}")
+    for module in pkgutil.walk_packages(package.__path__, prefix="bidcraft.tables."):
+        importlib.import_module(module.name)
     return list(table_models._MODELS)
 
 
@@ -134,13 +135,9 @@ def test_each_models_indexes_are_indexes_of_its_table(
 def test_the_ai_items_are_models_of_the_analytics_table_with_its_index_and_ttl(
     table_of: dict[str, str], tables: dict[str, dict[str, Any]]
 ) -> None:
-    from bidcraft.tables import analytics
+    from bidcraft.tables.analytics import ai
 
-    ai_models = [
-        analytics.AiJobItem,
-        analytics.AiUsageItem,
-        analytics.MarketSnapshotItem,
-    ]
+    ai_models = [ai.AiJobItem, ai.AiUsageItem, ai.MarketSnapshotItem]
     registered = _models()
     for model in ai_models:
         assert model in registered, model.__name__

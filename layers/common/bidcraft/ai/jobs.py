@@ -28,7 +28,7 @@ from pynamodb.expressions.update import Action
 from bidcraft import aws, clock
 from bidcraft.ai.settings import queue
 from bidcraft.errors import ServiceUnavailable
-from bidcraft.tables.analytics import AiJobItem, without_nulls
+from bidcraft.tables.analytics.ai import AiJobItem, without_nulls
 from bidcraft.tables.base import STORAGE_ERRORS, is_condition_failure, unavailable
 
 logger = logging.getLogger(__name__)

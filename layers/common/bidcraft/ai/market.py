@@ -32,7 +32,7 @@ from bidcraft import clock
 from bidcraft.ai.competition import MarketCompetitor
 from bidcraft.ai.settings import settings
 from bidcraft.errors import Unprocessable
-from bidcraft.tables.analytics import MarketSnapshotItem, without_nulls
+from bidcraft.tables.analytics.ai import MarketSnapshotItem, without_nulls
 from bidcraft.tables.base import STORAGE_ERRORS, unavailable
 
 logger = logging.getLogger(__name__)

@@ -40,7 +40,7 @@ from bidcraft.ai.models import (
     SuccessPredictionRequest,
 )
 from bidcraft.errors import PROBLEM_BASE, DomainError, NotFound, ServiceUnavailable
-from bidcraft.tables.analytics import plain_map
+from bidcraft.tables.analytics.ai import plain_map
 
 if TYPE_CHECKING:
     from bidcraft.ai.drafting import Draft, FreelancerContext, JobContext

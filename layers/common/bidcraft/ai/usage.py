@@ -23,7 +23,7 @@ from bidcraft.ai.models import TokenUsage
 from bidcraft.ai.settings import settings
 from bidcraft.errors import RateLimited
 from bidcraft.observability import count
-from bidcraft.tables.analytics import AiUsageItem
+from bidcraft.tables.analytics.ai import AiUsageItem
 from bidcraft.tables.base import STORAGE_ERRORS, unavailable
 
 logger = logging.getLogger(__name__)

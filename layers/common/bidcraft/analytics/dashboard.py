@@ -11,38 +11,14 @@ The summary describes the **current calendar month (UTC)** — `total_earnings`,
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
-
-from pydantic import Field
 
 from bidcraft import clock
 from bidcraft.analytics import metrics, periods, store
-from bidcraft.analytics.metrics import View
 from bidcraft.analytics.models import PeriodAggregate, Summary
+from bidcraft.analytics.views import Dashboard, DashboardSummary, DashboardWidget
 
 MONTHS = 6
 TOP_CATEGORIES = 8
-
-
-class DashboardWidget(View):
-    id: str
-    type: Literal["funnel", "line", "stat", "bar", "stat_group"]
-    title: str
-    data: dict[str, Any]
-
-
-class DashboardSummary(View):
-    period: str = Field(description="The month (UTC, YYYY-MM) the other figures describe")
-    total_earnings: float = Field(description="Payments received this month, USD")
-    active_contracts: int = Field(description="Contracts active now")
-    win_rate: float = Field(description="Won / sent for proposals submitted this month", ge=0, le=1)
-    proposals_sent: int = Field(description="Proposals submitted this month")
-
-
-class Dashboard(View):
-    widgets: list[DashboardWidget]
-    summary: DashboardSummary
-    generated_at: str
 
 
 def _funnel(month: str, current: PeriodAggregate) -> DashboardWidget:

@@ -20,70 +20,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from bidcraft import clock
 from bidcraft.analytics import periods, store
 from bidcraft.analytics.models import ContractItem, PeriodAggregate
+from bidcraft.analytics.views import (
+    Direction,
+    MetricTrend,
+    PeriodMetrics,
+    PeriodName,
+    PeriodRange,
+    UserMetrics,
+)
 from bidcraft.errors import Unprocessable
 
-PeriodName = Literal["daily", "weekly", "monthly", "yearly"]
-Direction = Literal["up", "down", "flat"]
 EARLIEST_DAY = date(1970, 1, 1)
 LATEST_DAY = date(2999, 12, 31)
-
-
-# ---------------------------------------------------------------------------------------------- models
-
-
-class View(BaseModel):
-    """Base of the analytics routes' response models: each is built on its route's first use (`defer_build`),
-    so a cold start builds none of them and a request only the ones it answers with."""
-
-    model_config = ConfigDict(defer_build=True)
-
-
-class PeriodRange(View):
-    """A period as first and last day, both inclusive (UTC calendar days)."""
-
-    model_config = ConfigDict(populate_by_name=True, defer_build=True)
-
-    from_: date = Field(alias="from")
-    to: date
-
-
-class PeriodMetrics(View):
-    proposals_sent: int = Field(description="Proposals submitted in the period")
-    proposals_viewed: int = Field(description="Of those, how many the client viewed")
-    interviews: int = Field(description="Of those, how many reached an interview")
-    proposals_won: int = Field(description="Of those, how many were hired")
-    win_rate: float = Field(description="proposals_won / proposals_sent (0 when none sent)", ge=0, le=1)
-    view_rate: float = Field(description="proposals_viewed / proposals_sent", ge=0, le=1)
-    interview_rate: float = Field(description="interviews / proposals_sent", ge=0, le=1)
-    total_earnings: float = Field(description="Payments received in the period, USD")
-    payments_count: int = Field(description="Payments counted in total_earnings")
-    average_rate: float = Field(description="Mean hourly rate of contracts active in the period, USD")
-    active_contracts: int = Field(description="Contracts active at the end of the range (now, if current)")
-
-
-class MetricTrend(View):
-    current: float
-    previous: float
-    change_pct: float | None = Field(
-        description="(current - previous) / previous x 100, one decimal; 0 when both are 0, "
-        "null when only the previous value is 0"
-    )
-    direction: Direction
-
-
-class UserMetrics(View):
-    user_id: str
-    period: PeriodName
-    range: PeriodRange
-    metrics: PeriodMetrics
-    trends: dict[str, MetricTrend]
 
 
 # ------------------------------------------------------------------------------------------ pure logic

@@ -1,10 +1,11 @@
-"""The Analytics table's items as pydantic models, with their key builders.
+"""The analytics domain's items of the Analytics table as pydantic models, with their key builders (the
+sync's items are `bidcraft.sync.models`; what both share is `bidcraft.analytics.items`).
 
 Owned by the events (write) side; the analytics and AI helpers import it read-only. Every model converts to
 a plain item (`to_item()`: python values, `None`s dropped, times as ISO 8601 `Z` strings, money as `Decimal`)
-and back (`from_item()`); the PynamoDB models of `bidcraft.tables.analytics` are the wire format
-(`Record.of(item.to_item())`, `model_validate(record.plain())`), used by `bidcraft.analytics.store` and the
-other adapters of the table.
+and back (`from_item()`); the PynamoDB models of `bidcraft.tables.analytics.records` and `.parked` are the
+wire format (`Record.of(item.to_item())`, `model_validate(record.plain())`), used by
+`bidcraft.analytics.store` and `bidcraft.events.pending`.
 
 Period aggregates keep their per-status and per-category counters as *flat* attributes (`status#hired`,
 `cat_sent#Web Development`) because DynamoDB cannot `ADD` into a map path that does not exist yet, and an
@@ -19,9 +20,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bidcraft import clock
+from bidcraft.analytics.items import Item, plain, user_pk
 from bidcraft.analytics.periods import Granularity
 
 ProposalStatus = Literal["submitted", "viewed", "interviewing", "hired", "declined", "withdrawn", "archived"]
@@ -33,7 +35,6 @@ MILESTONE_COUNTER: dict[str, str] = {
     "interviewing": "interviews",
     "hired": "proposals_won",
 }
-SyncJobStatus = Literal["queued", "running", "succeeded", "failed"]
 
 # Flat attribute prefixes of period aggregates (see the module docstring).
 STATUS_PREFIX = "status#"
@@ -67,11 +68,7 @@ SUMMARY_COUNTERS = (
 # ------------------------------------------------------------------------------------------------- keys
 
 SUMMARY_SK = "SUMMARY"
-SYNC_STATE_SK = "SYNCSTATE"
-
-
-def user_pk(user_id: str) -> str:
-    return f"USER#{user_id}"
+# `user_pk(user_id)` (`USER#<id>`, every user's items) is `bidcraft.analytics.items.user_pk`.
 
 
 def proposal_sk(proposal_id: str) -> str:
@@ -92,10 +89,6 @@ def aggregate_sk(granularity: Granularity, key: str) -> str:
 
 def event_marker_sk(event_id: str) -> str:
     return f"EVENT#{event_id}"
-
-
-def sync_job_sk(job_id: str) -> str:
-    return f"SYNCJOB#{job_id}"
 
 
 def pending_pk(freelancer_id: str) -> str:
@@ -119,45 +112,10 @@ def payments_index_pk(user_id: str) -> str:
     return f"USER#{user_id}#PAYMENTS"
 
 
-def sync_set_pk(shard: int) -> str:
-    """gsi1 partition of the scheduled-sync set (one of `SYNC_SHARDS`), sorted by next due time."""
-    return f"SYNCSET#{shard:02d}"
-
-
-SYNC_SHARDS = 8
-
-# ------------------------------------------------------------------------------------------------ helpers
-
-
-def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
-    """None dropped, datetimes as ISO `Z` strings, empty sets dropped (DynamoDB has no empty sets)."""
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if value is None:
-            continue
-        if isinstance(value, datetime):
-            out[name] = clock.iso(value)
-        elif isinstance(value, set | frozenset):
-            if value:
-                out[name] = set(value)
-        else:
-            out[name] = value
-    return out
-
-
-class _Item(BaseModel):
-    # defer_build: each item's schema is built on first use, so a cold path builds only the items it reads
-    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
-
-    @classmethod
-    def from_item(cls, item: Mapping[str, Any]) -> _Item:
-        return cls.model_validate(dict(item))
-
-
 # ------------------------------------------------------------------------------------------------ entities
 
 
-class ProposalItem(_Item):
+class ProposalItem(Item):
     """`USER#u / PROPOSAL#<id>`. A *placeholder* holds a status that arrived before `proposal.created`; it
     counts in no aggregate until the creation fills `submitted_at` (readers skip placeholders)."""
 
@@ -180,7 +138,7 @@ class ProposalItem(_Item):
         return not self.placeholder and self.submitted_at is not None
 
     def to_item(self) -> dict[str, Any]:
-        item = _plain(
+        item = plain(
             {
                 "pk": user_pk(self.user_id),
                 "sk": proposal_sk(self.proposal_id),
@@ -196,7 +154,7 @@ class ProposalItem(_Item):
         return item
 
 
-class ContractItem(_Item):
+class ContractItem(Item):
     """`USER#u / CONTRACT#<id>`; a placeholder knows only its end (`contract.ended` came first)."""
 
     user_id: str
@@ -214,7 +172,7 @@ class ContractItem(_Item):
         return self.started_at is not None and self.ended_at is None
 
     def to_item(self) -> dict[str, Any]:
-        item = _plain(
+        item = plain(
             {
                 "pk": user_pk(self.user_id),
                 "sk": contract_sk(self.contract_id),
@@ -230,7 +188,7 @@ class ContractItem(_Item):
         return item
 
 
-class PaymentItem(_Item):
+class PaymentItem(Item):
     """`USER#u / PAYMENT#<id>`: the amount in its own currency; `amount_usd` when counted in USD earnings."""
 
     user_id: str
@@ -243,7 +201,7 @@ class PaymentItem(_Item):
     version: int = 0
 
     def to_item(self) -> dict[str, Any]:
-        return _plain(
+        return plain(
             {
                 "pk": user_pk(self.user_id),
                 "sk": payment_sk(self.payment_id),
@@ -267,7 +225,7 @@ class CategoryCounts(BaseModel):
     won: int = 0
 
 
-class PeriodAggregate(_Item):
+class PeriodAggregate(Item):
     """`USER#u / AGG#<P>#<key>`: counters of one period. Proposals count in their `submitted_at` period
     (`by_status` is the *current* status of those proposals); payments in their `occurred_at` period."""
 
@@ -338,7 +296,7 @@ class PeriodAggregate(_Item):
         return cls(user_id=user_id, granularity=granularity, key=key)
 
 
-class Summary(_Item):
+class Summary(Item):
     """`USER#u / SUMMARY`: lifetime totals kept in the same transactions (the dashboard reads one item)."""
 
     user_id: str
@@ -353,7 +311,7 @@ class Summary(_Item):
 # ------------------------------------------------------------------------------------------ bookkeeping
 
 
-class ProcessedEvent(_Item):
+class ProcessedEvent(Item):
     """`USER#u / EVENT#<event_id>`: written in the same transaction as the event's effect (idempotency)."""
 
     user_id: str
@@ -363,7 +321,7 @@ class ProcessedEvent(_Item):
     expires_at: int
 
     def to_item(self) -> dict[str, Any]:
-        return _plain(
+        return plain(
             {
                 "pk": user_pk(self.user_id),
                 "sk": event_marker_sk(self.event_id),
@@ -373,7 +331,7 @@ class ProcessedEvent(_Item):
         )
 
 
-class PendingEvent(_Item):
+class PendingEvent(Item):
     """`PENDING#<freelancer_id> / <occurred_at>#<event_id>`: an event for a freelancer not signed up yet."""
 
     freelancer_id: str
@@ -384,65 +342,11 @@ class PendingEvent(_Item):
     expires_at: int
 
     def to_item(self) -> dict[str, Any]:
-        return _plain(
+        return plain(
             {
                 "pk": pending_pk(self.freelancer_id),
                 "sk": pending_sk(self.occurred_at, self.event_id),
                 "type": "pending_event",
-                **self.model_dump(),
-            }
-        )
-
-
-class SyncJob(_Item):
-    """`USER#u / SYNCJOB#<job_id>`: one Upwork sync and how it went."""
-
-    user_id: str
-    job_id: str
-    status: SyncJobStatus
-    reason: str = "manual"
-    created_at: AwareDatetime
-    started_at: AwareDatetime | None = None
-    finished_at: AwareDatetime | None = None
-    lease_until: int | None = None
-    counts: dict[str, int] = Field(default_factory=dict)
-    error: str | None = None
-    expires_at: int
-
-    @field_validator("counts", mode="before")
-    @classmethod
-    def _int_counts(cls, value: Any) -> Any:
-        return {str(k): int(v) for k, v in value.items()} if isinstance(value, Mapping) else value
-
-    def to_item(self) -> dict[str, Any]:
-        return _plain(
-            {
-                "pk": user_pk(self.user_id),
-                "sk": sync_job_sk(self.job_id),
-                "type": "sync_job",
-                **self.model_dump(),
-            }
-        )
-
-
-class SyncState(_Item):
-    """`USER#u / SYNCSTATE`: the user's place in the scheduled-sync set (gsi1 `SYNCSET#<shard>`, sorted by
-    `next_due_at`); written when a sync first runs for the user."""
-
-    user_id: str
-    freelancer_id: str | None = None
-    shard: int
-    last_synced_at: AwareDatetime | None = None
-    next_due_at: AwareDatetime
-
-    def to_item(self) -> dict[str, Any]:
-        return _plain(
-            {
-                "pk": user_pk(self.user_id),
-                "sk": SYNC_STATE_SK,
-                "type": "sync_state",
-                "gsi1pk": sync_set_pk(self.shard),
-                "gsi1sk": f"{clock.iso(self.next_due_at)}#{self.user_id}",
                 **self.model_dump(),
             }
         )

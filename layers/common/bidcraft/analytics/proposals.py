@@ -21,37 +21,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from typing import Literal
 
 from bidcraft import clock
 from bidcraft.analytics import metrics, periods, store
-from bidcraft.analytics.metrics import View
 from bidcraft.analytics.models import CategoryCounts, PeriodAggregate
+from bidcraft.analytics.views import ProposalAnalytics, ProposalTimelinePoint, StatusFilter, TimelineStep
 from bidcraft.errors import Unprocessable
 
-StatusFilter = Literal[
-    "all", "submitted", "viewed", "interviewing", "hired", "declined", "withdrawn", "archived"
-]
-TimelineStep = Literal["day", "week", "month"]
 DEFAULT_RANGE_DAYS = 30  # when there is no history to cover
 DAY_STEP_MAX_DAYS = 92
 WEEK_STEP_MAX_DAYS = 731  # two years
 
 _STEP_GRANULARITY: dict[TimelineStep, periods.Granularity] = {"day": "D", "week": "W", "month": "M"}
-
-
-class ProposalTimelinePoint(View):
-    date: date
-    sent: int
-    won: int
-
-
-class ProposalAnalytics(View):
-    total_proposals: int
-    by_status: dict[str, int]
-    by_category: dict[str, int]
-    granularity: TimelineStep
-    timeline: list[ProposalTimelinePoint]
 
 
 def first_activity(user_id: str) -> date | None:

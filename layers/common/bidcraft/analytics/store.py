@@ -1,5 +1,5 @@
 """The Analytics table adapter of the analytics domain: the one module that reads and writes its items,
-through the PynamoDB models of `bidcraft.tables.analytics` (the wire format), and turns them into the
+through the PynamoDB models of `bidcraft.tables.analytics.records` (the wire format), and turns them into the
 domain's pydantic models (`bidcraft.analytics.models`).
 
 Write side (the events domain): `load_entities` (consistent batch read) and `commit` — one `TransactWrite`
@@ -40,9 +40,9 @@ from bidcraft.analytics import models as m
 from bidcraft.analytics.periods import Granularity
 from bidcraft.errors import ServiceUnavailable
 from bidcraft.tables import base
-from bidcraft.tables.analytics import (
+from bidcraft.tables.analytics.domain import AnalyticsRecord
+from bidcraft.tables.analytics.records import (
     AggregateRecord,
-    AnalyticsRecord,
     ContractRecord,
     EventMarker,
     PaymentRecord,

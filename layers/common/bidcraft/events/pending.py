@@ -21,7 +21,7 @@ from bidcraft.analytics import models as m
 from bidcraft.events.apply import ApplyReport, EventStore, apply_events
 from bidcraft.events.models import Envelope, parse_envelope
 from bidcraft.tables import base
-from bidcraft.tables.analytics import PendingEventRecord
+from bidcraft.tables.analytics.parked import PendingEventRecord
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ that a transaction moves together with the new job — or creates a `queued` job
 `{"type": "sync.user", "user_id", "reason", "job_id"}`. Messages without a `job_id` (the schedule) get one
 when the worker starts.
 
-Storage: the `SyncJobRecord` and `SyncMarker` models (`bidcraft.tables.analytics`); the claim is one
+Storage: the `SyncJobRecord` and `SyncMarker` models (`bidcraft.tables.analytics.sync`); the claim is one
 PynamoDB `TransactWrite` (a put and a conditional update). `start` takes a lease
 (`running` until `lease_until`) with a conditional update, so a redelivered message does not run a sync that
 is still running or already succeeded; a crashed run's lease expires and the retry takes over.
@@ -20,17 +20,20 @@ import re
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.update import Action
 
 from bidcraft import aws, clock, config
-from bidcraft.analytics import models as m
+from bidcraft.analytics.items import user_pk
 from bidcraft.errors import ServiceUnavailable
+from bidcraft.sync import models as m
 from bidcraft.tables import base
-from bidcraft.tables.analytics import SyncJobRecord, SyncMarker
+from bidcraft.tables.analytics.sync import SyncJobRecord, SyncMarker
+
+if TYPE_CHECKING:
+    from bidcraft.sync.messages import SyncMessage
 
 logger = logging.getLogger(__name__)
 
@@ -48,17 +51,6 @@ class SyncQueueSettings(config.BaseSettings):
     sync_queue_url: str
 
 
-class SyncMessage(BaseModel):
-    """A `SYNC_QUEUE_URL` message."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    type: Literal["sync.user"]
-    user_id: str = Field(min_length=1, max_length=128, pattern=r"^[^#\s]+$")
-    reason: str = Field(default="manual", max_length=64)
-    job_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
-
-
 def _sqs() -> Any:
     return aws.client("sqs")  # cached per container by bidcraft.aws
 
@@ -68,7 +60,7 @@ def new_job_id() -> str:
 
 
 def _job(user_id: str, job_id: str) -> SyncJobRecord:
-    return SyncJobRecord(m.user_pk(user_id), m.sync_job_sk(job_id))
+    return SyncJobRecord(user_pk(user_id), m.sync_job_sk(job_id))
 
 
 MAX_DELAY_SECONDS = 900  # SQS's longest DelaySeconds: a longer wait takes several hops
@@ -106,7 +98,7 @@ def enqueue_many(messages: list[SyncMessage]) -> None:
 def _current(user_id: str) -> tuple[str | None, m.SyncJob | None]:
     """The id of the user's latest sync (from the marker) and that job, if both exist."""
     try:
-        job_id = SyncMarker.get(m.user_pk(user_id), ACTIVE_SK, consistent_read=True).job_id
+        job_id = SyncMarker.get(user_pk(user_id), ACTIVE_SK, consistent_read=True).job_id
     except DoesNotExist:
         return None, None
     return job_id, (get(user_id, job_id) if job_id else None)
@@ -129,7 +121,7 @@ def _claim(user_id: str, job: m.SyncJob, *, previous: str | None) -> bool:
         with base.transact_write(SyncJobRecord) as transaction:
             transaction.save(SyncJobRecord.of(job.to_item()), condition=SyncJobRecord.pk.does_not_exist())
             transaction.update(
-                SyncMarker(m.user_pk(user_id), ACTIVE_SK),
+                SyncMarker(user_pk(user_id), ACTIVE_SK),
                 actions=[SyncMarker.job_id.set(job.job_id), SyncMarker.expires_at.set(job.expires_at)],
                 condition=condition,
             )
@@ -189,7 +181,7 @@ def request_sync(user_id: str, *, reason: str = "manual", now: datetime | None =
 
 def get(user_id: str, job_id: str) -> m.SyncJob | None:
     try:
-        record = SyncJobRecord.get(m.user_pk(user_id), m.sync_job_sk(job_id), consistent_read=True)
+        record = SyncJobRecord.get(user_pk(user_id), m.sync_job_sk(job_id), consistent_read=True)
     except DoesNotExist:
         return None
     return m.SyncJob.model_validate(record.plain())

@@ -27,7 +27,7 @@ from bidcraft.errors import Conflict, UpstreamThrottled
 from bidcraft.events import pending
 from bidcraft.events.apply import ApplyReport, EventStore, apply_in_chunks
 from bidcraft.observability import count
-from bidcraft.sync import convert, jobs, state
+from bidcraft.sync import convert, jobs, messages, state
 from bidcraft.sync.readahead import ReadAhead
 
 logger = logging.getLogger(__name__)
@@ -183,10 +183,10 @@ def sync_user(
 def fan_out(now: datetime | None = None) -> int:
     """The schedule: queue a `sync.user` message for every user due; how many were queued."""
     now = now or clock.now()
-    messages = [
-        jobs.SyncMessage(type="sync.user", user_id=user_id, reason="schedule")
+    due = [
+        messages.SyncMessage(type="sync.user", user_id=user_id, reason="schedule")
         for user_id in state.due_users(now)
     ]
-    jobs.enqueue_many(messages)
-    logger.info("scheduled syncs queued", extra={"count": len(messages)})
-    return len(messages)
+    jobs.enqueue_many(due)
+    logger.info("scheduled syncs queued", extra={"count": len(due)})
+    return len(due)

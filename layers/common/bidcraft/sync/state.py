@@ -16,8 +16,9 @@ from typing import cast
 from pynamodb.exceptions import DoesNotExist
 
 from bidcraft import clock
-from bidcraft.analytics import models as m
-from bidcraft.tables.analytics import SyncStateRecord
+from bidcraft.analytics.items import user_pk
+from bidcraft.sync import models as m
+from bidcraft.tables.analytics.sync import SyncStateRecord
 
 SYNC_INTERVAL = timedelta(hours=6)
 DUE_SLACK = timedelta(minutes=30)  # the schedule runs every 6 h: include users due a little later
@@ -29,7 +30,7 @@ def shard_of(user_id: str) -> int:
 
 def get(user_id: str) -> m.SyncState | None:
     try:
-        record = SyncStateRecord.get(m.user_pk(user_id), m.SYNC_STATE_SK, consistent_read=True)
+        record = SyncStateRecord.get(user_pk(user_id), m.SYNC_STATE_SK, consistent_read=True)
     except DoesNotExist:
         return None
     return m.SyncState.model_validate(record.plain())

@@ -26,7 +26,7 @@ from typing import Any
 from bidcraft import clock
 from bidcraft.ai.drafting.models import FreelancerContext, PastWork
 from bidcraft.errors import DomainError
-from bidcraft.tables.analytics import ProposalRecord
+from bidcraft.tables.analytics.records import ProposalRecord
 from bidcraft.tables.base import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)

@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from bidcraft import clock
 from bidcraft.analytics import metrics, periods, store
-from bidcraft.analytics.metrics import View
 from bidcraft.analytics.models import PeriodAggregate
 from bidcraft.analytics.reports import charts
 from bidcraft.analytics.reports.models import MONTH_PATTERN, ReportCategoryRow, ReportSummary
+from bidcraft.analytics.views import View
 from bidcraft.errors import Unprocessable
 
 _MONTH = re.compile(MONTH_PATTERN)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from bidcraft.analytics.metrics import MetricTrend, PeriodMetrics, PeriodRange, View
+from bidcraft.analytics.views import MetricTrend, PeriodMetrics, PeriodRange, View
 
 MONTH_PATTERN = r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$"  # 1970-01 .. 2999-12
 LINK_SECONDS = 15 * 60  # how long a download link works

@@ -13,11 +13,11 @@ import logging
 from datetime import datetime, timedelta
 
 from bidcraft import aws, clock, config
-from bidcraft.analytics.models import user_pk
+from bidcraft.analytics.items import user_pk
 from bidcraft.analytics.reports.models import LINK_SECONDS
 from bidcraft.errors import ServiceUnavailable
 from bidcraft.tables import base
-from bidcraft.tables.analytics import ReportRecord
+from bidcraft.tables.analytics.reports import ReportRecord
 
 logger = logging.getLogger(__name__)
 
