@@ -177,7 +177,7 @@ def test_the_sync_reads_upwork_as_background_work(monkeypatch: pytest.MonkeyPatc
     upwork_client._default_http.cache_clear()
     try:
         for purpose in ("sync", "interactive"):
-            (hook,) = upwork_client.http(purpose).event_hooks["request"]  # type: ignore[arg-type]
+            (hook,) = upwork_client.http(purpose).event_hooks["request"]
             hook(None)
     finally:
         upwork_client._default_http.cache_clear()
