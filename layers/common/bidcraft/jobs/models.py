@@ -8,7 +8,7 @@ annotation string when the classes are created.
 """
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,14 +19,12 @@ from pydantic import (
     Field,
     StrictBool,
     StringConstraints,
-    field_serializer,
     field_validator,
     model_validator,
 )
 
-from bidcraft import clock
 from bidcraft.api_fields import SAFE_TEXT_PATTERN, Clean, Number, Skill
-from bidcraft.jobs.job_models import Job, JobType, Reply, Sparse
+from bidcraft.jobs.job_models import Job, JobType, Omittable, Reply
 from bidcraft.security.cursor import Pagination
 
 MAX_SEARCHES = 10
@@ -51,6 +49,14 @@ def _timezone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError("must be an IANA time zone name, e.g. Europe/Kyiv") from exc
     return value
+
+
+def _utc_seconds(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+# API.md's timestamps (UTC, whole seconds): pydantic writes these as `clock.iso` does (`2026-12-01T20:59:00Z`)
+Timestamp = Annotated[datetime, AfterValidator(_utc_seconds)]
 
 
 def _hhmm(value: str) -> str:
@@ -103,26 +109,24 @@ class SearchIn(_Request):
         return self
 
 
-class Search(Sparse):
+class Search(Reply):
     """A saved search as returned (`SearchIn` + server fields)."""
 
     search_id: str
     name: str
-    query: str | None = None
-    skills: list[str] | None = None
-    category: str | None = None
+    query: Omittable[str] = None
+    skills: Omittable[list[str]] = None
+    category: Omittable[str] = None
     job_type: SearchJobType = "any"
-    min_budget: float | None = None
-    min_hourly_rate: float | None = None
+    min_budget: Omittable[float] = None
+    min_hourly_rate: Omittable[float] = None
     verified_payment_only: bool = False
-    alerts: Alerts | None = None
-    created_at: datetime = Field(description="ISO 8601 UTC")
-    last_polled_at: datetime | None = Field(default=None, description="The last polling round that ran it")
+    alerts: Omittable[Alerts] = None
+    created_at: Timestamp = Field(description="ISO 8601 UTC")
+    last_polled_at: Omittable[Timestamp] = Field(
+        default=None, description="The last polling round that ran it"
+    )
     new_jobs_24h: int = Field(ge=0, description="Jobs this search added to your feed in the last 24 hours")
-
-    @field_serializer("created_at", "last_polled_at")
-    def _iso(self, value: datetime | None) -> str | None:
-        return clock.iso(value) if value is not None else None
 
 
 class SearchList(Reply):
