@@ -44,3 +44,43 @@ def test_the_jobs_models_build_their_schemas_on_first_use() -> None:
         "print(Scores.__pydantic_complete__)\n"
     )
     assert lines == ["[False, False, False, False, False]", "True"]
+
+
+def test_the_jobs_function_loads_search_filters_and_upwork_categories_only_to_write_a_search() -> None:
+    """Reading, listing or deleting a search needs neither; create and replace load them (the fingerprint)."""
+    names = ["bidcraft.jobs.filters", "bidcraft.upwork.categories", "bidcraft.upwork"]
+    lines = _probe(
+        "import sys\n"
+        "import functions.jobs.app\n"
+        + _LOADED.format(names=names)
+        + "from bidcraft.jobs import searches, store\n"
+        "from bidcraft.jobs.models import SearchIn\n"
+        "writes = []\n"
+        "store.create_search = lambda saved, wanted, scope, maximum: writes.append((saved, wanted, scope))\n"
+        "store.count_recent = lambda *a: 0\n"
+        "import os\n"
+        "os.environ.update(JOBS_TABLE='t', USERS_TABLE='t', UPWORK_CLIENT_SECRET_ARN='arn:x')\n"
+        "made = searches.create('u1', SearchIn(name='Go', skills=['Go']))\n"
+        "saved, wanted, scope = writes[0]\n"
+        "print(made.search_id == saved.search_id, wanted, scope, len(saved.fingerprint))\n"
+        + _LOADED.format(names=names)
+    )
+    assert lines == [
+        "[]",
+        "True {'skills': ['Go']} service 32",
+        "['bidcraft.jobs.filters', 'bidcraft.upwork', 'bidcraft.upwork.categories']",
+    ]
+
+
+def test_no_jobs_model_needs_pydantic_functional_serializers() -> None:
+    """Fields left out when None use `exclude_if`; neither the function, nor the poller, nor a reply loads the
+    serializer decorators' module (~9 M instructions)."""
+    lines = _probe(
+        "import sys\n"
+        "import functions.jobs.app, functions.jobs_poller.app\n"
+        "print('pydantic.functional_serializers' in sys.modules)\n"
+        "from bidcraft.jobs.job_models import Budget\n"
+        "print(Budget(amount=5).model_dump(mode='json'))\n"
+        "print('pydantic.functional_serializers' in sys.modules)\n"
+    )
+    assert lines == ["False", "{'amount': 5.0, 'currency': 'USD'}", "False"]

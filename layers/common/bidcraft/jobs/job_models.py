@@ -1,73 +1,79 @@
 """A job in a feed — the API's `Job` (API.md, "Jobs") and its parts — as the poller stores it and the feed and
 job routes return it. Its own module, so the poller builds these schemas without the routes' request models.
 
-A field Upwork did not give is left out (`None` values are not serialized), never invented.
+A field Upwork did not give is left out, never invented: an `Omittable` field without a value (`None`) is not
+serialized (pydantic's `exclude_if`; a wrap `model_serializer` would do the same but its module,
+`pydantic.functional_serializers`, costs every cold start ~9 M instructions).
 
 `defer_build`: each schema is built on first use — by the first feed page or job details the jobs function
 serves (its saved-search routes never build them), and by the poller's first round that finds a new posting.
+`Reply` and `Omittable` also serve the routes' reply models (`bidcraft.jobs.models`).
+
+No `from __future__ import annotations` here or in `models`: pydantic would compile and evaluate every field's
+annotation string when the class is created (~30 % of these modules' import, paid by every cold start).
 """
 
-from __future__ import annotations
+from typing import Annotated, Any, Literal, TypeVar
 
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic import BaseModel, ConfigDict, Field
 
 JobType = Literal["hourly", "fixed"]
+T = TypeVar("T")
 
 
-class _Part(BaseModel):
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+Omittable = Annotated[T | None, Field(exclude_if=_is_none)]  # left out of the JSON when None, never `null`
+
+
+class Reply(BaseModel):
+    """A reply model: its schema is built by the first request that returns it, not at import."""
+
     model_config = ConfigDict(defer_build=True)
 
 
-class _Sparse(_Part):
-    """Fields Upwork did not give stay out of the JSON."""
-
-    @model_serializer(mode="wrap")
-    def _drop_nones(self, handler: Any) -> dict[str, Any]:
-        return {k: v for k, v in handler(self).items() if v is not None}
-
-
-class Budget(_Sparse):
-    amount: float | None = None
-    hourly_min: float | None = None
-    hourly_max: float | None = None
+class Budget(Reply):
+    amount: Omittable[float] = None
+    hourly_min: Omittable[float] = None
+    hourly_max: Omittable[float] = None
     currency: str = "USD"
 
 
-class JobClient(_Sparse):
-    payment_verified: bool | None = None
-    total_spent: float | None = None
-    hires: int | None = None
-    jobs_posted: int | None = None
-    hire_rate: float | None = None
-    rating: float | None = None
-    reviews: int | None = None
-    member_since: str | None = None
-    country: str | None = None
+class JobClient(Reply):
+    payment_verified: Omittable[bool] = None
+    total_spent: Omittable[float] = None
+    hires: Omittable[int] = None
+    jobs_posted: Omittable[int] = None
+    hire_rate: Omittable[float] = None
+    rating: Omittable[float] = None
+    reviews: Omittable[int] = None
+    member_since: Omittable[str] = None
+    country: Omittable[str] = None
 
 
-class Competition(_Sparse):
-    applicants: int | None = None
-    interviewing: int | None = None
-    invites_sent: int | None = None
-    last_client_activity: str | None = None
+class Competition(Reply):
+    applicants: Omittable[int] = None
+    interviewing: Omittable[int] = None
+    invites_sent: Omittable[int] = None
+    last_client_activity: Omittable[str] = None
 
 
-class Scores(_Part):
+class Scores(Reply):
     fit: float = Field(ge=0, le=1)
     client_quality: float = Field(ge=0, le=1)
     competition: float = Field(ge=0, le=1)
     overall: float = Field(ge=0, le=1)
 
 
-class Reason(_Part):
+class Reason(Reply):
     score: Literal["fit", "client_quality", "competition", "overall", "win_probability"]
     effect: Literal["+", "-"]
     detail: str
 
 
-class Job(_Sparse):
+class Job(Reply):
     job_id: str
     title: str
     url: str
@@ -75,7 +81,7 @@ class Job(_Sparse):
     type: JobType
     budget: Budget
     skills: list[str]
-    category: str | None = None
+    category: Omittable[str] = None
     client: JobClient
     competition: Competition
     scores: Scores
@@ -83,5 +89,5 @@ class Job(_Sparse):
     reasons: list[Reason]
     matched_searches: list[str]
     seen_at: str
-    description: str | None = None
-    screening_questions: list[str] | None = None
+    description: Omittable[str] = None
+    screening_questions: Omittable[list[str]] = None

@@ -2,12 +2,13 @@
 parts are `bidcraft.jobs.job_models`, which the poller uses without the routes' models).
 
 Requests forbid unknown fields (mass assignment) and refuse JSON strings or booleans where numbers belong.
+Every model builds its schema on first use (`defer_build`): a cold request builds its own route's models only.
+No `from __future__ import annotations` (as in `job_models`): pydantic would compile and evaluate each field's
+annotation string when the classes are created.
 """
 
-from __future__ import annotations
-
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,22 +19,19 @@ from pydantic import (
     Field,
     StrictBool,
     StringConstraints,
-    field_serializer,
     field_validator,
-    model_serializer,
     model_validator,
 )
 
-from bidcraft import clock
 from bidcraft.api_fields import SAFE_TEXT_PATTERN, Clean, Number, Skill
-from bidcraft.jobs.job_models import Job, JobType
+from bidcraft.jobs.job_models import Job, JobType, Omittable, Reply
 from bidcraft.security.cursor import Pagination
 
 MAX_SEARCHES = 10
 SearchJobType = Literal["hourly", "fixed", "any"]
 Fraction = Annotated[float, Field(ge=0, le=1), Number]
 Money = Annotated[float, Field(ge=0, le=10_000_000), Number]
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"  # compiled by `re` on the first quiet hours checked
 
 
 def _text(max_length: int, min_length: int = 1) -> Any:
@@ -53,8 +51,16 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _utc_seconds(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+# API.md's timestamps (UTC, whole seconds): pydantic writes these as `clock.iso` does (`2026-12-01T20:59:00Z`)
+Timestamp = Annotated[datetime, AfterValidator(_utc_seconds)]
+
+
 def _hhmm(value: str) -> str:
-    if not _HHMM.match(value):
+    if not re.match(_HHMM, value):
         raise ValueError("must be HH:MM (24-hour)")
     return value
 
@@ -97,53 +103,40 @@ class SearchIn(_Request):
         return value
 
     @model_validator(mode="after")
-    def _something_to_search(self) -> SearchIn:
+    def _something_to_search(self) -> "SearchIn":
         if not (self.query or self.skills or self.category):
             raise ValueError("give at least one of query, skills or category")
         return self
 
 
-class _RouteReply(BaseModel):
-    """A reply of one group of routes only: its schema is built by the first request that returns it, not at
-    import (`defer_build`, as `Job` and its parts)."""
-
-    model_config = ConfigDict(defer_build=True)
-
-
-class Search(_RouteReply):
+class Search(Reply):
     """A saved search as returned (`SearchIn` + server fields)."""
 
     search_id: str
     name: str
-    query: str | None = None
-    skills: list[str] | None = None
-    category: str | None = None
+    query: Omittable[str] = None
+    skills: Omittable[list[str]] = None
+    category: Omittable[str] = None
     job_type: SearchJobType = "any"
-    min_budget: float | None = None
-    min_hourly_rate: float | None = None
+    min_budget: Omittable[float] = None
+    min_hourly_rate: Omittable[float] = None
     verified_payment_only: bool = False
-    alerts: Alerts | None = None
-    created_at: datetime = Field(description="ISO 8601 UTC")
-    last_polled_at: datetime | None = Field(default=None, description="The last polling round that ran it")
+    alerts: Omittable[Alerts] = None
+    created_at: Timestamp = Field(description="ISO 8601 UTC")
+    last_polled_at: Omittable[Timestamp] = Field(
+        default=None, description="The last polling round that ran it"
+    )
     new_jobs_24h: int = Field(ge=0, description="Jobs this search added to your feed in the last 24 hours")
 
-    @field_serializer("created_at", "last_polled_at")
-    def _iso(self, value: datetime | None) -> str | None:
-        return clock.iso(value) if value is not None else None
 
-    @model_serializer(mode="wrap")
-    def _drop_nones(self, handler: Any) -> dict[str, Any]:
-        return {k: v for k, v in handler(self).items() if v is not None}
-
-
-class SearchList(_RouteReply):
+class SearchList(Reply):
     searches: list[Search]
 
 
 # ------------------------------------------------------------------------------------------------------ jobs
 
 
-class FeedPage(_RouteReply):
+class FeedPage(Reply):
     jobs: list[Job]
     pagination: Pagination
     data_as_of: str = Field(description="When the newest polling round of your searches ran (ISO 8601 UTC)")
@@ -157,19 +150,19 @@ class DraftRequest(_Request):
     bid: Annotated[float, Field(gt=0, le=1_000_000), Number] | None = None
 
 
-class ScreeningAnswer(_RouteReply):
+class ScreeningAnswer(Reply):
     question: str
     answer: str
 
 
-class SuggestedBid(_RouteReply):
+class SuggestedBid(Reply):
     amount: float
     currency: str
     type: JobType
     rationale: str
 
 
-class JobDraft(_RouteReply):
+class JobDraft(Reply):
     draft_id: str
     job_id: str
     proposal_text: str

@@ -13,7 +13,7 @@ from typing import Any
 
 from bidcraft import clock
 from bidcraft.errors import NotFound
-from bidcraft.jobs import filters, store
+from bidcraft.jobs import store
 from bidcraft.jobs.models import MAX_SEARCHES, Search, SearchIn, SearchList
 from bidcraft.jobs.settings import jobs as settings
 
@@ -36,10 +36,14 @@ def _view(saved: store.StoredSearch, entry: store.RegistryEntry | None, now: int
 
 def _stored(
     user_id: str, search_id: str, body: SearchIn, created_at: str, version: int
-) -> store.StoredSearch:
+) -> tuple[store.StoredSearch, dict[str, Any], str]:
+    """The search to store, the filters Upwork is asked for, and the credential scope it runs with."""
+    # create and replace only: reading or deleting a search needs neither the filters nor Upwork's categories
+    from bidcraft.jobs import filters
+
     scope = filters.scope_for(user_id, settings().jobs_upwork_credentials)
     doc: dict[str, Any] = body.model_dump(mode="json", exclude_none=True)
-    return store.StoredSearch(
+    saved = store.StoredSearch(
         user_id=user_id,
         search_id=search_id,
         doc=doc,
@@ -47,16 +51,13 @@ def _stored(
         created_at=created_at,
         version=version,
     )
-
-
-def _scope(user_id: str) -> str:
-    return filters.scope_for(user_id, settings().jobs_upwork_credentials)
+    return saved, filters.request_filters(body), scope
 
 
 def create(user_id: str, body: SearchIn) -> Search:
     now = clock.now()
-    saved = _stored(user_id, "srch_" + uuid.uuid4().hex[:20], body, clock.iso(now), 1)
-    store.create_search(saved, filters.request_filters(body), _scope(user_id), MAX_SEARCHES)
+    saved, wanted, scope = _stored(user_id, "srch_" + uuid.uuid4().hex[:20], body, clock.iso(now), 1)
+    store.create_search(saved, wanted, scope, MAX_SEARCHES)
     return _view(saved, None, clock.epoch(now))
 
 
@@ -83,8 +84,8 @@ def get(user_id: str, search_id: str) -> Search:
 
 def replace(user_id: str, search_id: str, body: SearchIn) -> Search:
     old = _own(user_id, search_id)
-    new = _stored(user_id, search_id, body, old.created_at, old.version + 1)
-    store.replace_search(old, new, filters.request_filters(body), _scope(user_id))
+    new, wanted, scope = _stored(user_id, search_id, body, old.created_at, old.version + 1)
+    store.replace_search(old, new, wanted, scope)
     entry = store.get_registry([new.fingerprint]).get(new.fingerprint)
     return _view(new, entry, clock.epoch(clock.now()))
 

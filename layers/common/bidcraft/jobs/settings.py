@@ -1,7 +1,5 @@
 """Settings of the jobs feature, read from the environment on first use (never at import)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

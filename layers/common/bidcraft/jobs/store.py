@@ -23,6 +23,10 @@ page and the search counts, which drive PynamoDB's `PageIterator` directly: the 
 `Query` and hand its `LastEvaluatedKey` to the cursor (`Model.query` iterates on to fill `limit` and may call
 `DescribeTable` to rebuild a key mid-page), and a count is bounded to `max_pages` pages (`Model.count` reads
 them all). Storage failures are `tables.base.STORAGE_ERRORS`, translated once here.
+
+What it hands back (`StoredSearch`, `RegistryEntry`, `Subscriber`, `FeedEntry`, `FeedSlice`) are immutable
+`NamedTuple`s: every jobs request and every polling round loads this module, and a frozen dataclass generates
+its six methods from source (`exec`) at import — ~0.5 ms per class, against ~0.1 ms for a `NamedTuple`.
 """
 
 from __future__ import annotations
@@ -31,8 +35,7 @@ import itertools
 import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bidcraft.errors import Conflict, NotFound
 from bidcraft.tables import base
@@ -113,8 +116,7 @@ def _transact(writes: Sequence[tuple[str, Any, Any, Any]]) -> list[str]:
 # -------------------------------------------------------------------------------------------- saved searches
 
 
-@dataclass(frozen=True)
-class StoredSearch:
+class StoredSearch(NamedTuple):
     user_id: str
     search_id: str
     doc: dict[str, Any]  # the SearchIn fields
@@ -123,8 +125,7 @@ class StoredSearch:
     version: int
 
 
-@dataclass(frozen=True)
-class RegistryEntry:
+class RegistryEntry(NamedTuple):
     fingerprint: str
     filters: dict[str, Any]
     scope: str  # "service" or "user:<uid>"
@@ -134,8 +135,7 @@ class RegistryEntry:
     high_water_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Subscriber:
+class Subscriber(NamedTuple):
     user_id: str
     search_id: str
     alerts: dict[str, Any] | None
@@ -375,8 +375,7 @@ def get_job(job_id: str, now: int) -> dict[str, Any] | None:
 # ----------------------------------------------------------------------------------------------------- feed
 
 
-@dataclass(frozen=True)
-class FeedEntry:
+class FeedEntry(NamedTuple):
     """A job for one user: the API `Job` document and the searches of theirs it matched."""
 
     user_id: str
@@ -473,8 +472,7 @@ def touch_feeds(partitions: Sequence[str], as_of: str, now: int) -> None:
         raise base.unavailable() from exc
 
 
-@dataclass(frozen=True)
-class FeedSlice:
+class FeedSlice(NamedTuple):
     jobs: list[dict[str, Any]]  # API Job documents, matched_searches included
     last_key: dict[str, Any] | None
     data_as_of: str | None
