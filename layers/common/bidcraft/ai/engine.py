@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from bidcraft import secrets
-from bidcraft.ai.models import ProposalAnalysisRequest, TokenUsage
+from bidcraft.ai.models.generation import TokenUsage
 from bidcraft.ai.settings import settings
 
 if TYPE_CHECKING:
     from bidcraft.ai.drafting.planning import Plan
     from bidcraft.ai.drafting.written import Written
+    from bidcraft.ai.models.analysis import ProposalAnalysisRequest
     from bidcraft.ai.scoring import Scorecard
 
 logger = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bidcraft import clock
-from bidcraft.ai.competition import MarketCompetitor
+from bidcraft.ai.competitors import MarketCompetitor
 from bidcraft.ai.settings import settings
 from bidcraft.errors import Unprocessable
 from bidcraft.tables.analytics import MarketSnapshotItem, without_nulls
