@@ -6,17 +6,16 @@ it at start-up), and only the competition route needs the arithmetic of `competi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class MarketCompetitor:
+class MarketCompetitor(NamedTuple):
     name: str
     hourly_rate: float | None = None
     job_success_score: float | None = None
     feedback_score: float | None = None
     total_jobs: int | None = None
-    skills: tuple[str, ...] = field(default_factory=tuple)
+    skills: tuple[str, ...] = ()
     currency: str = "USD"
 
     def matches(self, wanted: set[str]) -> int:

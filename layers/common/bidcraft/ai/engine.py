@@ -15,8 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bidcraft import secrets
 from bidcraft.ai.models.generation import TokenUsage
@@ -35,8 +34,7 @@ _PLACEHOLDERS = frozenset({"", "none", "offline", "disabled", "-", "null"})
 _SELECTION_TTL = 300.0
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     scorecard: Scorecard
     usage: TokenUsage
 

@@ -17,8 +17,7 @@ Each `Ask` carries its key terms (content words minus the cue words themselves) 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bidcraft.ai import text
 from bidcraft.ai.patterns import LazyPattern
@@ -123,8 +122,7 @@ _CUE_WORDS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Ask:
+class Ask(NamedTuple):
     """One thing the client asked for."""
 
     kind: Kind

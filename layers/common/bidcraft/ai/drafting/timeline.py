@@ -10,8 +10,7 @@ timeline parsed (`LazyPattern`): a job without one never needs them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bidcraft.ai.patterns import LazyPattern
 
@@ -62,8 +61,7 @@ _URGENT = LazyPattern(
 )
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(NamedTuple):
     low: float  # in `unit`
     high: float
     unit: Unit | None  # None: urgent, with no duration given
