@@ -25,8 +25,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
@@ -221,10 +220,11 @@ def _has_toxic_word(text: str) -> bool:
 _TOXIC = LazyPattern(r"(?<![\w\-])(?:" + "|".join(_TOXIC_WORDS) + r")(?![\w\-])", re.IGNORECASE)
 
 
-@dataclass
-class Checked:
+class Checked(NamedTuple):
+    """What `check` made of a text: the text to send, and the warnings for `content_warnings`."""
+
     text: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
 
     @property
     def blocked(self) -> bool:
