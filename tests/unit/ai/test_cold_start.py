@@ -212,3 +212,29 @@ def test_timeline_patterns_compile_when_a_job_first_gives_a_timeline() -> None:
     assert loaded["none"] is True
     assert "_SPAN" in loaded["after"]
     assert loaded["days"] == [10.0, 15.0]
+
+
+def test_the_worker_imports_statistics_only_for_a_market_median() -> None:
+    probe = (
+        "import json, sys\n"
+        "import functions.ai_worker.app\n"
+        "from bidcraft import clock\n"
+        "from bidcraft.ai import market\n"
+        "from bidcraft.ai.competitors import MarketCompetitor\n"
+        "from bidcraft.ai.drafting import store\n"
+        "start = 'statistics' in sys.modules\n"
+        "market.load = lambda category: None\n"
+        "none = store.market_median('Translation')\n"
+        "print(json.dumps({'start': start, 'none': none, 'after_none': 'statistics' in sys.modules}))\n"
+        "rates = [MarketCompetitor(name=f'F{i}', hourly_rate=r) for i, r in enumerate([20, 30, 40, 1000])]\n"
+        "market.load = lambda category: market.Snapshot(category, rates, clock.now())\n"
+        "median = store.market_median('Translation')\n"
+        "print(json.dumps({'median': median, 'after': 'statistics' in sys.modules}))\n"
+    )
+    loaded = _loaded(probe)
+
+    assert loaded["start"] is False
+    assert loaded["none"] is None
+    assert loaded["after_none"] is False
+    assert loaded["median"] == 35.0
+    assert loaded["after"] is True
