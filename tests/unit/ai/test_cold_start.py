@@ -124,3 +124,117 @@ def test_the_scanner_compiles_a_rule_when_its_needles_first_occur() -> None:
     assert "tautology" in loaded["found"]
     assert "tautology" in loaded["attack"]
     assert len(loaded["attack"]) < 5
+
+
+# --- the worker loads the generation models only; every model name is still importable from the package
+ROUTE_MODELS = {
+    "bidcraft.ai.models.analysis": "ProposalAnalysis",
+    "bidcraft.ai.models.competition": "CompetitionAnalysis",
+    "bidcraft.ai.models.prediction": "SuccessPrediction",
+    "bidcraft.ai.models.jobs": "AiJob",
+    "bidcraft.ai.models.budget_range": "WithBudgetRange",
+}
+
+
+def test_the_worker_loads_the_generation_models_and_no_other_routes_models() -> None:
+    probe = (
+        "import json, sys\n"
+        "import functions.ai_worker.app\n" + _watch("worker") + "import functions.ai.app\n" + _watch("both")
+    )
+    loaded = _loaded(probe)
+
+    assert {"bidcraft.ai.models.base", "bidcraft.ai.models.generation"} <= set(loaded["worker"])
+    assert not set(ROUTE_MODELS) & set(loaded["worker"])
+    assert "bidcraft.ai.competition" not in loaded["worker"]  # `market` needs the competitor record only
+    assert set(ROUTE_MODELS) <= set(loaded["both"])  # the AI function's route table holds every model
+
+
+def test_every_model_name_resolves_through_the_package_to_its_own_module() -> None:
+    probe = (
+        "import json, sys\n"
+        "from bidcraft.ai import models\n"
+        "print(json.dumps({'all': sorted(models.__all__), 'where': sorted(models._WHERE)}))\n"
+        "from bidcraft.ai.models import AiJob\n" + _watch("after_one") + "found = {}\n"
+        "for name in models.__all__:\n"
+        "    value = getattr(models, name)\n"
+        "    found[name] = getattr(value, '__module__', None) or 'alias'\n"
+        "print(json.dumps({'modules': sorted(set(found.values()))}))\n"
+    )
+    loaded = _loaded(probe)
+
+    assert loaded["all"] == loaded["where"]
+    assert "bidcraft.ai.models.jobs" in loaded["after_one"]
+    assert not {"bidcraft.ai.models.analysis", "bidcraft.ai.models.prediction"} & set(loaded["after_one"])
+    assert set(ROUTE_MODELS) <= set(loaded["modules"])
+
+
+# --- patterns behind a gate compile on the first text that passes it
+_COMPILED = (
+    "from bidcraft.ai.patterns import LazyPattern\n"
+    "def compiled(module):\n"
+    "    lazy = vars(module).items()\n"
+    "    return sorted(n for n, v in lazy if isinstance(v, LazyPattern) and v._compiled is not None)\n"
+)
+
+
+def test_the_output_check_compiles_a_redaction_pattern_on_the_first_text_that_needs_it() -> None:
+    probe = (
+        "import json, sys\n"
+        "import functions.ai.app, functions.ai_worker.app\n"
+        "from bidcraft.ai import safety\n" + _COMPILED + "print(json.dumps({'start': compiled(safety)}))\n"
+        "plain = safety.check('I will build your Shopify store in two weeks.')\n"
+        "print(json.dumps({'plain': compiled(safety), 'plain_warnings': plain.warnings}))\n"
+        "mail = safety.check('Write to jane.doe@example.com today.')\n"
+        "print(json.dumps({'mail': compiled(safety), 'text': mail.text, 'warnings': mail.warnings}))\n"
+    )
+    loaded = _loaded(probe)
+
+    assert loaded["start"] == []
+    assert loaded["plain"] == []
+    assert loaded["plain_warnings"] == []
+    assert loaded["mail"] == ["_EMAIL"]
+    assert loaded["warnings"] == ["redacted:email"]
+    assert "jane.doe" not in loaded["text"]
+
+
+def test_timeline_patterns_compile_when_a_job_first_gives_a_timeline() -> None:
+    probe = (
+        "import json, sys\n"
+        "import functions.ai_worker.app\n"
+        "from bidcraft.ai.drafting import timeline\n" + _COMPILED + "none = timeline.parse(None) is None\n"
+        "print(json.dumps({'start': compiled(timeline), 'none': none}))\n"
+        "parsed = timeline.parse('2-3 weeks')\n"
+        "print(json.dumps({'after': compiled(timeline), 'days': parsed.days}))\n"
+    )
+    loaded = _loaded(probe)
+
+    assert loaded["start"] == []
+    assert loaded["none"] is True
+    assert "_SPAN" in loaded["after"]
+    assert loaded["days"] == [10.0, 15.0]
+
+
+def test_the_worker_imports_statistics_only_for_a_market_median() -> None:
+    probe = (
+        "import json, sys\n"
+        "import functions.ai_worker.app\n"
+        "from bidcraft import clock\n"
+        "from bidcraft.ai import market\n"
+        "from bidcraft.ai.competitors import MarketCompetitor\n"
+        "from bidcraft.ai.drafting import store\n"
+        "start = 'statistics' in sys.modules\n"
+        "market.load = lambda category: None\n"
+        "none = store.market_median('Translation')\n"
+        "print(json.dumps({'start': start, 'none': none, 'after_none': 'statistics' in sys.modules}))\n"
+        "rates = [MarketCompetitor(name=f'F{i}', hourly_rate=r) for i, r in enumerate([20, 30, 40, 1000])]\n"
+        "market.load = lambda category: market.Snapshot(category, rates, clock.now())\n"
+        "median = store.market_median('Translation')\n"
+        "print(json.dumps({'median': median, 'after': 'statistics' in sys.modules}))\n"
+    )
+    loaded = _loaded(probe)
+
+    assert loaded["start"] is False
+    assert loaded["none"] is None
+    assert loaded["after_none"] is False
+    assert loaded["median"] == 35.0
+    assert loaded["after"] is True

@@ -25,7 +25,6 @@ def _bodies(name: str) -> list[str]:
 @pytest.mark.parametrize(
     ("sample", "model"),
     [
-        ("ai_worker_generate_proposal.json", JobMessage),
         ("sync_worker_user.json", SyncMessage),
         ("alerts_worker_delivery.json", DeliveryMessage),
     ],
@@ -33,6 +32,12 @@ def _bodies(name: str) -> list[str]:
 def test_worker_samples_parse_as_their_messages(sample: str, model: type[BaseModel]) -> None:
     for body in _bodies(sample):
         model.model_validate_json(body)
+
+
+def test_ai_worker_sample_parses_as_its_message() -> None:
+    # The AI worker checks its own queue message by hand (no pydantic model at start-up): None is malformed.
+    for body in _bodies("ai_worker_generate_proposal.json"):
+        assert JobMessage.parse(body) is not None
 
 
 def test_events_worker_sample_is_an_event_envelope() -> None:

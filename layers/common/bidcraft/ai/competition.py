@@ -33,16 +33,11 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Literal
 
-from bidcraft.ai.models import (
-    CompetitionAnalysis,
-    MarketPosition,
-    RateBucket,
-    TopCompetitor,
-    budget_bounds,
-)
+from bidcraft.ai.competitors import MarketCompetitor
+from bidcraft.ai.models.budget_range import budget_bounds
+from bidcraft.ai.models.competition import CompetitionAnalysis, MarketPosition, RateBucket, TopCompetitor
 
 PositionLabel = Literal["below_market", "competitive", "premium"]
 RATE_EDGES: tuple[float, ...] = (0, 15, 25, 35, 50, 75, 100, 150)
@@ -50,20 +45,6 @@ LAST_BUCKET_MIN_MAX = 200.0
 MIN_MATCHES = 5
 MAX_HOURLY_RANGE = 500.0
 TOP_N = 5
-
-
-@dataclass(frozen=True)
-class MarketCompetitor:
-    name: str
-    hourly_rate: float | None = None
-    job_success_score: float | None = None
-    feedback_score: float | None = None
-    total_jobs: int | None = None
-    skills: tuple[str, ...] = field(default_factory=tuple)
-    currency: str = "USD"
-
-    def matches(self, wanted: set[str]) -> int:
-        return sum(1 for skill in self.skills if skill.casefold() in wanted)
 
 
 def relevant(

@@ -15,16 +15,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bidcraft import secrets
-from bidcraft.ai.models import ProposalAnalysisRequest, TokenUsage
+from bidcraft.ai.models.generation import TokenUsage
 from bidcraft.ai.settings import settings
 
 if TYPE_CHECKING:
     from bidcraft.ai.drafting.planning import Plan
     from bidcraft.ai.drafting.written import Written
+    from bidcraft.ai.models.analysis import ProposalAnalysisRequest
     from bidcraft.ai.scoring import Scorecard
 
 logger = logging.getLogger(__name__)
@@ -34,8 +34,7 @@ _PLACEHOLDERS = frozenset({"", "none", "offline", "disabled", "-", "null"})
 _SELECTION_TTL = 300.0
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     scorecard: Scorecard
     usage: TokenUsage
 

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from bidcraft.ai import text
+from bidcraft.ai.patterns import LazyPattern
 
-_LINK = text.LazyPattern(
+_LINK = LazyPattern(
     r"https?://\S+|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|dev|app|co|es|ua|me|site|page|ai)(?:/\S*)?"
     r"|\bt\.me/\S+|\b(?:github|gitlab|behance|dribbble)\b",
     re.IGNORECASE,
@@ -28,7 +29,7 @@ _UNITS = (
     r"клієнт\w*|замовлен\w*|записів|заклад\w*|магазин\w*|проєкт\w*|відвідувач\w*|usuarios|clientes|visitas|"
     r"pedidos|entradas|artículos|palabras|pacientes|proyectos|tiendas"
 )
-_RESULT = text.LazyPattern(
+_RESULT = LazyPattern(
     rf"(?<![\w.,$€£₴])(?:{_N}\s?%?\s?(?:→|->|=>)\s?{_N}"
     rf"|\b(?:from|з|de|від)\s+{_N}\s?%?\s+(?:to|до|a|на)\s+{_N}"
     r"|[$€£₴]\s?\d[\d.,]*(?:\s?[km]\b)?"
@@ -36,7 +37,7 @@ _RESULT = text.LazyPattern(
     rf"|\d[\d.,]*\s?(?:{_UNITS}))",
     re.IGNORECASE,
 )
-_OUTCOME = text.LazyPattern(
+_OUTCOME = LazyPattern(
     r"\b(?:increas\w*|reduc\w*|cut|cutting|grew|grow\w*|improv\w*|boost\w*|saved|saving|doubl\w*|"
     r"went from|dropped|rank\w*|retention|conversion|виріс|виросла|виросли|зросла|зріс|скороти\w*|зменши\w*|"
     r"збільши\w*|покращи\w*|конверсі\w*|aument\w*|reduj\w*|reduc\w*|mejor\w*|crec\w*|ahorr\w*|conversión|"
@@ -44,7 +45,7 @@ _OUTCOME = text.LazyPattern(
     re.IGNORECASE,
 )
 # First-person past work: "I built", "I've shipped", "зробив", "розробила", "he migrado", "desarrollé".
-_PAST_WORK = text.LazyPattern(
+_PAST_WORK = LazyPattern(
     r"\b(?:i(?:'ve| have)?\s+(?:also\s+)?(?:built|shipped|launched|migrated|optimized|optimised|sped up|"
     r"designed|developed|edited|cut|translated|written|wrote|delivered|led|ran|created|made|set up|"
     r"implemented|automated|managed|reduced|increased|rebuilt|redesigned|done|did|handled|worked on|"
@@ -58,7 +59,7 @@ _PAST_WORK = text.LazyPattern(
     r"gestioné|el año pasado|desde 20\d\d)",
     re.IGNORECASE,
 )
-_STEP = text.LazyPattern(
+_STEP = LazyPattern(
     r"^\s*(?:\d{1,2}[.)]|[-*•–])\s+\S|\b(?:week|day|weeks|days)\s+\d|\bтиждень\s+\d|\bsemana\s+\d|"
     r"\b(?:first|then|after that|finally|спочатку|потім|далі|primero|después|luego)\b",
     re.IGNORECASE | re.MULTILINE,
@@ -79,7 +80,7 @@ _CLAIMS = (
     r"alta calidad", r"máxima calidad", r"\bresponsable\b", r"\bpuntual\b", r"\bmejor\b", r"apasionad\w*",
     r"comprometid\w*",
 )  # fmt: skip
-_CLAIM = text.LazyPattern("|".join(_CLAIMS), re.IGNORECASE)
+_CLAIM = LazyPattern("|".join(_CLAIMS), re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,12 @@ The draft's bid rationale and screening answers have no field in this route; the
 from __future__ import annotations
 
 from bidcraft.ai.drafting.models import Draft, JobContext
-from bidcraft.ai.models import PricingBreakdown, PricingItem, ProposalDraft, ProposalGenerationRequest
+from bidcraft.ai.models.generation import (
+    PricingBreakdown,
+    PricingItem,
+    ProposalDraft,
+    ProposalGenerationRequest,
+)
 
 
 def job_context(request: ProposalGenerationRequest) -> JobContext:

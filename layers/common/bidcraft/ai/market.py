@@ -24,12 +24,11 @@ import functools
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from bidcraft import clock
-from bidcraft.ai.competition import MarketCompetitor
+from bidcraft.ai.competitors import MarketCompetitor
 from bidcraft.ai.settings import settings
 from bidcraft.errors import Unprocessable
 from bidcraft.tables.analytics.ai import MarketSnapshotItem, without_nulls
@@ -122,8 +121,7 @@ class Snapshot:
         return now - self.fetched_at < FRESH_FOR
 
 
-@dataclass(frozen=True)
-class MarketSample:
+class MarketSample(NamedTuple):
     """One talent search: the freelancers read and Upwork's own total for the filter (None: not given)."""
 
     competitors: list[MarketCompetitor]

@@ -25,7 +25,8 @@ from pydantic import BaseModel, ValidationError
 
 from bidcraft.ai import prompts, scoring, text
 from bidcraft.ai.engine import Analysis
-from bidcraft.ai.models import PortfolioItem, ProposalAnalysisRequest, TokenUsage
+from bidcraft.ai.models.analysis import ProposalAnalysisRequest
+from bidcraft.ai.models.generation import PortfolioItem, TokenUsage
 from bidcraft.errors import UpstreamError, UpstreamThrottled
 
 if TYPE_CHECKING:

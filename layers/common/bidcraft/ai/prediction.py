@@ -43,7 +43,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from bidcraft.ai.market import upwork_category
-from bidcraft.ai.models import (
+from bidcraft.ai.models.prediction import (
     PredictionModel,
     RiskFactor,
     SuccessPrediction,

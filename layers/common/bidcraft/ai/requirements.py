@@ -17,10 +17,10 @@ Each `Ask` carries its key terms (content words minus the cue words themselves) 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bidcraft.ai import text
+from bidcraft.ai.patterns import LazyPattern
 
 Kind = Literal["requirement", "question", "instruction"]
 
@@ -28,7 +28,7 @@ MAX_ASKS = 12
 MAX_CLAUSES = 150  # a job post is read up to here (real ones have a few dozen clauses)
 ANSWERED = 0.5  # share of an ask's key stems a proposal must contain for it to count as addressed
 
-_BULLET = text.LazyPattern(r"^\s*(?:[-*•–·]|\d{1,2}[.)])\s+")
+_BULLET = LazyPattern(r"^\s*(?:[-*•–·]|\d{1,2}[.)])\s+")
 _QUESTION_CUES = (
     # en
     "please describe", "please share", "please tell", "please explain", "please include", "please list",
@@ -57,7 +57,7 @@ _REQUIREMENT_CUES = (
     "buscamos", "busco", "imprescindible", "experiencia", "conocimiento", "conocimientos", "dominio", "plazo",
     "entregables", "presupuesto", "se valora", "valorable",
 )  # fmt: skip
-_INSTRUCTION = text.LazyPattern(
+_INSTRUCTION = LazyPattern(
     r"(?:start|begin|open)\s+(?:your\s+)?(?:proposal|cover letter|application|reply|message)\s+with"
     r"|(?:include|mention|write|use)\s+the\s+(?:word|phrase|code)"
     r"|почніть\s+(?:ваш\s+|свій\s+)?(?:відгук|пропозицію|лист|відповідь)\s+(?:зі|із|з)\s+слова"
@@ -66,7 +66,7 @@ _INSTRUCTION = text.LazyPattern(
     r"|(?:incluya|incluye|escriba|escribe)\s+la\s+palabra",
     re.IGNORECASE,
 )
-_QUOTED = text.LazyPattern(r"[\"'«“„‘]([^\"'«»“”„‘’]{1,40})[\"'»”’]")
+_QUOTED = LazyPattern(r"[\"'«“„‘]([^\"'«»“”„‘’]{1,40})[\"'»”’]")
 # Asks about time or money are answered by a duration or an amount, whatever words carry it.
 _TIMELINE_TERMS = frozenset(
     [
@@ -82,14 +82,14 @@ _PRICE_TERMS = frozenset(
         "presupuesto", "cotización"
     ]
 )  # fmt: skip
-DURATION = text.LazyPattern(
+DURATION = LazyPattern(
     r"\d+\s*(?:-\s*\d+\s*)?(?:h\b|hours?|days?|weeks?|months?|business days|год|годин\w*|дн\w*|тиж\w*|"
     r"місяц\w*|horas?|días?|dias?|semanas?|mes(?:es)?)"
     r"|\b(?:one|two|three|four|five|six|a)\s+(?:days?|weeks?|months?)"
     r"|\b(?:один|два|три|чотири|п'ять)\s+(?:дн\w*|тиж\w*)|\b(?:una|dos|tres|cuatro|cinco)\s+(?:días|semanas?)",
     re.IGNORECASE,
 )
-_AMOUNT = text.LazyPattern(
+_AMOUNT = LazyPattern(
     r"[$€£₴]\s?\d|\d\s?[$€£₴]|\d\s?(?:usd|eur|грн|uah|dollars|euros|доларів)\b|\d+\s?/\s?h(?:our|r)?\b",
     re.IGNORECASE,
 )
@@ -122,8 +122,7 @@ _CUE_WORDS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Ask:
+class Ask(NamedTuple):
     """One thing the client asked for."""
 
     kind: Kind
@@ -144,7 +143,7 @@ class Ask:
 def _any_of(phrases: tuple[str, ...]) -> text.LazyPattern:
     """One whole-word pattern for a list of lower-case phrases (longest first)."""
     ordered = sorted(phrases, key=len, reverse=True)
-    return text.LazyPattern(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
+    return LazyPattern(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
 
 
 _QUESTION_CUE = _any_of(_QUESTION_CUES)

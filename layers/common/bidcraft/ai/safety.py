@@ -14,7 +14,10 @@ AI-jobs worker go through (`bidcraft.ai.inspection.screened`). The warnings (tab
   and numbers after "order", "invoice", "#"… are never candidates);
 - `redacted:toxicity`: whole words of a small insult list ("idiot-proof" and "Scunthorpe" stay).
 `phonenumbers` and `stdnum` are imported on the first text that holds a candidate number, so a function (or a
-request) that never meets one never pays for them. All patterns are linear (bounded gaps).
+request) that never meets one never pays for them. Likewise each redaction's pattern is compiled on the first
+text that passes its cheap gate (`LazyPattern`: an `@` for e-mails, a digit run for cards and phones, a `<`
+for tags…); the refusal patterns and the gates, which every text runs, are compiled at import. All patterns
+are linear (bounded gaps).
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
+
+from bidcraft.ai.patterns import LazyPattern
 
 REFUSAL = "This content was withheld because it failed an automated safety check. Please try again."
 SYSTEM_PROMPT_CANARY = "bc-canary-7f3a"
@@ -44,7 +48,7 @@ _ASSIGNED_CREDENTIAL = re.compile(
     r"([^\s\"'<>,;]{6,200})",
     re.IGNORECASE,
 )
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = LazyPattern(
     r"^(?:<[^>]*>|\[[^\]]*\]|\{[^}]*\}|x{3,}|\*{3,}|\.{3,}|your[_\-a-z]*|example\w*|changeme|none|null|redacted)$",
     re.IGNORECASE,
 )
@@ -60,13 +64,13 @@ def _credential_like(value: str) -> bool:
 
 
 # --- markup -----------------------------------------------------------------------------------------------
-_MD_IMAGE = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\n]{0,500}\)")
-_HTML_TAG = re.compile(r"<\s{0,3}/?\s{0,3}[A-Za-z!][A-Za-z0-9\-:]{0,30}(?:\s[^<>]{0,500})?/?\s{0,3}>")
-_HTML_COMMENT = re.compile(r"<!--.{0,2000}?-->", re.DOTALL)
+_MD_IMAGE = LazyPattern(r"!\[[^\]\n]{0,200}\]\([^)\n]{0,500}\)")
+_HTML_TAG = LazyPattern(r"<\s{0,3}/?\s{0,3}[A-Za-z!][A-Za-z0-9\-:]{0,30}(?:\s[^<>]{0,500})?/?\s{0,3}>")
+_HTML_COMMENT = LazyPattern(r"<!--.{0,2000}?-->", re.DOTALL)
 _MAX_STRIP_PASSES = 20
 
 
-_TAG_START = re.compile(r"<(?=\s{0,3}[A-Za-z/!?])")
+_TAG_START = LazyPattern(r"<(?=\s{0,3}[A-Za-z/!?])")
 
 
 def _strip_tags(text: str) -> tuple[str, int]:
@@ -86,11 +90,11 @@ def _strip_tags(text: str) -> tuple[str, int]:
 
 
 # --- secrets ----------------------------------------------------------------------------------------------
-_URL = re.compile(
+_URL = LazyPattern(
     r"\b(?:https?|s?ftp|wss?|postgres(?:ql)?|mysql|mongodb(?:\+srv)?|redis|amqps?)://[^\s<>\"'`)\]]{1,2000}",
     re.IGNORECASE,
 )
-_URL_USERINFO = re.compile(r"(://[^/\s:@]{1,200}:)([^/\s@]{1,200})(@)")
+_URL_USERINFO = LazyPattern(r"(://[^/\s:@]{1,200}:)([^/\s@]{1,200})(@)")
 _SENSITIVE_PARAMS = frozenset(
     {
         "token", "access_token", "refresh_token", "id_token", "auth_token", "api_key", "apikey", "api-key",
@@ -101,9 +105,9 @@ _SENSITIVE_PARAMS = frozenset(
         "access_key", "secret_key", "credential", "credentials", "hash", "otp",
     }
 )  # fmt: skip
-_QUERY_PARAM = re.compile(r"([?&;#])([A-Za-z0-9_\-.%]{1,64})=([^&#;\s]{1,2000})")
+_QUERY_PARAM = LazyPattern(r"([?&;#])([A-Za-z0-9_\-.%]{1,64})=([^&#;\s]{1,2000})")
 
-_SECRET_FORMATS = re.compile(
+_SECRET_FORMATS = LazyPattern(
     r"\bgh[pousr]_[A-Za-z0-9]{30,255}\b"
     r"|\bgithub_pat_[A-Za-z0-9_]{22,255}"
     r"|\bglpat-[A-Za-z0-9_\-]{20,64}"
@@ -133,16 +137,16 @@ _SECRET_HINT = re.compile(
 )
 
 # --- personal data ----------------------------------------------------------------------------------------
-_EMAIL = re.compile(
+_EMAIL = LazyPattern(
     r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
     # spelled out to dodge filters: jane [at] example [dot] com
     r"|\b[A-Za-z0-9._%+\-]{1,64}[ \t]{0,2}[\[({<][ \t]{0,2}at[ \t]{0,2}[\])}>][ \t]{0,2}[A-Za-z0-9\-]{1,63}"
     r"(?:[ \t]{0,2}(?:[\[({<][ \t]{0,2}dot[ \t]{0,2}[\])}>]|\.)[ \t]{0,2}[A-Za-z0-9\-]{1,63}){1,8}\b",
     re.IGNORECASE,
 )
-_CARD = re.compile(r"(?<![\w#/.,-])(?<!\d[ -])[1-9]\d{3}(?:[ -]?\d){9,15}(?![\w-]|[ -]\d|[.,]\d)")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,32}\b")
-_PHONE = re.compile(
+_CARD = LazyPattern(r"(?<![\w#/.,-])(?<!\d[ -])[1-9]\d{3}(?:[ -]?\d){9,15}(?![\w-]|[ -]\d|[.,]\d)")
+_IBAN = LazyPattern(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,32}\b")
+_PHONE = LazyPattern(
     r"(?<![\w#@/.:,+\-])(?:\+|\b00)?[ ]?(?:\(\d{1,5}\)[ .\-]?)?\d"
     r"(?:[\d]|[ .\-](?=[\d(])|\(\d{1,5}\)[ .\-]?|\(0\)){5,24}"
     r"(?<=\d)(?![\w]|[.,]\d|-\w|/\d)"
@@ -213,13 +217,14 @@ def _has_toxic_word(text: str) -> bool:
     return any(word in lowered for word in _TOXIC_WORDS)
 
 
-_TOXIC = re.compile(r"(?<![\w\-])(?:" + "|".join(_TOXIC_WORDS) + r")(?![\w\-])", re.IGNORECASE)
+_TOXIC = LazyPattern(r"(?<![\w\-])(?:" + "|".join(_TOXIC_WORDS) + r")(?![\w\-])", re.IGNORECASE)
 
 
-@dataclass
-class Checked:
+class Checked(NamedTuple):
+    """What `check` made of a text: the text to send, and the warnings for `content_warnings`."""
+
     text: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
 
     @property
     def blocked(self) -> bool:
@@ -342,7 +347,7 @@ def _valid_phone(candidate: str, cued: bool) -> bool:
     return False
 
 
-_THOUSANDS = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3}){2,}$")
+_THOUSANDS = LazyPattern(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3}){2,}$")
 
 
 def _phones(text: str) -> tuple[str, int]:
@@ -368,7 +373,7 @@ def _phones(text: str) -> tuple[str, int]:
 
 _DIGIT_RUN = re.compile(r"\d[\d ().\-]{5,}\d")
 _SPELLED_AT = re.compile(r"[\[({<][ \t]{0,2}at[ \t]{0,2}[\])}>]", re.IGNORECASE)
-_DIGIT_GROUP = re.compile(r"\d+")
+_DIGIT_GROUP = LazyPattern(r"\d+")
 _IBAN_HINT = re.compile(r"\b[A-Z]{2}\d{2}")
 
 Step = tuple[str, Callable[[str], bool], Callable[[str], tuple[str, int]]]

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 from bidcraft.ai import evidence, requirements, suggestions, templates, text
-from bidcraft.ai.models import ProposalAnalysisRequest
+from bidcraft.ai.models.analysis import ProposalAnalysisRequest
 
 CRITERIA = ("relevance", "evidence", "specificity", "originality", "clarity", "length")
 WEIGHTS_WITH_JOB: dict[str, float] = {

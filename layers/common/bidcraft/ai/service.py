@@ -9,8 +9,10 @@ Start-up (issue 10, cold starts): what every operation uses is imported here: th
 counters and the output check (`inspection`; the input scanner is loaded by the AI function at start-up).
 Each analysis is imported by the operation that runs it, so a container pays only for the routes it serves:
 `scoring` (via the offline engine) for analysis, `drafting` and `generation` for drafts, `competition` and
-`market` for competition, `prediction` for success, `jobs` for async jobs. The worker imports the drafting
-steps that it runs on every message itself (`bidcraft.ai.worker`).
+`market` for competition, `prediction` for success, `jobs` for async jobs; likewise each operation's reply
+model (`bidcraft.ai.models.<route>`) — the AI function has them all from its route table, the worker needs
+the generation models only. The worker imports the drafting steps that it runs on every message itself
+(`bidcraft.ai.worker`).
 """
 
 from __future__ import annotations
@@ -27,24 +29,17 @@ from pydantic import BaseModel
 from bidcraft import clock
 from bidcraft.ai import engine as engines
 from bidcraft.ai import inspection, usage
-from bidcraft.ai.models import (
-    AiJob,
-    AiJobAccepted,
-    CompetitionAnalysis,
-    CompetitionRequest,
-    ProposalAnalysis,
-    ProposalAnalysisRequest,
-    ProposalDraft,
-    ProposalGenerationRequest,
-    SuccessPrediction,
-    SuccessPredictionRequest,
-)
+from bidcraft.ai.models.generation import ProposalDraft, ProposalGenerationRequest
 from bidcraft.errors import PROBLEM_BASE, DomainError, NotFound, ServiceUnavailable
 from bidcraft.tables.analytics.ai import plain_map
 
 if TYPE_CHECKING:
     from bidcraft.ai.drafting import Draft, FreelancerContext, JobContext
     from bidcraft.ai.market import MarketSource
+    from bidcraft.ai.models.analysis import ProposalAnalysis, ProposalAnalysisRequest
+    from bidcraft.ai.models.competition import CompetitionAnalysis, CompetitionRequest
+    from bidcraft.ai.models.jobs import AiJob, AiJobAccepted
+    from bidcraft.ai.models.prediction import SuccessPrediction, SuccessPredictionRequest
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +83,8 @@ def _screened(operation: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
 # --- POST /api/ai/analyze/proposal
 @_screened("analyze_proposal")
 def analyze_proposal(user_id: str, request: ProposalAnalysisRequest, *, meta: Any = None) -> ProposalAnalysis:
+    from bidcraft.ai.models.analysis import ProposalAnalysis
+
     inspection.inspect(
         user_id,
         {
@@ -206,6 +203,7 @@ def problem(error: DomainError) -> dict[str, Any]:
 def submit_generation(user_id: str, request: ProposalGenerationRequest, *, meta: Any = None) -> AiJobAccepted:
     """Queue a generation (`Prefer: respond-async`): the job item first, then the message."""
     from bidcraft.ai import jobs
+    from bidcraft.ai.models.jobs import AiJobAccepted
 
     _scan_generation(user_id, request, meta)
     if engines.select().metered:
@@ -225,6 +223,7 @@ def submit_generation(user_id: str, request: ProposalGenerationRequest, *, meta:
 def get_job(user_id: str, job_id: str) -> AiJob:
     """The caller's own job; any other id (another user's included) is a 404."""
     from bidcraft.ai import jobs
+    from bidcraft.ai.models.jobs import AiJob
 
     item = jobs.get(user_id, job_id) if _JOB_ID.match(job_id) else None
     if item is None:

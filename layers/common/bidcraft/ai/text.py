@@ -18,45 +18,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
-
-class LazyPattern:
-    """A regular expression compiled on first use. The analysis's large Unicode alternations take tens of
-    milliseconds to compile in all; a cold start should not pay that at import."""
-
-    __slots__ = ("_compiled", "_flags", "_source")
-
-    def __init__(self, source: str, flags: int | re.RegexFlag = 0) -> None:
-        self._source = source
-        self._flags = flags
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def compiled(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self._source, self._flags)
-        return self._compiled
-
-    def search(self, string: str) -> re.Match[str] | None:
-        return self.compiled.search(string)
-
-    def match(self, string: str) -> re.Match[str] | None:
-        return self.compiled.match(string)
-
-    def findall(self, string: str) -> list[Any]:
-        return self.compiled.findall(string)
-
-    def finditer(self, string: str) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(string)
-
-    def split(self, string: str) -> list[str]:
-        return self.compiled.split(string)
-
-    def sub(self, repl: str, string: str) -> str:
-        return self.compiled.sub(repl, string)
-
+from bidcraft.ai.patterns import LazyPattern
 
 _WORD = LazyPattern(r"[^\W\d_](?:[\w'’ʼ+#.\-]*[\w+#])?")
 _SENTENCE_END = LazyPattern(r"[.!?…]+(?:\s|$)|\n{2,}")

@@ -19,7 +19,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from bidcraft import aws, clock
-from bidcraft.ai.models import TokenUsage
+from bidcraft.ai.models.generation import TokenUsage
 from bidcraft.ai.settings import settings
 from bidcraft.errors import RateLimited
 from bidcraft.observability import count

@@ -19,13 +19,15 @@ their first draft) are imported here, with the module (issue 10: a cold start pa
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from bidcraft.ai import generation, jobs, market, service  # noqa: F401 - generation, market: every draft
 from bidcraft.ai.drafting import assemble, compose, planning, pricing  # noqa: F401 - run by every message
-from bidcraft.ai.models import ProposalGenerationRequest
+from bidcraft.ai.models.generation import ProposalGenerationRequest
 from bidcraft.errors import DomainError, Unprocessable
 
 logger = logging.getLogger(__name__)
@@ -37,11 +39,35 @@ class JobBusy(Exception):
     """Another worker holds the job; the message is retried after its visibility timeout."""
 
 
-class JobMessage(BaseModel):
+class JobMessage(NamedTuple):
+    """A queued job, as `jobs.enqueue` writes it: our own message, so its shape is checked by hand rather than
+    by a pydantic model built at start-up; the request inside is validated as `ProposalGenerationRequest`,
+    like the route's."""
+
     job_id: str
     user_id: str
     kind: str
-    request: dict[str, object]
+    request: dict[str, Any]
+
+    @classmethod
+    def parse(cls, body: str) -> JobMessage | None:
+        """The message, or None when the body is not a JSON object with these four members of these types
+        (other members are ignored)."""
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):  # not JSON, an integer over 4,300 digits, absurd nesting
+            return None
+        if not isinstance(data, dict):
+            return None
+        job_id, user_id, kind, request = (data.get(name) for name in ("job_id", "user_id", "kind", "request"))
+        if not (
+            isinstance(job_id, str)
+            and isinstance(user_id, str)
+            and isinstance(kind, str)
+            and isinstance(request, dict)
+        ):
+            return None
+        return cls(job_id, user_id, kind, request)
 
 
 def _transient(error: Exception) -> bool:
@@ -50,9 +76,8 @@ def _transient(error: Exception) -> bool:
 
 def process(body: str, *, attempt: int = 1) -> str:
     """Process one message body; returns what happened (for logs and tests). Raises to have it retried."""
-    try:
-        message = JobMessage.model_validate_json(body)
-    except ValidationError:
+    message = JobMessage.parse(body)
+    if message is None:
         logger.error("ai job message malformed; dropped")
         return "malformed"
     user_id, job_id = message.user_id, message.job_id

@@ -29,23 +29,25 @@ from bidcraft.ai.drafting.planning import Plan
 from bidcraft.ai.drafting.pricing import HOURS_PER_DAY
 from bidcraft.ai.drafting.specifics import Specific, label, quote, words
 from bidcraft.ai.drafting.written import Written
-from bidcraft.ai.models import PortfolioItem
+from bidcraft.ai.models.generation import PortfolioItem
+from bidcraft.ai.patterns import LazyPattern
 
 LANGUAGES = ("en", "uk", "es")
 TONES = ("professional", "friendly", "confident", "concise")
 _PHRASES = Path(__file__).parent / "phrases"
 
-_Q_TIME = re.compile(
+# How a screening question (`_Q_*`) or a constraint (`_C_*`) is answered: compiled when a job first has one.
+_Q_TIME = LazyPattern(
     r"how long|how soon|how quickly|when can|timeline|deadline|turnaround|скільки часу|коли|термін|як швидко"
     r"|cuánto tiempo|cuándo|plazo|qué tan rápido",
     re.IGNORECASE,
 )
-_Q_PRICE = re.compile(
+_Q_PRICE = LazyPattern(
     r"rate|price|cost|budget|quote|how much|charge|fee|ставк|ціна|цін[уи]|вартість|скільки коштує|бюджет"
     r"|tarifa|precio|costo|coste|cuánto cobra|presupuesto",
     re.IGNORECASE,
 )
-_Q_EXPERIENCE = re.compile(
+_Q_EXPERIENCE = LazyPattern(
     r"experience|done (?:this|something|similar)|worked (?:with|on)|examples?|portfolio|similar|past work"
     r"|досвід|приклад|портфоліо|працювали|робили|experiencia|ejemplos?|portafolio|trabajado|has hecho"
     r"|\byou(?:'ve| have)? (?:designed|built|made|created|developed|wrote|written|shipped|launched)\b"
@@ -53,15 +55,15 @@ _Q_EXPERIENCE = re.compile(
     r"|¿?has? \w+[ao]d[oa]s?\b)",
     re.IGNORECASE,
 )
-_Q_AVAILABILITY = re.compile(
+_Q_AVAILABILITY = LazyPattern(
     r"availab|start|hours (?:per|a) week|time ?zone|full[- ]time|part[- ]time|доступн|почати|часов\w* пояс"
     r"|годин на тиждень|disponib|empezar|comenzar|zona horaria|horas (?:por|a la) semana",
     re.IGNORECASE,
 )
-_Q_SCOPE = re.compile(r"includ|включ|входить|incluye|incluid", re.IGNORECASE)
-_C_TIME = re.compile(r"deadline|timeline|week|month|day|термін|дедлайн|тиж|місяц|днів|plazo|semana|mes|día",
+_Q_SCOPE = LazyPattern(r"includ|включ|входить|incluye|incluid", re.IGNORECASE)
+_C_TIME = LazyPattern(r"deadline|timeline|week|month|day|термін|дедлайн|тиж|місяц|днів|plazo|semana|mes|día",
                      re.IGNORECASE)  # fmt: skip
-_C_BUDGET = re.compile(r"\bbudget\b|\bбюджет\b|\bpresupuesto\b", re.IGNORECASE)
+_C_BUDGET = LazyPattern(r"\bbudget\b|\bбюджет\b|\bpresupuesto\b", re.IGNORECASE)
 
 
 @functools.cache

@@ -9,7 +9,7 @@ Nothing here is invented: an empty record means a draft that claims no past work
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bidcraft.ai.drafting.models import FreelancerContext, JobContext, PastWork
 from bidcraft.ai.drafting.specifics import Specific, words
@@ -100,8 +100,7 @@ _STOP = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     work: PastWork
     score: float
     shared: tuple[str, ...]  # the job's skills (as the job spells them) or words it shares

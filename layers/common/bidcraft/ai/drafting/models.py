@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bidcraft.ai.models import PortfolioItem, TokenUsage
+from bidcraft.ai.models.generation import PortfolioItem, TokenUsage
 
 ContractType = Literal["hourly", "fixed"]
 

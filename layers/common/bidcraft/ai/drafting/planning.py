@@ -7,14 +7,13 @@ sends it to the model as data, so both write from the same facts and the same nu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bidcraft.ai.drafting import evidence, language, pricing, specifics
 from bidcraft.ai.drafting.models import FreelancerContext, JobContext
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     job: JobContext
     freelancer: FreelancerContext | None
     language: str  # the job's language (ISO 639-1)

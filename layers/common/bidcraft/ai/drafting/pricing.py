@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bidcraft.ai.drafting import timeline as timelines
 from bidcraft.ai.drafting.models import JobContext, PricingBreakdown, PricingLine
@@ -109,14 +109,12 @@ def infer_category(job: JobContext) -> str:
     return DEFAULT_CATEGORY
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     label: str
     hours: float
 
 
-@dataclass(frozen=True)
-class Pricing:
+class Pricing(NamedTuple):
     bid_amount: float
     bid_type: str  # "hourly" / "fixed"
     currency: str

@@ -18,8 +18,7 @@ client's own words (shortened), so the draft can quote it: quoting is grammatica
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bidcraft.ai import requirements
 
@@ -81,11 +80,10 @@ _CONTEXT_ONLY = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Specific:
+class Specific(NamedTuple):
     kind: Kind
     text: str  # the client's words, shortened for quoting
-    terms: tuple[str, ...] = field(default=())  # its content words, lower-cased (for matching evidence)
+    terms: tuple[str, ...] = ()  # its content words, lower-cased (for matching evidence)
 
 
 def words(text: str) -> list[str]:

@@ -20,7 +20,6 @@ pages to fill a limit once the status filter has dropped items.
 from __future__ import annotations
 
 import logging
-import statistics
 from typing import Any
 
 from bidcraft import clock
@@ -112,4 +111,8 @@ def market_median(category: str | None) -> float | None:
         for c in snapshot.competitors
         if c.hourly_rate and c.hourly_rate > 0 and getattr(c, "currency", "USD") == "USD"
     ]
-    return round(float(statistics.median(rates)), 2) if rates else None
+    if not rates:
+        return None
+    import statistics  # only a draft whose category has a fresh snapshot with rates computes a median
+
+    return round(float(statistics.median(rates)), 2)

@@ -3,14 +3,16 @@ years`, `less than 1 month`, `ASAP`, `3 тижні`, `від 2 до 3 місяц
 
 `parse(text)` returns a `Timeline`: the duration as a range in its own unit (for restating it in the draft's
 language) and in working days (for pricing: 5 a week, 21 a month, 250 a year), and whether the client is in a
-hurry. Anything it cannot read gives `None` rather than a guess.
+hurry. Anything it cannot read gives `None` rather than a guess. Its patterns are compiled by the first
+timeline parsed (`LazyPattern`): a job without one never needs them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
+
+from bidcraft.ai.patterns import LazyPattern
 
 Unit = Literal["hour", "day", "week", "month", "year"]
 WORKING_DAYS: dict[str, float] = {"hour": 1 / 6, "day": 1.0, "week": 5.0, "month": 21.0, "year": 250.0}
@@ -41,15 +43,17 @@ _NUM = (
 )
 _RANGE_JOIN = r"\s{0,3}(?:-|–|—|to|or|до|або|чи|a|y|o)\s{0,3}"
 _UNIT_RE = "(" + "|".join(pattern for pattern, _ in _UNITS) + r")(?![\w])"
-_SPAN = re.compile(r"(?<![\w])" + _NUM + r"(?:" + _RANGE_JOIN + _NUM + r")?\s{0,3}" + _UNIT_RE, re.IGNORECASE)
-_BARE_UNIT = re.compile(r"(?<![\w])" + _UNIT_RE, re.IGNORECASE)
-_LESS_THAN = re.compile(
+_SPAN = LazyPattern(
+    r"(?<![\w])" + _NUM + r"(?:" + _RANGE_JOIN + _NUM + r")?\s{0,3}" + _UNIT_RE, re.IGNORECASE
+)
+_BARE_UNIT = LazyPattern(r"(?<![\w])" + _UNIT_RE, re.IGNORECASE)
+_LESS_THAN = LazyPattern(
     r"(?:less than|under|up to|within|до|менше|не більше|menos de|hasta|dentro de)\s{0,3}$"
 )
-_MORE_THAN = re.compile(
+_MORE_THAN = LazyPattern(
     r"(?:more than|over|at least|понад|більше|більш ніж|щонайменше|más de|al menos)\s{0,3}$"
 )
-_URGENT = re.compile(
+_URGENT = LazyPattern(
     r"\basap\b|as soon as possible|urgent|right away|immediately|today|tomorrow"
     r"|терміново|якнайшвидше|якомога швидше|негайно|сьогодні|завтра"
     r"|urgente|lo antes posible|cuanto antes|de inmediato|inmediatamente|hoy|mañana",
@@ -57,8 +61,7 @@ _URGENT = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(NamedTuple):
     low: float  # in `unit`
     high: float
     unit: Unit | None  # None: urgent, with no duration given

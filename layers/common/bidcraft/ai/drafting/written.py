@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bidcraft.ai.drafting.models import ScreeningAnswer
-from bidcraft.ai.models import PortfolioItem, TokenUsage
+from bidcraft.ai.models.generation import PortfolioItem, TokenUsage
 
 
 @dataclass
