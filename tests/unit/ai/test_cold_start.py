@@ -21,7 +21,8 @@ ROUTE_MODULES = {
     "prediction": ["bidcraft.ai.prediction", "bidcraft.ai.success_model.params"],
     "jobs": ["bidcraft.ai.jobs"],
 }
-EVERY_REQUEST = ["bidcraft.ai.safety", "bidcraft.ai.usage", "bidcraft.tables.analytics"]
+EVERY_REQUEST = ["bidcraft.ai.safety"]  # the output check; the engine and usage load with engine calls
+ENGINE_CALLS = ["bidcraft.ai.engine", "bidcraft.ai.usage", "bidcraft.tables.analytics.ai"]
 SCANNER = "bidcraft.security.threats"
 
 
@@ -53,6 +54,7 @@ def test_the_ai_function_loads_no_analysis_at_start_up_and_what_every_request_ru
     for modules in ROUTE_MODULES.values():
         assert not set(modules) & set(loaded), modules
     assert set(EVERY_REQUEST) <= set(loaded)
+    assert not set(ENGINE_CALLS) & set(loaded)  # competition, prediction and job status call no engine
     assert SCANNER in loaded  # every POST route scans its inputs
     assert "bidcraft.dynamo" not in loaded
 

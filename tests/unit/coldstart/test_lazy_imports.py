@@ -128,3 +128,22 @@ def test_the_event_and_sync_workers_and_the_api_import_no_boto3() -> None:
         "print('boto3' in sys.modules, 'bidcraft.dynamo' in sys.modules)\n"
     )
     assert lines == ["False False"]
+
+
+_ENGINE_CALL = ["bidcraft.ai.engine", "bidcraft.ai.usage", "bidcraft.tables.analytics.ai"]
+
+
+def test_the_ai_function_loads_the_engine_and_usage_counters_with_the_calls_of_an_engine() -> None:
+    """Competition, prediction and a job's status never call an engine: the engine choice and the usage
+    counters (with the AI table's items) load with the operations that do (analysis, drafts)."""
+    lines = _probe(
+        "import os, sys\n"
+        "import functions.ai.app\n"
+        f"names = {_ENGINE_CALL!r}\n"
+        "print([n for n in names if n in sys.modules])\n"
+        "os.environ.update(ANALYTICS_TABLE='analytics', USERS_TABLE='users', OPENAI_SECRET_ARN='')\n"
+        "from bidcraft.ai import service\n"
+        "print(service._engine('u').name)  # no OpenAI secret: the offline engine, not metered\n"
+        "print([n for n in names if n in sys.modules])\n"
+    )
+    assert lines == ["[]", "offline", str(_ENGINE_CALL)]

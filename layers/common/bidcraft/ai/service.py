@@ -5,8 +5,10 @@ the monthly token budget → call → record usage → answer. Every operation's
 every string in it (nested ones, async job results included) is checked once, in one place
 (`inspection.screened`, issue 10 item 9).
 
-Start-up (issue 10, cold starts): what every operation uses is imported here: the engine choice, the usage
-counters and the output check (`inspection`; the input scanner is loaded by the AI function at start-up).
+Start-up (issue 10, cold starts): what every operation uses is imported here: the output check
+(`inspection`; the input scanner is loaded by the AI function at start-up). The engine choice and the usage
+counters (with the engine's secret reader and the AI table's items) load with the operations that call an
+engine (`_engine`): competition, prediction and a job's status never do.
 Each analysis is imported by the operation that runs it, so a container pays only for the routes it serves:
 `scoring` (via the offline engine) for analysis, `drafting` and `generation` for drafts, `competition` and
 `market` for competition, `prediction` for success, `jobs` for async jobs; likewise each operation's reply
@@ -27,17 +29,17 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from pydantic import BaseModel
 
 from bidcraft import clock
-from bidcraft.ai import engine as engines
-from bidcraft.ai import inspection, usage
+from bidcraft.ai import inspection
 from bidcraft.ai.models.generation import ProposalDraft, ProposalGenerationRequest
 from bidcraft.errors import PROBLEM_BASE, DomainError, NotFound, ServiceUnavailable
-from bidcraft.tables.analytics.ai import plain_map
 
 if TYPE_CHECKING:
     from bidcraft.ai.drafting import Draft, FreelancerContext, JobContext
+    from bidcraft.ai.engine import Engine
     from bidcraft.ai.market import MarketSource
     from bidcraft.ai.models.analysis import ProposalAnalysis, ProposalAnalysisRequest
     from bidcraft.ai.models.competition import CompetitionAnalysis, CompetitionRequest
+    from bidcraft.ai.models.generation import TokenUsage
     from bidcraft.ai.models.jobs import AiJob, AiJobAccepted
     from bidcraft.ai.models.prediction import SuccessPrediction, SuccessPredictionRequest
 
@@ -59,6 +61,25 @@ def _profile_rate(user_id: str) -> float | None:
         return None
     rate = record.upwork_profile.hourly_rate if record else None
     return float(rate) if rate else None
+
+
+def _engine(user_id: str) -> Engine:
+    """The engine for this call, the user's monthly token budget checked first when it is metered. The
+    engine choice and the usage counters load with the operations that call an engine (analysis, drafts);
+    competition, prediction and a job's status never do."""
+    from bidcraft.ai import engine as engines
+    from bidcraft.ai import usage
+
+    engine = engines.select()
+    if engine.metered:
+        usage.ensure_budget(user_id)
+    return engine
+
+
+def _record_usage(user_id: str, used: TokenUsage, engine: Engine) -> None:
+    from bidcraft.ai import usage
+
+    usage.record(user_id, used, engine=engine.name)
 
 
 _P = ParamSpec("_P")
@@ -96,11 +117,9 @@ def analyze_proposal(user_id: str, request: ProposalAnalysisRequest, *, meta: An
         operation="analyze_proposal",
         meta=meta,
     )
-    engine = engines.select()
-    if engine.metered:
-        usage.ensure_budget(user_id)
+    engine = _engine(user_id)
     result = engine.analyze_proposal(request)
-    usage.record(user_id, result.usage, engine=engine.name)
+    _record_usage(user_id, result.usage, engine)
     card = result.scorecard
     return ProposalAnalysis(
         analysis_id=str(uuid.uuid4()),
@@ -137,12 +156,10 @@ def _draft(
 ) -> Draft:
     from bidcraft.ai import drafting
 
-    engine = engines.select()
-    if engine.metered:
-        usage.ensure_budget(user_id)
+    engine = _engine(user_id)
     context = freelancer if freelancer is not None else drafting.load_freelancer_context(user_id)
     draft = drafting.draft_for_job(job, context, tone=tone, bid=bid, engine=engine)
-    usage.record(user_id, draft.usage, engine=engine.name)
+    _record_usage(user_id, draft.usage, engine)
     return draft  # checked on its way out (`@_screened` of the operation)
 
 
@@ -206,8 +223,7 @@ def submit_generation(user_id: str, request: ProposalGenerationRequest, *, meta:
     from bidcraft.ai.models.jobs import AiJobAccepted
 
     _scan_generation(user_id, request, meta)
-    if engines.select().metered:
-        usage.ensure_budget(user_id)
+    _engine(user_id)  # a metered engine's budget is checked before the job is queued
     payload = request.model_dump(mode="json", exclude_none=True)
     job_id = jobs.create(user_id, jobs.KIND_GENERATE_PROPOSAL, payload)
     try:
@@ -224,6 +240,7 @@ def get_job(user_id: str, job_id: str) -> AiJob:
     """The caller's own job; any other id (another user's included) is a 404."""
     from bidcraft.ai import jobs
     from bidcraft.ai.models.jobs import AiJob
+    from bidcraft.tables.analytics.ai import plain_map
 
     item = jobs.get(user_id, job_id) if _JOB_ID.match(job_id) else None
     if item is None:
