@@ -13,19 +13,13 @@ No `from __future__ import annotations` here or in `models`: pydantic would comp
 annotation string when the class is created (~30 % of these modules' import, paid by every cold start).
 """
 
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bidcraft.api_fields import Omittable
+
 JobType = Literal["hourly", "fixed"]
-T = TypeVar("T")
-
-
-def _is_none(value: Any) -> bool:
-    return value is None
-
-
-Omittable = Annotated[T | None, Field(exclude_if=_is_none)]  # left out of the JSON when None, never `null`
 
 
 class Reply(BaseModel):

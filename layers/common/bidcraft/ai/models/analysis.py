@@ -1,7 +1,5 @@
 """`POST /api/ai/analyze/proposal`: the request and the score it answers with (API.md "AI")."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from bidcraft.ai.models.base import Fraction, LongText, ProposalText, Reply, ShortText, Skills

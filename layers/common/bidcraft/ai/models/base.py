@@ -2,14 +2,12 @@
 
 Requests forbid unknown fields (mass assignment, ASVS 15.3.3) and reject text that cannot be stored or logged
 safely (NUL and other control characters, lone surrogates) with a 422 instead of failing later with a 500.
-Optional response fields that are unset are left out of the JSON (`AiJob.result` / `AiJob.error`).
+Optional response fields that are unset are left out of the JSON (`Omittable`, e.g. `AiJob.result`).
 """
 
-from __future__ import annotations
+from typing import Annotated
 
-from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from bidcraft.api_fields import Clean, Number, SafeText, Skill
 
@@ -36,14 +34,8 @@ class Request(BaseModel):
 
 
 class Reply(BaseModel):
-    """Response models: unset optional fields are omitted, not sent as null."""
+    """Response models. An optional field that is left out when unset is declared `Omittable[...]`
+    (`bidcraft.api_fields`): omitted, not sent as null."""
 
     # defer_build: each schema is built on first use, so a cold request builds its own route's models only
     model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    @model_serializer(mode="wrap")
-    def _drop_none(self, handler: Any) -> Any:
-        data = handler(self)
-        if isinstance(data, dict):
-            return {name: value for name, value in data.items() if value is not None}
-        return data

@@ -1,7 +1,5 @@
 """A USD budget range `min-max` in a request (`budget_range` of the analysis and competition routes)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator

@@ -1,13 +1,12 @@
 """`POST /api/ai/analyze/competition`: the request and the figures it answers with (API.md "AI")."""
 
-from __future__ import annotations
+from typing import Annotated, Literal
 
-from typing import Annotated, Any, Literal
-
-from pydantic import Field, model_serializer
+from pydantic import Field
 
 from bidcraft.ai.models.base import Reply, ShortText, Skills
 from bidcraft.ai.models.budget_range import BudgetRange, WithBudgetRange
+from bidcraft.api_fields import Omittable
 
 
 class CompetitionRequest(WithBudgetRange):
@@ -26,8 +25,8 @@ class RateBucket(Reply):
 
 class TopCompetitor(Reply):
     name: str
-    hourly_rate: float | None = None
-    job_success_score: float | None = None
+    hourly_rate: Omittable[float] = None
+    job_success_score: Omittable[float] = None
     skills: list[str]
 
 
@@ -38,14 +37,7 @@ class MarketPosition(Reply):
     your_rate: float | None
     percentile: Annotated[float, Field(ge=0, le=100)] | None
     label: Literal["below_market", "competitive", "premium"] | None
-    reason: str | None = None
-
-    @model_serializer(mode="wrap")
-    def _drop_none(self, handler: Any) -> Any:  # overrides Reply._drop_none: nulls kept, but `reason`
-        data = handler(self)
-        if isinstance(data, dict) and data.get("reason") is None:
-            data.pop("reason", None)
-        return data
+    reason: Omittable[str] = None
 
 
 class CompetitionAnalysis(Reply):
@@ -53,7 +45,7 @@ class CompetitionAnalysis(Reply):
         description="Freelancers competing in this category (and skills, when the filter applied): Upwork's "
         "total, scaled by the sample's share of matching profiles"
     )
-    market_size: int | None = Field(default=None, description="Upwork's own total for the category")
+    market_size: Omittable[int] = Field(default=None, description="Upwork's own total for the category")
     average_rate: float
     median_rate: float
     currency: str = Field(description="Currency of every rate in this answer (ISO 4217)")

@@ -1,12 +1,11 @@
 """Asynchronous generations: the `202` of `POST /api/ai/generate/proposal` (with `Prefer: respond-async`) and
 `GET /api/ai/jobs/{job_id}` (API.md "AI")."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from bidcraft.ai.models.base import Reply
 from bidcraft.ai.models.generation import ProposalDraft
+from bidcraft.api_fields import Omittable
 
 
 class AiJobAccepted(Reply):
@@ -30,5 +29,5 @@ class AiJobError(Reply):
 class AiJob(Reply):
     job_id: str
     status: JobStatus
-    result: ProposalDraft | None = None
-    error: AiJobError | None = None
+    result: Omittable[ProposalDraft] = None
+    error: Omittable[AiJobError] = None

@@ -1,7 +1,5 @@
 """`POST /api/ai/predict/success`: the request and the prediction it answers with (API.md "AI")."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, Strict
