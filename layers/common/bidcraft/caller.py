@@ -8,14 +8,14 @@ takes them as arguments (MFA, audit records and queries). Nothing here knows abo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bidcraft.errors import Forbidden
 
 ADMIN_ROLE = "admin"
 
 
-@dataclass(frozen=True)
-class RequestMeta:
+class RequestMeta(NamedTuple):  # immutable; a NamedTuple costs a cold start less than a frozen dataclass
     """Where a request came from, as API Gateway reported it (never client-sent forwarding headers)."""
 
     ip: str = "unknown"

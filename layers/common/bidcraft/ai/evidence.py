@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from bidcraft.ai import text
-from bidcraft.ai.patterns import LazyPattern
+from bidcraft.patterns import LazyPattern
 
 _LINK = LazyPattern(
     r"https?://\S+|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|dev|app|co|es|ua|me|site|page|ai)(?:/\S*)?"

@@ -20,7 +20,7 @@ import re
 from typing import Literal, NamedTuple
 
 from bidcraft.ai import text
-from bidcraft.ai.patterns import LazyPattern
+from bidcraft.patterns import LazyPattern
 
 Kind = Literal["requirement", "question", "instruction"]
 

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
-from bidcraft.ai.patterns import LazyPattern
+from bidcraft.patterns import LazyPattern
 
 REFUSAL = "This content was withheld because it failed an automated safety check. Please try again."
 SYSTEM_PROMPT_CANARY = "bc-canary-7f3a"

@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from bidcraft.ai.patterns import LazyPattern
+from bidcraft.patterns import LazyPattern
 
 _WORD = LazyPattern(r"[^\W\d_](?:[\w'’ʼ+#.\-]*[\w+#])?")
 _SENTENCE_END = LazyPattern(r"[.!?…]+(?:\s|$)|\n{2,}")

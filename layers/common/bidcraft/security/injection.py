@@ -23,7 +23,6 @@ import json
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -38,8 +37,7 @@ PHRASES = Path(__file__).with_name("phrases")
 MAX_CHARS = 10_000
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     """One word position of a phrase: exact forms and prefixes (`ignor*`)."""
 
     exact: frozenset[str]
@@ -49,19 +47,17 @@ class _Token:
         return word in self.exact or any(word.startswith(p) for p in self.prefixes)
 
 
-@dataclass
 class _Lexicon:
-    exact: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    prefix: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    phrases: dict[str, list[tuple[str, tuple[_Token, ...]]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    phrase_prefixes: dict[str, list[tuple[str, tuple[_Token, ...]]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    vocabulary: set[str] = field(default_factory=set)
-    known: set[str] = field(default_factory=set)
-    prefix_lengths: tuple[int, ...] = ()
+    """The phrase lists, indexed for the scan (built once, on the first scan: `lexicon()`)."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, set[str]] = defaultdict(set)
+        self.prefix: dict[str, set[str]] = defaultdict(set)
+        self.phrases: dict[str, list[tuple[str, tuple[_Token, ...]]]] = defaultdict(list)
+        self.phrase_prefixes: dict[str, list[tuple[str, tuple[_Token, ...]]]] = defaultdict(list)
+        self.vocabulary: set[str] = set()
+        self.known: set[str] = set()
+        self.prefix_lengths: tuple[int, ...] = ()
 
     def add(self, concept: str, entry: str) -> None:
         words = _words_of(entry)

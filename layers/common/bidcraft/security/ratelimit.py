@@ -18,8 +18,7 @@ connection (`update_item`) because it needs `UPDATED_NEW` and must not load a pa
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bidcraft import aws, clock, config, misconfiguration
 from bidcraft.errors import RateLimited, ServiceUnavailable
@@ -43,8 +42,7 @@ class RateLimitSettings(config.BaseSettings):
     rate_limit_api: int = 600
 
 
-@dataclass(frozen=True)
-class RateState:
+class RateState(NamedTuple):  # immutable; cheaper to define than a frozen dataclass (every cold start)
     limit: int
     remaining: int
     reset: int  # seconds until the window resets

@@ -23,12 +23,12 @@ so Python's backtracking engine does at most O(N · pattern) work per start posi
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
+from bidcraft.patterns import LazyPattern
 from bidcraft.security import injection, textnorm
 from bidcraft.security.injection import Confidence
 
@@ -41,8 +41,7 @@ class Threat(StrEnum):
     PATH_TRAVERSAL = "path_traversal"
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
+class Finding(NamedTuple):  # immutable, hashable and ordered by its fields (NamedTuple: cheap to define)
     threat: Threat
     rule: str
     field: str = ""
@@ -52,8 +51,7 @@ class Finding:
 MAX_SCAN_CHARS = 200_000
 
 
-@dataclass(frozen=True)
-class _Rule:
+class _Rule(NamedTuple):
     """A regex over the LOWER-CASED text, run only when every group of `needles` has a member in the text
     (substring tests are cheap; most rules are skipped for ordinary prose). The regex is compiled when its
     needles first occur, not at import: ordinary prose never needs most of them (issue 10, cold starts)."""
@@ -67,9 +65,15 @@ class _Rule:
     def applies(self, text: str) -> bool:
         return all(any(n in text for n in group) for group in self.needles)
 
-    @functools.cached_property
+    @property
     def pattern(self) -> re.Pattern[str]:
-        return re.compile(self.source)
+        compiled = _PATTERNS.get(self.source)
+        if compiled is None:  # two threads may both compile it once; either result is the same pattern
+            compiled = _PATTERNS[self.source] = re.compile(self.source)
+        return compiled
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}  # a rule's source → its compiled regex, once its needles occurred
 
 
 def _high(threat: Threat, name: str, pattern: str, *needles: tuple[str, ...]) -> _Rule:
@@ -248,20 +252,20 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 # A chat turn faked inside the text: a line that starts with a role and speaks to or as the model.
-_ROLE_LINE = re.compile(
+_ROLE_LINE = LazyPattern(  # this and the context patterns below: compiled by the first text that needs them
     r"(?:^|\n)[ \t>*_]{0,8}(system|assistant|developer|ai|bot|gpt|chatgpt|model|user|human)"
     r"(?:[ \t]{1,3}(?:override|message|prompt|note|notice|update|instructions?|admin))?"
     r"[ \t*_]{0,3}:[ \t]{0,3}"
     r"([^\n]{0,200})"
 )
-_TURN_CUES = re.compile(
+_TURN_CUES = LazyPattern(
     r"\b(?:you|your|sure|certainly|of course|understood|ok|okay|i will|i'll|here is|here's|as an ai"
     r"|ignore|new"
     r"|rule|instructions?|prompt|must|always|never|reveal|print|output|repeat|canary)\b"
 )
 _LOOKBACK = 200
 _MAX_CANDIDATES = 50
-_SELECT_FROM = re.compile(r"\bselect\s[^;\n]{0,60}\bfrom\s[^;\n]{0,60}$")
+_SELECT_FROM = LazyPattern(r"\bselect\s[^;\n]{0,60}\bfrom\s[^;\n]{0,60}$")
 
 
 def _inside_tag(text: str, position: int) -> bool:
@@ -274,7 +278,7 @@ def _preceded_by_select_from(text: str, position: int) -> bool:
     return _SELECT_FROM.search(text[max(0, position - 130) : position]) is not None
 
 
-_SCRIPT_PAYLOAD = re.compile(
+_SCRIPT_PAYLOAD = LazyPattern(
     r"alert|prompt|confirm|document\.|window\.|eval|fetch|atob|fromcharcode|src\s{0,3}=|</\s{0,3}script"
 )
 
@@ -312,6 +316,8 @@ def _matches(rule: _Rule, text: str) -> bool:
 def _role_lines(lowered: str) -> dict[str, Confidence]:
     """`assistant: Sure! …` or `system: you are…` is a faked turn; `User:` and `Assistant:` lines together
     are a faked dialogue. `System: Ubuntu 22.04` is neither."""
+    if ":" not in lowered:  # every role line has one; most texts then never compile the pattern
+        return {}
     roles: set[str] = set()
     for count, match in enumerate(_ROLE_LINE.finditer(lowered)):
         if count >= _MAX_CANDIDATES:

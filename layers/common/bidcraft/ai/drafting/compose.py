@@ -30,7 +30,7 @@ from bidcraft.ai.drafting.pricing import HOURS_PER_DAY
 from bidcraft.ai.drafting.specifics import Specific, label, quote, words
 from bidcraft.ai.drafting.written import Written
 from bidcraft.ai.models.generation import PortfolioItem
-from bidcraft.ai.patterns import LazyPattern
+from bidcraft.patterns import LazyPattern
 
 LANGUAGES = ("en", "uk", "es")
 TONES = ("professional", "friendly", "confident", "concise")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-from bidcraft.ai.patterns import LazyPattern
+from bidcraft.patterns import LazyPattern
 
 Unit = Literal["hour", "day", "week", "month", "year"]
 WORKING_DAYS: dict[str, float] = {"hour": 1 / 6, "day": 1.0, "week": 5.0, "month": 21.0, "year": 250.0}
