@@ -10,7 +10,7 @@ correctness never waits for TTL deletion.
 Limits: `UPWORK_RATE_PER_SECOND` (default 8) and `UPWORK_DAILY_BUDGET` (default 36,000) — below Upwork's
 10/s and 40,000/day, leaving headroom for clock skew between containers and for retries.
 
-`acquire(purpose)`: when this second or quarter is full it waits for the next quarter (`MAX_WAIT_SECONDS` at
+`acquire(purpose)`: when this quarter or second is full it waits for the next one (`MAX_WAIT_SECONDS` at
 most); when the day is spent, or the wait would be longer, it raises `UpworkRateLimited` (code `BUDGET`, with
 `Retry-After`): an HTTP route answers 503, a sync waits in a delayed message, the jobs poller leaves the rest
 of its round for the next one. It never lets a request through over the budget.
