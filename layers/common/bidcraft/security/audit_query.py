@@ -15,7 +15,7 @@ Pages hold up to `limit` records; `has_more` is exact unless the read budget ran
 cursor that resumes where reading stopped). Cursors are tamper-evident (`bidcraft.security.cursor`), bound to
 the caller and the query's filters.
 
-The records are the `AuditRecord` model of `bidcraft.tables.audit` (its index `ByAction` is `gsi1`). Each
+The records are the `AuditRecord` model of `bidcraft.tables.audit` (its index `by_action` is `gsi1`). Each
 round calls the model's PynamoDB connection (`query`) rather than `Model.query`, whose iterator hides the
 per-round `Limit` and `LastEvaluatedKey` that the read budget and the cursors are built on. PynamoDB is
 imported at the first listing.

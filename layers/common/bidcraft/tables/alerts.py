@@ -9,7 +9,7 @@ written):
   envelope of its target and secret), status, failure streak, test-alert window and count.
 - `DedupMarker`: `sk = DEDUP#<channel_id>#<job_id>` — the at-most-once marker of a (channel, job) pair.
 - `DeliveryItem`: `sk = DELIVERY#<delivery_id>` — one delivery and its attempts; the only items in the index
-  `gsi1` (`ByChannel`: `gsi1pk = USER#<user_id>#CHANNEL#<channel_id>`, `gsi1sk = <delivery_id>`).
+  `gsi1` (`gsi1pk = USER#<user_id>#CHANNEL#<channel_id>`, `gsi1sk = <delivery_id>`).
 Deliveries and markers carry `expires_at` (epoch seconds); channels and the counter do not expire.
 
 Every model of the table shares one PynamoDB connection (`tables.base.TableItem`), so a function
@@ -22,10 +22,9 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import BinaryAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from bidcraft import config, tables
-from bidcraft.tables.base import TableItem, table_meta
+from bidcraft.tables.base import TableItem, gsi1_index, table_meta
 
 COUNTER_SK = "CHANNELS"
 CHANNEL_PREFIX = "CHANNEL#"
@@ -51,15 +50,6 @@ def channel_index_pk(user_id: str, channel_id: str) -> str:
     return f"USER#{user_id}#CHANNEL#{channel_id}"
 
 
-class ByChannel(GlobalSecondaryIndex["_AlertsItem"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
 @tables.register
 class _AlertsItem(TableItem):
     """What every item of the table has: the keys, the index attributes (set on deliveries only) and the TTL.
@@ -70,7 +60,7 @@ class _AlertsItem(TableItem):
     sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = ByChannel()
+    gsi1 = gsi1_index()
     expires_at = NumberAttribute(null=True)  # the table's TTL (epoch seconds): deliveries and markers
 
 

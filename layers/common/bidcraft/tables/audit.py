@@ -1,7 +1,7 @@
 """PynamoDB model of AuditTable (`AUDIT_TABLE`): the append-only audit trail (`bidcraft.security.audit`).
 
 `AuditRecord`: `pk = USER#<id>` (or `ANON`), `sk = <ISO time, microseconds>Z#<event id>`; the index `gsi1`
-(`ByAction`) keys the same records by `gsi1pk = ACTION#<action>`, `gsi1sk = <ISO time>Z#<event id>`.
+(`by_action`, `gsi1`) keys the same records by `gsi1pk = ACTION#<action>`, `gsi1sk = <ISO time>Z#<event id>`.
 Attributes are the API fields plus `request_id` and the TTL `expires_at` (epoch seconds); `details` is a map
 of plain values. Only `PutItem` (`attribute_not_exists`) and `Query` are ever used on this table.
 """
@@ -9,10 +9,9 @@ of plain values. Only `PutItem` (`attribute_not_exists`) and `Query` are ever us
 from __future__ import annotations
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from bidcraft import config, tables
-from bidcraft.tables.base import TableItem, table_meta
+from bidcraft.tables.base import TableItem, gsi1_index, table_meta
 
 
 class AuditTableSettings(config.BaseSettings):
@@ -23,15 +22,6 @@ def audit_table() -> str:
     return config.load(AuditTableSettings).audit_table
 
 
-class ByAction(GlobalSecondaryIndex["AuditRecord"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
 @tables.register
 class AuditRecord(TableItem):
     Meta = table_meta(audit_table)
@@ -39,7 +29,7 @@ class AuditRecord(TableItem):
     sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
-    by_action = ByAction()
+    by_action = gsi1_index()
     id = UnicodeAttribute(null=True)
     timestamp = UnicodeAttribute(null=True)  # ISO 8601 UTC, seconds
     user_id = UnicodeAttribute(null=True)

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import TableConnection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from bidcraft import aws
@@ -60,6 +62,22 @@ class TableItem(Model):
         if table.connection._client is None:
             table.connection._client = aws.client("dynamodb")
         return table
+
+
+def gsi1_index() -> Any:
+    """The `gsi1` index (`gsi1pk` hash, `gsi1sk` range, every attribute projected) that the audit, alerts and
+    analytics tables declare. A new index class on every call: PynamoDB binds an index class to the one model
+    that declares it (`Meta.model`), so one shared class cannot serve several tables."""
+
+    class Gsi1(GlobalSecondaryIndex[Any]):
+        class Meta:
+            index_name = "gsi1"
+            projection = AllProjection()
+
+        gsi1pk = UnicodeAttribute(hash_key=True)
+        gsi1sk = UnicodeAttribute(range_key=True)
+
+    return Gsi1()
 
 
 def is_condition_failure(exc: BaseException) -> bool:

@@ -23,10 +23,9 @@ attribute names and types are the ones the stores have always written (the wire 
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from bidcraft import config
-from bidcraft.tables.base import TableItem, table_meta
+from bidcraft.tables.base import TableItem, gsi1_index, table_meta
 
 
 class AnalyticsTableSettings(config.BaseSettings):
@@ -37,15 +36,6 @@ def analytics_table() -> str:
     return config.load(AnalyticsTableSettings).analytics_table
 
 
-class ByGsi1(GlobalSecondaryIndex["AnalyticsItem"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
 class AnalyticsItem(TableItem):
     """The keys, the index and the TTL every item of the table has (not registered itself: abstract)."""
 
@@ -54,5 +44,5 @@ class AnalyticsItem(TableItem):
     sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
-    gsi1 = ByGsi1()
+    gsi1 = gsi1_index()
     expires_at = NumberAttribute(null=True)  # the table's TTL (epoch seconds)
