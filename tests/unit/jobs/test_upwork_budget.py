@@ -184,18 +184,48 @@ def test_the_sync_reads_upwork_as_background_work(monkeypatch: pytest.MonkeyPatc
     assert taken == ["sync", "interactive"]
 
 
-def test_a_full_slot_that_stays_full_gives_up_after_the_longest_wait(dynamo: FakeDynamo) -> None:
-    class Frozen(Clock):
-        def sleep(self, seconds: float) -> None:
-            self.slept.append(seconds)  # time does not move: the slot stays full
+def test_a_caller_turned_away_books_the_next_slot_and_is_not_overtaken(dynamo: FakeDynamo) -> None:
+    # Given syncs that have used their share of second 0
+    clock = Clock(datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC))
+    for _ in range(budget.background_per_second(8)):
+        budget.acquire("sync", now=clock.now, sleep=clock.sleep)
+    racers = [Clock(datetime(2026, 12, 1, 12, 0, 1, tzinfo=UTC)) for _ in range(2)]
 
-    clock = Frozen(datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
-    for _ in range(budget.PER_QUARTER):
-        budget.acquire(now=clock.now, sleep=clock.sleep)
+    class Poller(Clock):
+        def sleep(self, seconds: float) -> None:
+            # while the poller sleeps, two syncs race for the very start of second 1 (a fixed interleaving)
+            for racer in racers:
+                budget.acquire("sync", now=racer.now, sleep=racer.sleep)
+            racers.clear()
+            super().sleep(seconds)
+
+    # When the poller asks in that second
+    poller = Poller(clock.moment)
+    budget.acquire("poll", now=poller.now, sleep=poller.sleep)
+    # Then it is served at the start of second 1, in the slot it booked before sleeping: one sync shares the
+    # quarter with it, the other was sent on to the next quarter
+    assert poller.moment == datetime(2026, 12, 1, 12, 0, 1, 5_000, tzinfo=UTC)
+    assert len(poller.slept) == 1
+    second_1 = str(int(poller.moment.timestamp()))
+    assert dynamo.counters[("UPWORK_BUDGET", "S#" + second_1)] == 3
+
+
+def test_nothing_free_within_the_longest_wait_is_refused_at_once(dynamo: FakeDynamo) -> None:
+    # Given every second within the longest wait already full
+    clock = Clock(datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+    first = int(clock.moment.timestamp())
+    for second in range(first, first + int(budget.MAX_WAIT_SECONDS) + 2):
+        dynamo.counters[("UPWORK_BUDGET", f"S#{second}")] = 8
+    # Then a request is refused without sleeping first, after one attempt per second it could have waited for
     with pytest.raises(UpworkRateLimited) as refused:
         budget.acquire(now=clock.now, sleep=clock.sleep)
     assert refused.value.retry_after == 1
-    assert sum(clock.slept) >= budget.MAX_WAIT_SECONDS
+    assert refused.value.code == "BUDGET"
+    assert clock.slept == []
+    assert dynamo.calls == int(budget.MAX_WAIT_SECONDS)
+    # And one second later than the full ones, it is served
+    dynamo.counters.clear()
+    budget.acquire(now=clock.now, sleep=clock.sleep)
 
 
 @pytest.mark.parametrize(

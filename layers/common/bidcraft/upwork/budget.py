@@ -10,10 +10,15 @@ correctness never waits for TTL deletion.
 Limits: `UPWORK_RATE_PER_SECOND` (default 8) and `UPWORK_DAILY_BUDGET` (default 36,000) — below Upwork's
 10/s and 40,000/day, leaving headroom for clock skew between containers and for retries.
 
-`acquire(purpose)`: when this quarter or second is full it waits for the next one (`MAX_WAIT_SECONDS` at
-most); when the day is spent, or the wait would be longer, it raises `UpworkRateLimited` (code `BUDGET`, with
-`Retry-After`): an HTTP route answers 503, a sync waits in a delayed message, the jobs poller leaves the rest
-of its round for the next one. It never lets a request through over the budget.
+`acquire(purpose)` takes a slot in the current quarter when it has room. Otherwise it *books* the earliest
+later quarter with room — the counters of that quarter, its second and its day are taken now — and sleeps
+until it starts (`MAX_WAIT_SECONDS` ahead at most). Callers that were refused are therefore served in turn: a
+booked slot is already counted when its quarter begins, so a caller that was turned away cannot lose that
+quarter to others racing for it again (before, a polling round behind two busy syncs lost every race for its
+3 s and stopped early). When the day is spent, or nothing within the wait has room, it raises
+`UpworkRateLimited` (code `BUDGET`, with `Retry-After`) at once, without sleeping first: an HTTP route answers
+503, a sync waits in a delayed message, the jobs poller leaves the rest of its round for the next one. It
+never lets a request through over the budget.
 
 Purposes: `interactive` (a person is waiting: sign-in, a job's details, a market read), `sync` (the sync
 worker) and `poll` (the jobs poller). The two background purposes may take at most `background_per_second`
@@ -48,6 +53,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_WAIT_SECONDS = 3.0
+SLOT_MARGIN_SECONDS = 0.005  # a booked slot starts this far inside its quarter, clear of clock jitter
 POLL_SHARE = 0.9  # the poller may spend at most this share of the day; the rest is for people and syncs
 UPWORK_RATE_CEILING = 10
 UPWORK_DAILY_CEILING = 40_000
@@ -159,26 +165,27 @@ def acquire(
     sleep: Callable[[float], None] = time.sleep,
     max_wait: float = MAX_WAIT_SECONDS,
 ) -> None:
-    """Take one slot, waiting for the next quarter or second while this one is full (`max_wait` at most);
-    `UpworkRateLimited` otherwise."""
+    """Take one slot: this quarter's, or the earliest later quarter with room within `max_wait`, booked now
+    and slept until; `UpworkRateLimited` when the day is spent or nothing within `max_wait` has room."""
     settings = _settings()
-    waited = 0.0
+    start = now()
+    slot = start
     while True:
-        moment = now()
-        refusal = _take(settings, purpose, moment)
+        refusal = _take(settings, purpose, slot)
         if refusal is None:
+            pause = (slot - now()).total_seconds()
+            if pause > 0:
+                sleep(pause)
             return
-        if refusal.window == "day" or waited >= max_wait:
+        step = refusal.next_slot  # to the start of the next quarter or second, just inside it
+        slot += timedelta(seconds=step - (slot.timestamp() % step) + SLOT_MARGIN_SECONDS)
+        if refusal.window == "day" or (slot - start).total_seconds() > max_wait:
             logger.warning("upwork budget spent", extra={"window": refusal.window, "purpose": purpose})
             raise UpworkRateLimited(
                 f"The service's Upwork request budget for this {refusal.window} is spent; retry later",
                 retry_after=refusal.retry_after,
                 code="BUDGET",
             )
-        step = refusal.next_slot
-        pause = step - (moment.timestamp() % step) + 0.005  # to the start of the next quarter or second
-        sleep(pause)
-        waited += pause
 
 
 def day_left(purpose: Purpose = "poll", *, now: Callable[[], datetime] = clock.now) -> int:
