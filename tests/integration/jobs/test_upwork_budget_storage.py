@@ -50,9 +50,9 @@ def test_second_quarter_and_day_windows_are_counted_together(small_budget: datet
     # Two requests fit in one quarter-second
     for _ in range(budget.PER_QUARTER):
         budget.acquire(now=now, sleep=slept.append)
-    # A third in the same quarter waits, and gives up while the quarter stays full
+    # A third in the same quarter, with no later quarter within its wait, is refused
     with pytest.raises(UpworkRateLimited):
-        budget.acquire(now=now, sleep=slept.append, max_wait=0.5)
+        budget.acquire(now=now, sleep=slept.append, max_wait=0.2)
     second = f"S#{int(moment.timestamp())}"
     day = f"D#{moment.date().isoformat()}"
     assert counter(second) == 2
@@ -72,6 +72,26 @@ def test_second_quarter_and_day_windows_are_counted_together(small_budget: datet
     assert counter(day) == 5
     assert counter(f"S#{int(moment.timestamp())}") == 2
     assert spent.value.retry_after > 3600
+
+
+def test_a_full_quarter_books_the_next_one_before_sleeping_until_it(small_budget: datetime) -> None:
+    now = lambda: small_budget  # noqa: E731
+    slept: list[float] = []
+    for _ in range(budget.PER_QUARTER):
+        budget.acquire(now=now, sleep=slept.append)
+    # The third books the next quarter: its counters are taken before the caller sleeps until it starts
+    quarter = f"Q#{int(small_budget.timestamp() * budget.QUARTERS_PER_SECOND) + 1}"
+    booked: list[int | None] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        booked.append(counter(quarter))
+
+    budget.acquire(now=now, sleep=sleep)
+    assert booked == [1]
+    assert slept == [pytest.approx(0.255)]
+    assert counter(f"S#{int(small_budget.timestamp())}") == 3
+    assert counter(f"D#{small_budget.date().isoformat()}") == 3
 
 
 def test_day_left_reads_the_day_counter_the_slots_moved(small_budget: datetime) -> None:
