@@ -31,9 +31,15 @@ class FakeDynamo:
     def __init__(self) -> None:
         self.counters: dict[tuple[str, str], int] = {}
         self.calls = 0
+        self.failures = 0  # the next calls that fail as an overloaded table would
 
     def _make_api_call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         assert operation == "TransactWriteItems", operation
+        if self.failures:
+            self.failures -= 1
+            self.calls += 1
+            error = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}
+            raise ClientError(error, "TransactWriteItems")  # type: ignore[arg-type]
         return self.transact_write_items(request["TransactItems"])
 
     @staticmethod
@@ -226,6 +232,23 @@ def test_nothing_free_within_the_longest_wait_is_refused_at_once(dynamo: FakeDyn
     # And one second later than the full ones, it is served
     dynamo.counters.clear()
     budget.acquire(now=clock.now, sleep=clock.sleep)
+
+
+def test_a_failing_store_is_asked_again_a_quarter_later_not_at_once(dynamo: FakeDynamo) -> None:
+    # Given a counter table that fails twice (botocore's own retries spent), then recovers
+    clock = Clock(datetime(2026, 12, 1, 8, 0, 0, 100_000, tzinfo=UTC))
+    dynamo.failures = 2
+    # Then the slot is taken on the third attempt, each a quarter later, nothing booked ahead in between
+    budget.acquire(now=clock.now, sleep=clock.sleep)
+    assert dynamo.calls == 3
+    assert clock.slept == [pytest.approx(0.155), pytest.approx(0.25)]  # asked again only after each wait
+    assert clock.moment == datetime(2026, 12, 1, 8, 0, 0, 505_000, tzinfo=UTC)
+    # And a store that stays down is given up on after the longest wait, refused rather than let through
+    dynamo.failures = 1_000
+    with pytest.raises(UpworkRateLimited):
+        budget.acquire(now=clock.now, sleep=clock.sleep)
+    assert dynamo.calls - 3 == 1 + budget.MAX_WAIT_SECONDS * budget.QUARTERS_PER_SECOND  # one a quarter
+    assert dynamo.counters[("UPWORK_BUDGET", f"D#{clock.moment.date().isoformat()}")] == 1
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,7 @@ class Refusal:
     window: Literal["second", "day"]
     retry_after: int
     next_slot: float = 1.0 / QUARTERS_PER_SECOND
+    store_failed: bool = False  # the counters could not be read: wait before asking again, do not book ahead
 
 
 def _settings() -> BudgetSettings:
@@ -154,7 +155,7 @@ def _take(settings: BudgetSettings, purpose: Purpose, moment: datetime) -> Refus
             return Refusal("second", 1)
         # Storage trouble: refusing is the safe side (Upwork's limit is a hard one); the caller retries later.
         logger.warning("upwork budget unavailable", extra={"error": aws.error_code(exc) or "cancelled"})
-        return Refusal("second", 1)
+        return Refusal("second", 1, store_failed=True)
     return None
 
 
@@ -186,6 +187,8 @@ def acquire(
                 retry_after=refusal.retry_after,
                 code="BUDGET",
             )
+        if refusal.store_failed:  # asking a failing store again at once would not help: wait for the slot
+            sleep(max(0.0, (slot - now()).total_seconds()))
 
 
 def day_left(purpose: Purpose = "poll", *, now: Callable[[], datetime] = clock.now) -> int:
