@@ -229,9 +229,10 @@ def test_nothing_free_within_the_longest_wait_is_refused_at_once(dynamo: FakeDyn
     assert refused.value.code == "BUDGET"
     assert clock.slept == []
     assert dynamo.calls == int(budget.MAX_WAIT_SECONDS)
-    # And one second later than the full ones, it is served
+    # And once the seconds have room again, it is served at once
     dynamo.counters.clear()
     budget.acquire(now=clock.now, sleep=clock.sleep)
+    assert clock.slept == []
 
 
 def test_a_failing_store_is_asked_again_a_quarter_later_not_at_once(dynamo: FakeDynamo) -> None:
